@@ -1,0 +1,6 @@
+export { getAuth, type Auth } from "./auth";
+export { currentUser, requireUser, type SignedInUser, type Role } from "./session";
+export { safeNextPath, signInPathFor } from "./next-path";
+export { passwordProblem, PASSWORD_MESSAGES, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from "./password-policy";
+export { handleAuthRequest } from "./auth-http";
+export { grantAdminRole } from "./admin";

@@ -1,0 +1,31 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { PATHNAME_HEADER } from "@/src/edge";
+import { getAuth } from "./auth";
+import { signInPathFor } from "./next-path";
+
+export type Role = "creator" | "admin";
+
+export interface SignedInUser {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+}
+
+/** The signed-in user for this request, or null. */
+export async function currentUser(): Promise<SignedInUser | null> {
+  const auth = await getAuth();
+  const session = await auth.api.getSession({ headers: await headers() });
+  if (!session) return null;
+  const { id, name, email, role } = session.user;
+  return { id, name, email, role: role === "admin" ? "admin" : "creator" };
+}
+
+/** For pages under /app: the user, or a redirect to sign-in that comes back to the same page. */
+export async function requireUser(): Promise<SignedInUser> {
+  const user = await currentUser();
+  if (user) return user;
+  const requested = (await headers()).get(PATHNAME_HEADER) ?? "/app";
+  redirect(signInPathFor(requested));
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+function problemsOf(source: Record<string, string>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+describe("environment configuration", () => {
+  it("starts with no variables at all on embedded defaults", () => {
+    const env = parseEnv({});
+    expect(env.NODE_ENV).toBe("development");
+    expect(env.PUBLIC_APP_URL).toBe("http://localhost:3000");
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(env.PGLITE_DIR).toBe(".data/pglite");
+    expect(env.TRUST_PROXY_HOPS).toBe(0);
+    expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it("treats empty strings as unset, as .env files often leave them", () => {
+    const env = parseEnv({ DATABASE_URL: "", REDIS_URL: "", LOG_LEVEL: "" });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.LOG_LEVEL).toBe("info");
+  });
+
+  it("names every bad variable in one message without printing any value", () => {
+    const secretish = "postgres-but-wrong-scheme://user:hunter2@db";
+    const error = (() => {
+      try {
+        parseEnv({ DATABASE_URL: secretish, REDIS_URL: "http://cache", TRUST_PROXY_HOPS: "many", METRICS_TOKEN: "short" });
+      } catch (e) {
+        return e as EnvError;
+      }
+    })();
+    expect(error).toBeInstanceOf(EnvError);
+    for (const name of ["DATABASE_URL", "REDIS_URL", "TRUST_PROXY_HOPS", "METRICS_TOKEN"]) expect(error!.message).toContain(name);
+    expect(error!.message).not.toContain("hunter2");
+    expect(error!.message).not.toContain("http://cache");
+    expect(error!.message).not.toContain("short");
+  });
+
+  it("rejects NEXT_PUBLIC_ variables whose names look like secrets", () => {
+    const problems = problemsOf({ NEXT_PUBLIC_AZURE_OPENAI_API_KEY: "x", NEXT_PUBLIC_STRIPE_SECRET: "y", NEXT_PUBLIC_SITE_NAME: "ok" });
+    expect(problems.join("\n")).toContain("NEXT_PUBLIC_AZURE_OPENAI_API_KEY");
+    expect(problems.join("\n")).toContain("NEXT_PUBLIC_STRIPE_SECRET");
+    expect(problems.join("\n")).not.toContain("NEXT_PUBLIC_SITE_NAME");
+  });
+
+  it("requires a real auth secret in production on a public host", () => {
+    expect(problemsOf({ NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com" }).join()).toContain("BETTER_AUTH_SECRET");
+    const env = parseEnv({
+      NODE_ENV: "production",
+      PUBLIC_APP_URL: "https://app.huntaze.com/",
+      BETTER_AUTH_SECRET: "s".repeat(40),
+    });
+    expect(env.authSecret).toBe("s".repeat(40));
+    expect(env.PUBLIC_APP_URL).toBe("https://app.huntaze.com");
+  });
+
+  it("lets a production build run on localhost without a secret, for `npm start` on a laptop", () => {
+    expect(parseEnv({ NODE_ENV: "production" }).isProduction).toBe(true);
+  });
+
+  it("rejects a too-short secret", () => {
+    expect(problemsOf({ BETTER_AUTH_SECRET: "abc" }).join()).toContain("BETTER_AUTH_SECRET");
+  });
+
+  it("parses trusted origins as a list of URLs", () => {
+    expect(parseEnv({ AUTH_TRUSTED_ORIGINS: "https://a.example, https://b.example/" }).AUTH_TRUSTED_ORIGINS).toEqual([
+      "https://a.example",
+      "https://b.example",
+    ]);
+    expect(problemsOf({ AUTH_TRUSTED_ORIGINS: "not a url" }).join()).toContain("AUTH_TRUSTED_ORIGINS");
+  });
+});

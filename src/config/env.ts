@@ -1,0 +1,116 @@
+// The only module that reads process.env. Everything else asks getEnv() for typed, validated values.
+import { z } from "zod";
+
+const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+// A development-only signing secret: safe because it is refused whenever the app is served on a real host.
+const DEV_AUTH_SECRET = "huntaze-development-only-secret-not-for-real-hosts";
+const SECRET_LOOKING_NAME = /(KEY|SECRET|TOKEN|PASSWORD|PRIVATE)/;
+
+const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = (schema: z.ZodString) => z.preprocess(emptyAsUnset, schema.optional());
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .default(fallback ? "true" : "false")
+      .transform((v) => v === "true" || v === "1"),
+  );
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ message: "must be a whole number" })
+      .int({ message: "must be a whole number" })
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` })
+      .default(fallback),
+  );
+const httpUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" })
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const schema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "test", "production"]).default("development")),
+    PUBLIC_APP_URL: z.preprocess(emptyAsUnset, httpUrl.default("http://localhost:3000")),
+    BETTER_AUTH_SECRET: optionalString(z.string().min(32, { message: "must be at least 32 characters" })),
+    AUTH_TRUSTED_ORIGINS: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .default("")
+        .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+        .pipe(z.array(httpUrl)),
+    ),
+    DATABASE_URL: optionalString(
+      z.string().regex(/^postgres(ql)?:\/\/\S+$/, { message: "must be a postgres:// or postgresql:// URL" }),
+    ),
+    PGLITE_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+    DB_AUTO_MIGRATE: flag(true),
+    DB_POOL_MAX: integer(10, 1, 100),
+    REDIS_URL: optionalString(z.string().regex(/^rediss?:\/\/\S+$/, { message: "must be a redis:// or rediss:// URL" })),
+    REDIS_KEY_PREFIX: z.preprocess(
+      emptyAsUnset,
+      z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, { message: "must be 1-40 letters, digits, ':', '_' or '-'" }).default("hz:"),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUnset,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    LOG_PRETTY: flag(false),
+    METRICS_TOKEN: optionalString(z.string().min(16, { message: "must be at least 16 characters" })),
+    TRUST_PROXY_HOPS: integer(0, 0, 5),
+    APP_VERSION: optionalString(z.string().max(64)),
+  })
+  .superRefine((env, ctx) => {
+    const isLocal = LOCAL_HOSTNAMES.has(new URL(env.PUBLIC_APP_URL).hostname);
+    if (env.NODE_ENV === "production" && !isLocal && !env.BETTER_AUTH_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BETTER_AUTH_SECRET"],
+        message: "is required in production when PUBLIC_APP_URL is not a local address",
+      });
+    }
+  });
+
+export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET"> & {
+  /** The session-signing secret: the configured one, or the development one on a local URL. */
+  authSecret: string;
+  isProduction: boolean;
+};
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+type Source = Record<string, string | undefined>;
+
+function secretLookingPublicNames(source: Source): string[] {
+  return Object.keys(source)
+    .filter((name) => name.startsWith("NEXT_PUBLIC_") && SECRET_LOOKING_NAME.test(name.slice("NEXT_PUBLIC_".length)))
+    .map((name) => `${name}: looks like a secret; NEXT_PUBLIC_ variables are sent to every browser, so rename it without the prefix`);
+}
+
+/** Parses a variable set. Messages name each bad variable and why, never its value. */
+export function parseEnv(source: Source): Env {
+  const problems = secretLookingPublicNames(source);
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    for (const issue of result.error.issues) problems.push(`${issue.path.join(".") || "(environment)"}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !result.success) throw new EnvError(problems);
+  const { BETTER_AUTH_SECRET, ...rest } = result.data;
+  return { ...rest, authSecret: BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET, isProduction: rest.NODE_ENV === "production" };
+}
+
+const cache = globalThis as unknown as { __huntazeEnv?: Env };
+
+/** The validated process environment, parsed once per process. */
+export function getEnv(): Env {
+  return (cache.__huntazeEnv ??= parseEnv(process.env));
+}

@@ -1,0 +1,1 @@
+export { getEnv, parseEnv, EnvError, type Env } from "./env";

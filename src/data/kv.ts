@@ -1,0 +1,105 @@
+// Shared short-lived state (OAuth state, breaker state, snapshots...) behind one small interface:
+// Redis when REDIS_URL is set, otherwise an in-process map that is correct for ONE instance only.
+import { Redis } from "ioredis";
+import { getEnv } from "@/src/config";
+import { moduleLogger } from "@/src/observability/logger";
+
+export type KvMode = "redis" | "memory";
+
+export interface KeyValueStore {
+  readonly mode: KvMode;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Atomic read-and-delete: the value is returned to exactly one caller. */
+  take(key: string): Promise<string | null>;
+  del(key: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The raw client for libraries that speak Redis themselves (rate limiting); absent in memory mode. */
+  readonly redis?: Redis;
+}
+
+const LOG_INTERVAL_MS = 30_000;
+
+export function createRedisStore(url: string, keyPrefix: string): KeyValueStore {
+  const log = moduleLogger("redis");
+  let lastLoggedAt = 0;
+  const redis = new Redis(url, {
+    keyPrefix,
+    // Fail fast while disconnected instead of queueing: callers fall back or answer 503.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1_000,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  });
+  redis.on("error", (error: Error) => {
+    // An outage produces an error per reconnect attempt; one line per interval is enough.
+    const now = Date.now();
+    if (now - lastLoggedAt < LOG_INTERVAL_MS) return;
+    lastLoggedAt = now;
+    log.warn({ err: { message: error.message } }, "redis unavailable");
+  });
+  redis.on("ready", () => {
+    if (lastLoggedAt) log.info("redis connection restored");
+    lastLoggedAt = 0;
+  });
+  return {
+    mode: "redis",
+    redis,
+    get: (key) => redis.get(key),
+    set: async (key, value, ttlSeconds) => {
+      if (ttlSeconds) await redis.set(key, value, "EX", ttlSeconds);
+      else await redis.set(key, value);
+    },
+    take: (key) => redis.getdel(key),
+    del: async (key) => {
+      await redis.del(key);
+    },
+    ping: async () => {
+      await redis.ping();
+    },
+    close: async () => {
+      redis.disconnect();
+    },
+  };
+}
+
+export function createMemoryStore(): KeyValueStore {
+  const entries = new Map<string, { value: string; expiresAt: number }>();
+  const read = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return null;
+    if (entry.expiresAt <= Date.now()) {
+      entries.delete(key);
+      return null;
+    }
+    return entry.value;
+  };
+  return {
+    mode: "memory",
+    get: async (key) => read(key),
+    set: async (key, value, ttlSeconds) => {
+      entries.set(key, { value, expiresAt: ttlSeconds ? Date.now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY });
+    },
+    take: async (key) => {
+      const value = read(key);
+      entries.delete(key);
+      return value;
+    },
+    del: async (key) => {
+      entries.delete(key);
+    },
+    ping: async () => undefined,
+    close: async () => entries.clear(),
+  };
+}
+
+const holder = globalThis as unknown as { __huntazeKv?: KeyValueStore };
+
+export function getKeyValueStore(): KeyValueStore {
+  if (!holder.__huntazeKv) {
+    const env = getEnv();
+    holder.__huntazeKv = env.REDIS_URL ? createRedisStore(env.REDIS_URL, env.REDIS_KEY_PREFIX) : createMemoryStore();
+  }
+  return holder.__huntazeKv;
+}

@@ -1,0 +1,34 @@
+// Wraps every route handler: one request id, one error mapping, one place that records HTTP metrics.
+import type { NextRequest } from "next/server";
+import type { Logger } from "pino";
+import { REQUEST_ID_HEADER, resolveRequestId } from "@/src/edge/request-id";
+import { toErrorResponse } from "@/src/errors";
+import { moduleLogger, recordHttpRequest } from "@/src/observability";
+
+export interface RouteContext<Params> {
+  requestId: string;
+  log: Logger;
+  params: Promise<Params>;
+}
+
+type Handler<Params> = (request: NextRequest, context: RouteContext<Params>) => Promise<Response> | Response;
+
+/**
+ * `route` is the pattern (e.g. "/api/health/ready"), used as the metric label so that raw paths,
+ * ids and query strings never become label values.
+ */
+export function apiRoute<Params = Record<string, never>>(route: string, handler: Handler<Params>) {
+  return async (request: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
+    const started = performance.now();
+    const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+    const log = moduleLogger("http").child({ requestId });
+    let response: Response;
+    try {
+      response = await handler(request, { requestId, log, params: context.params });
+    } catch (error) {
+      response = toErrorResponse(error, requestId, log);
+    }
+    recordHttpRequest(route, request.method, response.status, (performance.now() - started) / 1000);
+    return response;
+  };
+}

@@ -1,0 +1,2 @@
+export { apiRoute, type RouteContext } from "./api-route";
+export { noStoreJson } from "./responses";

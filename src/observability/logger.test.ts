@@ -1,0 +1,90 @@
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "./logger";
+
+function capture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: "debug", destination }), output: () => lines.join("") };
+}
+
+const SECRETS = {
+  bearer: "eyJhbGciOiJIUzI1NiJ9.payload.signature",
+  cookie: "better-auth.session_token=abc123sessionvalue",
+  accessToken: "act.ExampleTikTokAccessToken0001",
+  refreshToken: "rft.ExampleRefreshToken0002",
+  apiKey: "azure-key-0123456789abcdef",
+  password: "correct horse battery staple",
+  clientSecret: "tiktok-client-secret-xyz",
+  email: "creator.name+tag@example.com",
+  phoneIntl: "+33 6 12 34 56 78",
+  phoneUs: "(415) 555-0134",
+};
+
+describe("logger redaction", () => {
+  it("never writes authorization headers, cookies, tokens, keys or passwords given as fields", () => {
+    const { logger, output } = capture();
+    logger.info(
+      {
+        req: { headers: { authorization: `Bearer ${SECRETS.bearer}`, cookie: SECRETS.cookie, "x-api-key": SECRETS.apiKey } },
+        tokens: { access_token: SECRETS.accessToken, refresh_token: SECRETS.refreshToken },
+        password: SECRETS.password,
+        client_secret: SECRETS.clientSecret,
+        nested: [{ apiKey: SECRETS.apiKey }],
+      },
+      "provider call",
+    );
+    const text = output();
+    for (const secret of [SECRETS.bearer, SECRETS.cookie, SECRETS.accessToken, SECRETS.refreshToken, SECRETS.apiKey, SECRETS.password, SECRETS.clientSecret]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("provider call");
+    expect(text).toContain("[REDACTED]");
+  });
+
+  it("scrubs emails and phone numbers inside free-text messages and fields", () => {
+    const { logger, output } = capture();
+    logger.info(`sign-up from ${SECRETS.email}, call ${SECRETS.phoneIntl} or ${SECRETS.phoneUs}`);
+    logger.warn({ note: `contact ${SECRETS.email}`, email: SECRETS.email, phone: SECRETS.phoneUs }, "profile updated");
+    const text = output();
+    expect(text).not.toContain(SECRETS.email);
+    expect(text).not.toContain("creator.name");
+    expect(text).not.toContain("12 34 56 78");
+    expect(text).not.toContain("555-0134");
+    expect(text).toContain("[email]");
+    expect(text).toContain("[phone]");
+  });
+
+  it("scrubs secrets carried in error messages and URLs", () => {
+    const { logger, output } = capture();
+    const error = new Error(`token exchange failed for ${SECRETS.email}: POST /oauth?client_secret=${SECRETS.clientSecret}&code=abc`);
+    logger.error({ err: error }, `request to https://api.example/cb?access_token=${SECRETS.accessToken}`);
+    logger.error(`upstream said Authorization: Bearer ${SECRETS.bearer}`);
+    const text = output();
+    for (const secret of [SECRETS.email, SECRETS.clientSecret, SECRETS.accessToken, SECRETS.bearer]) expect(text).not.toContain(secret);
+    expect(text).toContain("token exchange failed");
+  });
+
+  it("keeps ordinary numbers, ids and timestamps readable", () => {
+    const { logger, output } = capture();
+    logger.info({ requestId: "4f1c2b9e-1d2a-4c5b-9e8f-0a1b2c3d4e5f", latencyMs: 1234, at: "2026-11-25T10:00:00Z" }, "took 1234 ms, 42 rows");
+    const line = JSON.parse(output().trim()) as Record<string, unknown>;
+    expect(line.requestId).toBe("4f1c2b9e-1d2a-4c5b-9e8f-0a1b2c3d4e5f");
+    expect(line.latencyMs).toBe(1234);
+    expect(line.at).toBe("2026-11-25T10:00:00Z");
+    expect(line.msg).toBe("took 1234 ms, 42 rows");
+  });
+
+  it("writes one JSON object per line with level and timestamp", () => {
+    const { logger, output } = capture();
+    logger.child({ module: "tiktok" }).info({ event: "social.connected" }, "connected");
+    const line = JSON.parse(output().trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: "info", module: "tiktok", event: "social.connected", msg: "connected" });
+    expect(typeof line.time).toBe("string");
+  });
+});

@@ -1,0 +1,38 @@
+// Every metric the app exports is defined here (conventions.md). The registry lives on globalThis so the
+// proxy, route handlers and Next's dev reloads all count into one set.
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "huntaze_http_requests_total",
+      help: "HTTP requests handled, by route pattern (never the raw path), method and status.",
+      labelNames: ["route", "method", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "huntaze_http_request_duration_seconds",
+      help: "Time to produce an HTTP response, by route pattern and method.",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+const holder = globalThis as unknown as { __huntazeMetrics?: Metrics };
+
+export function metrics(): Metrics {
+  return (holder.__huntazeMetrics ??= createMetrics());
+}
+
+export function recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
+  const m = metrics();
+  m.httpRequests.inc({ route, method, status: String(status) });
+  m.httpDuration.observe({ route, method }, seconds);
+}
