@@ -13,6 +13,7 @@ export default defineConfig({
           name: "node",
           include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
           environment: "node",
+          env: { LOG_LEVEL: "error" },
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

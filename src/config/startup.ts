@@ -10,7 +10,8 @@ try {
   process.exit(1);
 }
 
-// Open the database (and apply migrations) now rather than on the first request.
-void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase }, { moduleLogger }]) =>
-  getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up")),
-);
+// Open the database (applying migrations) and Redis now rather than on the first request.
+void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase, getKeyValueStore }, { moduleLogger }]) => {
+  getKeyValueStore();
+  getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up"));
+});

@@ -56,6 +56,11 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
       await redis.del(key);
     },
     ping: async () => {
+      // Right after start the first connection may still be opening; wait for it rather than report
+      // an outage (callers bound the wait). Once connected, a lost connection fails fast.
+      if (redis.status === "connecting" || redis.status === "wait") {
+        await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+      }
       await redis.ping();
     },
     close: async () => {

@@ -1,0 +1,81 @@
+// Starts the production build (`next start`) on a free port with its own database and Redis prefix,
+// and keeps every log line it writes so tests can inspect them.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+
+export interface AppServer {
+  url: string;
+  port: number;
+  logs: () => string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Only what the test passes plus PATH and HOME: nothing leaks in from the developer's shell. */
+export async function startApp(env: Record<string, string>, { waitForReady = true } = {}): Promise<AppServer> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const output: string[] = [];
+  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PUBLIC_APP_URL: url,
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk) => output.push(String(chunk)));
+  child.stderr!.on("data", (chunk) => output.push(String(chunk)));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const server: AppServer = {
+    url,
+    port,
+    logs: () => output.join(""),
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
+  if (!waitForReady) return server;
+
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${server.logs()}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await server.stop();
+  throw new Error(`app did not become healthy:\n${server.logs()}`);
+}
+
+export async function waitForExit(server: AppServer, timeoutMs = 15_000): Promise<number | null> {
+  if (server.process.exitCode !== null) return server.process.exitCode;
+  return Promise.race([
+    new Promise<number | null>((resolve) => server.process.once("exit", (code) => resolve(code))),
+    new Promise<number | null>((_, reject) => setTimeout(() => reject(new Error("server did not exit")), timeoutMs)),
+  ]);
+}

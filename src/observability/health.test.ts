@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedisStore, openDatabase, type Database, type KeyValueStore } from "@/src/data";
+import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
+import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
+import { readiness, type ReadinessProbes } from "./health";
+
+let database: TestDatabase;
+let db: Database;
+let pgProxy: SwitchableProxy;
+let redisProxy: SwitchableProxy;
+let redis: KeyValueStore;
+const prefix = testRedisPrefix("health");
+
+beforeAll(async () => {
+  database = await createTestDatabase("health");
+  pgProxy = await startSwitchableProxy("127.0.0.1", 5432);
+  redisProxy = await startSwitchableProxy("127.0.0.1", 6379);
+  const url = new URL(database.url);
+  url.port = String(pgProxy.port);
+  db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: "", autoMigrate: true, poolMax: 2 });
+  redis = createRedisStore(redisProxy.url("redis"), prefix);
+});
+
+afterAll(async () => {
+  await redis.close();
+  await db.close();
+  await pgProxy.close();
+  await redisProxy.close();
+  await database.drop();
+  await deleteRedisPrefix(prefix);
+});
+
+const probes = (): ReadinessProbes => ({
+  db: async () => {
+    await db.ping();
+    return { kind: db.kind };
+  },
+  redis,
+});
+
+async function eventually<T>(check: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await check();
+  while (!accept(last) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await check();
+  }
+  return last;
+}
+
+describe("readiness", () => {
+  it("is ok when Postgres and Redis both answer", async () => {
+    const result = await eventually(() => readiness(probes()), (r) => r.status === "ok");
+    expect(result).toMatchObject({ status: "ok", checks: { db: { ok: true, kind: "postgres" }, redis: { ok: true, mode: "redis" } } });
+  });
+
+  it("turns degraded naming redis when Redis is cut, and recovers without a restart", async () => {
+    await redisProxy.cut();
+    const started = Date.now();
+    const down = await eventually(() => readiness(probes()), (r) => r.status === "degraded");
+    expect(down.checks.redis.ok).toBe(false);
+    expect(down.checks.db.ok).toBe(true);
+    expect(down.checks.redis.latencyMs).toBeLessThanOrEqual(1_200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const body = JSON.stringify(down);
+    expect(body).not.toContain("127.0.0.1");
+    expect(body).not.toMatch(/ECONNREFUSED|Stream isn't writeable|redis:\/\//i);
+
+    await redisProxy.restore();
+    const up = await eventually(() => readiness(probes()), (r) => r.status === "ok");
+    expect(up.checks.redis.ok).toBe(true);
+  });
+
+  it("turns degraded naming the database when Postgres is cut, and recovers", async () => {
+    await pgProxy.cut();
+    const down = await eventually(() => readiness(probes()), (r) => r.status === "degraded");
+    expect(down.checks.db.ok).toBe(false);
+    expect(down.checks.redis.ok).toBe(true);
+    expect(JSON.stringify(down)).not.toMatch(/postgres(ql)?:\/\/|ECONNREFUSED|hz_health/);
+
+    await pgProxy.restore();
+    const up = await eventually(() => readiness(probes()), (r) => r.status === "ok", 8_000);
+    expect(up.checks.db.ok).toBe(true);
+  });
+
+  it("gives up on a hung dependency after its timeout", async () => {
+    const result = await readiness(
+      { db: () => new Promise(() => undefined), redis: { mode: "memory", ping: async () => undefined } },
+      200,
+    );
+    expect(result.status).toBe("degraded");
+    expect(result.checks.db).toMatchObject({ ok: false, reason: "timeout" });
+    expect(result.checks.db.latencyMs).toBeLessThan(1_000);
+  });
+});
