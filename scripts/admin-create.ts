@@ -1,4 +1,5 @@
 // npm run admin:create -- EMAIL   grants the admin role to an account that has already signed up.
+import "./load-env";
 import { grantAdminRole } from "@/src/auth/admin";
 import { getDatabase } from "@/src/data";
 import { AppError } from "@/src/errors";

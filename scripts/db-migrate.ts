@@ -1,4 +1,5 @@
 // npm run db:migrate   applies pending SQL migrations to DATABASE_URL (or the embedded PGlite directory).
+import "./load-env";
 import { getDatabase } from "@/src/data";
 
 const db = await getDatabase();

@@ -1,0 +1,73 @@
+// Shared pieces for benchmarks: start servers as child processes, load them with autocannon, print.
+import { spawn, type ChildProcess } from "node:child_process";
+import autocannon from "autocannon";
+import { freePort } from "@/e2e/support/app-server";
+
+export interface Measurement {
+  name: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+export const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 10);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+export async function startProcess(command: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
+  const childEnv = { NODE_ENV: "production" as const, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
+  const child = spawn(command, args, { env: childEnv, stdio: "ignore" });
+  return child;
+}
+
+export async function startBaseline(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = await startProcess("node", ["bench/baseline-server.mjs", String(port)], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(url);
+  return { url, child };
+}
+
+export async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Measurement> {
+  // A short warm-up so JIT and connection set-up are not measured.
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, headers });
+  return {
+    name,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function printTable(title: string, rows: Measurement[], baseline: Measurement): void {
+  console.log(`\n${title}  (${CONNECTIONS} connections, ${DURATION_SECONDS} s each, same run)`);
+  console.log("name".padEnd(34), "req/s".padStart(10), "p50 ms".padStart(8), "p99 ms".padStart(8), "vs baseline".padStart(12), "errors".padStart(7));
+  for (const row of rows) {
+    const ratio = row.requestsPerSecond / baseline.requestsPerSecond;
+    console.log(
+      row.name.padEnd(34),
+      row.requestsPerSecond.toFixed(0).padStart(10),
+      row.p50Ms.toFixed(1).padStart(8),
+      row.p99Ms.toFixed(1).padStart(8),
+      `${(ratio * 100).toFixed(1)} %`.padStart(12),
+      String(row.errors + row.non2xx).padStart(7),
+    );
+  }
+}
