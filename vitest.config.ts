@@ -11,6 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "node",
+          sequence: { groupOrder: 0 },
           include: ["src/**/*.test.ts", "scripts/**/*.test.ts"],
           environment: "node",
           env: { LOG_LEVEL: "error" },
@@ -22,6 +23,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
+          // After the Node tests: the journeys need the production build and most of the two cores.
+          sequence: { groupOrder: 1 },
           include: ["e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["e2e/support/global-setup.ts"],

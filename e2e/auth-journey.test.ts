@@ -107,6 +107,13 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
     await page.close();
   });
 
+  it("never writes the creator's email or password to the server logs", () => {
+    const logs = app.logs();
+    expect(logs).toContain("user.signed_up");
+    expect(logs).not.toContain(email);
+    expect(logs).not.toContain(password);
+  });
+
   it("serves the landing page with what Huntaze does and no external resources", async () => {
     const page = await browser.newPage();
     const problems = watchForProblems(page);

@@ -74,6 +74,11 @@ describe("embedded defaults", () => {
     expect(cookie).toMatch(/better-auth\.session_token=[^;]+;.*HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
 
+    // No METRICS_TOKEN configured: the endpoint does not exist rather than being open.
+    const metrics = await fetch(`${app.url}/api/metrics`);
+    expect(metrics.status).toBe(404);
+    expect((await metrics.json()).error.code).toBe("not_found");
+
     const home = await fetch(`${app.url}/app`, { headers: { cookie: cookie.split(";")[0]! }, redirect: "manual" });
     expect(home.status).toBe(200);
     expect(await home.text()).toMatch(/Welcome, (<!-- -->)?Lite/);
