@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { staticSecurityHeaders } from "./src/edge/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -7,6 +8,17 @@ const nextConfig: NextConfig = {
   // through thread-stream, and the pg driver has optional native parts.
   // The SQL migrations are read at start-up (DB_AUTO_MIGRATE) and must ship with the server output.
   outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*"] },
+  // The request-independent security headers on everything, static files included; proxy.ts adds the
+  // per-request CSP (nonce) and applies the same set to the responses it makes itself.
+  async headers() {
+    const isProduction = process.env.NODE_ENV === "production";
+    return [
+      {
+        source: "/:path*",
+        headers: Object.entries(staticSecurityHeaders({ isProduction })).map(([key, value]) => ({ key, value })),
+      },
+    ];
+  },
   serverExternalPackages: [
     "@electric-sql/pglite",
     "pglite-prisma-adapter",

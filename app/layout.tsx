@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,7 +8,9 @@ export const metadata: Metadata = {
   description: "Huntaze helps creators run their business across TikTok, Instagram and OnlyFans: analytics, AI drafts and data you control.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request so Next can put this request's CSP nonce on its scripts.
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { PATHNAME_HEADER } from "@/src/edge";
 import { getAuth } from "./auth";
 import { signInPathFor } from "./next-path";
@@ -28,4 +28,11 @@ export async function requireUser(): Promise<SignedInUser> {
   if (user) return user;
   const requested = (await headers()).get(PATHNAME_HEADER) ?? "/app";
   redirect(signInPathFor(requested));
+}
+
+/** For the KPI area: admins only. Anyone else gets the not-found page, so the area's existence is not revealed. */
+export async function requireAdmin(): Promise<SignedInUser> {
+  const user = await requireUser();
+  if (user.role !== "admin") notFound();
+  return user;
 }

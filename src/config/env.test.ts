@@ -79,3 +79,18 @@ describe("environment configuration", () => {
     expect(problemsOf({ AUTH_TRUSTED_ORIGINS: "not a url" }).join()).toContain("AUTH_TRUSTED_ORIGINS");
   });
 });
+
+describe("host configuration", () => {
+  it("defaults to the production domains, staging spelled as the real domain is", () => {
+    const env = parseEnv({});
+    expect(env.APP_HOST).toBe("app.huntaze.com");
+    expect(env.KPI_HOST).toBe("kpi.huntaze.com");
+    expect(env.MARKETING_HOSTS).toEqual(["huntaze.com", "www.huntaze.com"]);
+    expect(env.STAGING_HOST).toBe("stagging.huntaze.com");
+  });
+
+  it("rejects a host given with a scheme or port", () => {
+    expect(problemsOf({ APP_HOST: "https://app.huntaze.com" }).join()).toContain("APP_HOST");
+    expect(problemsOf({ MARKETING_HOSTS: "huntaze.com,www.huntaze.com:443" }).join()).toContain("MARKETING_HOSTS");
+  });
+});

@@ -31,6 +31,13 @@ const httpUrl = z
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" })
   .transform((v) => v.replace(/\/+$/, ""));
 
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, {
+    message: "must be a bare host name (no scheme, port or path)",
+  })
+  .transform((v) => v.toLowerCase());
+
 const schema = z
   .object({
     NODE_ENV: z.preprocess(emptyAsUnset, z.enum(["development", "test", "production"]).default("development")),
@@ -62,6 +69,18 @@ const schema = z
     LOG_PRETTY: flag(false),
     METRICS_TOKEN: optionalString(z.string().min(16, { message: "must be at least 16 characters" })),
     TRUST_PROXY_HOPS: integer(0, 0, 5),
+    APP_HOST: z.preprocess(emptyAsUnset, hostname.default("app.huntaze.com")),
+    KPI_HOST: z.preprocess(emptyAsUnset, hostname.default("kpi.huntaze.com")),
+    MARKETING_HOSTS: z.preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .default("huntaze.com,www.huntaze.com")
+        .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
+        .pipe(z.array(hostname)),
+    ),
+    // Spelled as the real staging domain is.
+    STAGING_HOST: z.preprocess(emptyAsUnset, hostname.default("stagging.huntaze.com")),
     APP_VERSION: optionalString(z.string().max(64)),
   })
   .superRefine((env, ctx) => {

@@ -30,6 +30,8 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1_000,
+    // A slow Redis must not stall requests (rate limits run on every API call).
+    commandTimeout: 1_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
   });
   redis.on("error", (error: Error) => {

@@ -1,24 +1,104 @@
-// What proxy.ts does to every request; small steps live in their own modules.
+// What proxy.ts does to every request, in order: request id, host routing, rate limits, then the
+// security and cache headers on whatever response comes out (pages, API, errors, 404s, 429s).
 import { NextResponse, type NextRequest } from "next/server";
-import { getEnv } from "@/src/config";
+import { getEnv, type Env } from "@/src/config";
+import { getKeyValueStore } from "@/src/data/kv";
+import { moduleLogger } from "@/src/observability/logger";
+import { mustNotBeStored } from "./cache-policy";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
+import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
+import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
+import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from "./security-headers";
+import { verifiedSessionKey } from "./session-key";
 
 /** The path and query the visitor asked for, so server layouts can send them back after sign-in. */
 export const PATHNAME_HEADER = "x-huntaze-pathname";
+export const NONCE_HEADER = "x-nonce";
 
-export function handleRequest(request: NextRequest): NextResponse {
+const holder = globalThis as unknown as { __huntazeGate?: RateLimitGate };
+function gate(): RateLimitGate {
+  return (holder.__huntazeGate ??= new RateLimitGate(getKeyValueStore().redis, moduleLogger("ratelimit")));
+}
+
+function jsonError(status: number, code: string, message: string, requestId: string, headers: Record<string, string> = {}) {
+  return NextResponse.json({ error: { code, message, requestId } }, { status, headers });
+}
+
+/** Behind CloudFront the viewer's host arrives in X-Forwarded-Host; directly, only Host can be trusted. */
+function requestHost(request: NextRequest, env: Env): string | null {
+  const forwarded = env.TRUST_PROXY_HOPS > 0 ? request.headers.get("x-forwarded-host")?.split(",")[0] : undefined;
+  return forwarded ?? request.headers.get("host");
+}
+
+async function credentialEmail(request: NextRequest): Promise<string | null> {
+  if (request.method !== "POST" || !/^\/api\/auth\/sign-(in|up)\/email$/.test(request.nextUrl.pathname)) return null;
+  try {
+    const body = (await request.clone().json()) as { email?: unknown };
+    return typeof body.email === "string" ? body.email.trim().toLowerCase().slice(0, 320) : null;
+  } catch {
+    return null; // malformed JSON: better-auth answers it with a 4xx
+  }
+}
+
+function limitResponse(verdict: Exclude<GateVerdict, { kind: "allowed" }>, requestId: string): NextResponse {
+  const headers = { ...verdict.headers, "Retry-After": String(verdict.retryAfterSeconds) };
+  return verdict.kind === "limited"
+    ? jsonError(429, "rate_limited", `Too many requests. Try again in ${verdict.retryAfterSeconds} s.`, requestId, headers)
+    : jsonError(503, "rate_limit_unavailable", "This area is briefly unavailable. Try again shortly.", requestId, headers);
+}
+
+export async function handleRequest(request: NextRequest): Promise<NextResponse> {
   const env = getEnv();
+  const { pathname, search } = request.nextUrl;
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy(nonce, { isProduction: env.isProduction, isHttps: env.PUBLIC_APP_URL.startsWith("https://") });
+  const clientIp = resolveClientIp(request.headers.get("x-forwarded-for"), env.TRUST_PROXY_HOPS);
+
   const forwarded = new Headers(request.headers);
   forwarded.set(REQUEST_ID_HEADER, requestId);
   // Headers only this proxy may set: a client-sent value is dropped before anything reads it.
   forwarded.delete(CLIENT_IP_HEADER);
-  const clientIp = resolveClientIp(request.headers.get("x-forwarded-for"), env.TRUST_PROXY_HOPS);
   if (clientIp) forwarded.set(CLIENT_IP_HEADER, clientIp);
-  forwarded.set(PATHNAME_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  forwarded.set(PATHNAME_HEADER, `${pathname}${search}`);
+  // Next reads the nonce from the request's CSP header and puts it on its own script tags.
+  forwarded.set("Content-Security-Policy", csp);
+  forwarded.set(NONCE_HEADER, nonce);
 
-  const response = NextResponse.next({ request: { headers: forwarded } });
-  response.headers.set(REQUEST_ID_HEADER, requestId);
+  const hostKind = classifyHost(requestHost(request, env), env);
+  const route = routeForHost(hostKind, pathname, search, env);
+  const isApi = pathname.startsWith("/api/");
+  let response: NextResponse;
+  if (route.action === "misdirected") {
+    response = jsonError(421, "misdirected_request", "This host is not served here.", requestId);
+  } else if (route.action === "redirect") {
+    response = NextResponse.redirect(new URL(route.location, request.url), route.location.startsWith("/") ? 307 : 308);
+  } else if (route.action === "not_found") {
+    response = isApi
+      ? jsonError(404, "not_found", "No API route matches this path.", requestId)
+      : NextResponse.rewrite(new URL("/_huntaze/not-found", request.url), { request: { headers: forwarded } });
+  } else {
+    const verdict = await gate().check({
+      pathname,
+      method: request.method,
+      ip: clientIp,
+      session: verifiedSessionKey(request.headers.get("cookie"), env.authSecret),
+      email: await credentialEmail(request),
+    });
+    if (verdict.kind === "allowed") {
+      response = NextResponse.next({ request: { headers: forwarded } });
+      for (const [name, value] of Object.entries(verdict.headers)) response.headers.set(name, value);
+    } else {
+      response = limitResponse(verdict, requestId);
+    }
+  }
+
+  const headers = response.headers;
+  headers.set(REQUEST_ID_HEADER, requestId);
+  headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(staticSecurityHeaders({ isProduction: env.isProduction }))) headers.set(name, value);
+  if (isNoIndexHost(hostKind)) headers.set("X-Robots-Tag", "noindex, nofollow");
+  if (mustNotBeStored(pathname) || response.status >= 400) headers.set("Cache-Control", "no-store");
   return response;
 }

@@ -20,6 +20,18 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    rateLimitDecisions: new Counter({
+      name: "huntaze_ratelimit_decisions_total",
+      help: "Rate-limit decisions by policy; *_fallback outcomes were counted in instance memory while Redis failed, unavailable = refused by a fail-closed policy.",
+      labelNames: ["policy", "outcome"] as const,
+      registers: [registry],
+    }),
+    rateLimitBackendErrors: new Counter({
+      name: "huntaze_ratelimit_backend_errors_total",
+      help: "Rate-limit checks that could not reach the shared Redis store.",
+      labelNames: ["policy"] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,0 +1,1 @@
+export { kpiOverview, type KpiOverview } from "./kpi-overview";
