@@ -31,7 +31,7 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
   it("walks from a protected page through sign-up into the shell, out, and back in", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const problems = watchForProblems(page);
+    const problems = await watchForProblems(page);
 
     // A protected page sends the visitor to sign-in and remembers where they were going.
     await page.goto(`${app.url}/app/drafts`);
@@ -116,7 +116,7 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
 
   it("serves the landing page with what Huntaze does and no external resources", async () => {
     const page = await browser.newPage();
-    const problems = watchForProblems(page);
+    const problems = await watchForProblems(page);
     const external: string[] = [];
     page.on("request", (request) => {
       if (!request.url().startsWith(app.url) && !request.url().startsWith("data:")) external.push(request.url());

@@ -11,12 +11,23 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * Collects what a visitor would hit as breakage: script errors, console errors, CSP violations, server
- * errors and missing assets. Expected API refusals (a 401 for a wrong password) are not breakage, so
- * Chromium's generic "Failed to load resource" console lines are judged by their response instead.
+ * Collects what a visitor would hit as breakage: CSP violations (reported by the page itself), script
+ * errors, console errors, server errors and missing assets. Expected API refusals (a 401 for a wrong
+ * password) are not breakage, so Chromium's generic "Failed to load resource" lines are judged by
+ * their response instead.
  */
-export function watchForProblems(page: Page): string[] {
+export async function watchForProblems(page: Page): Promise<string[]> {
   const problems: string[] = [];
+  await page.exposeBinding("__reportCspViolation", (_source, violation: string) => {
+    problems.push(`csp: ${violation}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      (window as unknown as { __reportCspViolation(v: string): void }).__reportCspViolation(
+        `${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber}`,
+      );
+    });
+  });
   page.on("console", (message) => {
     if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
       problems.push(`console: ${message.text()}`);

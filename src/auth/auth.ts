@@ -2,21 +2,16 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { getEnv, type Env } from "@/src/config";
+import { getEnv } from "@/src/config";
 import { getPrisma } from "@/src/data";
 import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
+import { siteOrigin } from "@/src/edge/hosts";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "./password-policy";
 
 const SEVEN_DAYS = 60 * 60 * 24 * 7;
 
-/** Admins sign in on the KPI host too: same scheme and port as the app, the KPI host name. */
-function kpiOrigin(env: Env): string {
-  const url = new URL(env.PUBLIC_APP_URL);
-  url.hostname = ["localhost", "127.0.0.1"].includes(url.hostname) ? "kpi.localhost" : env.KPI_HOST;
-  return url.origin;
-}
 
 function createAuth(prisma: PrismaClient) {
   const env = getEnv();
@@ -27,7 +22,8 @@ function createAuth(prisma: PrismaClient) {
     baseURL: env.PUBLIC_APP_URL,
     basePath: "/api/auth",
     secret: env.authSecret,
-    trustedOrigins: [...env.AUTH_TRUSTED_ORIGINS, kpiOrigin(env)],
+    // Admins sign in on the KPI host too; locally the app is also reachable as app.localhost.
+    trustedOrigins: [...env.AUTH_TRUSTED_ORIGINS, siteOrigin(env, "kpi"), siteOrigin(env, "app")],
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: {
       enabled: true,

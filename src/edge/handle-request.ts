@@ -73,7 +73,8 @@ export async function handleRequest(request: NextRequest): Promise<NextResponse>
   if (route.action === "misdirected") {
     response = jsonError(421, "misdirected_request", "This host is not served here.", requestId);
   } else if (route.action === "redirect") {
-    response = NextResponse.redirect(new URL(route.location, request.url), route.location.startsWith("/") ? 307 : 308);
+    const crossHost = !route.location.startsWith("/");
+    response = NextResponse.redirect(new URL(route.location, request.url), crossHost ? 308 : 307);
   } else if (route.action === "not_found") {
     response = isApi
       ? jsonError(404, "not_found", "No API route matches this path.", requestId)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/src/config";
-import { bareHost, classifyHost, isNoIndexHost, routeForHost } from "./hosts";
+import { bareHost, classifyHost, isNoIndexHost, routeForHost, siteOrigin } from "./hosts";
 
 const production = parseEnv({ NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com", BETTER_AUTH_SECRET: "x".repeat(40) });
 const development = parseEnv({});
@@ -68,5 +68,14 @@ describe("host routing", () => {
     expect(isNoIndexHost("staging")).toBe(true);
     expect(isNoIndexHost("kpi")).toBe(true);
     expect(isNoIndexHost("app")).toBe(false);
+  });
+});
+
+describe("site origins", () => {
+  it("uses the configured hosts in production and *.localhost names locally", () => {
+    expect(siteOrigin(production, "app")).toBe("https://app.huntaze.com");
+    expect(siteOrigin(production, "kpi")).toBe("https://kpi.huntaze.com");
+    expect(siteOrigin(development, "app")).toBe("http://app.localhost:3000");
+    expect(siteOrigin(development, "kpi")).toBe("http://kpi.localhost:3000");
   });
 });

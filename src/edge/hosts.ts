@@ -23,6 +23,20 @@ const LOCAL_EQUIVALENTS: Record<string, HostKind> = {
 
 type HostEnv = Pick<Env, "APP_HOST" | "KPI_HOST" | "MARKETING_HOSTS" | "STAGING_HOST" | "PUBLIC_APP_URL" | "isProduction">;
 
+const LOCAL_NAMES = new Set(["localhost", "127.0.0.1"]);
+
+/**
+ * The origin of the app or KPI site, same scheme and port as PUBLIC_APP_URL. On a local URL the
+ * *.localhost name is used: it is a different origin from the marketing host, which Next needs in
+ * order to keep a cross-host redirect absolute (it relativizes redirects to its own origin).
+ */
+export function siteOrigin(env: Pick<Env, "PUBLIC_APP_URL" | "KPI_HOST">, site: "app" | "kpi"): string {
+  const url = new URL(env.PUBLIC_APP_URL);
+  if (LOCAL_NAMES.has(url.hostname)) url.hostname = `${site}.localhost`;
+  else if (site === "kpi") url.hostname = env.KPI_HOST;
+  return url.origin;
+}
+
 export function bareHost(host: string | null): string {
   if (!host) return "";
   const lower = host.trim().toLowerCase();
@@ -61,7 +75,7 @@ export function routeForHost(kind: HostKind, pathname: string, search: string, e
     case "marketing":
       if (pathname === "/") return { action: "serve" };
       if (APP_PATHS_FROM_MARKETING.test(pathname)) {
-        return { action: "redirect", location: `${env.PUBLIC_APP_URL}${pathname}${search}` };
+        return { action: "redirect", location: `${siteOrigin(env, "app")}${pathname}${search}` };
       }
       return { action: "not_found" };
   }
