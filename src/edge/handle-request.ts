@@ -17,7 +17,7 @@ export const PATHNAME_HEADER = "x-huntaze-pathname";
 export const NONCE_HEADER = "x-nonce";
 
 const holder = globalThis as unknown as { __huntazeGate?: RateLimitGate };
-function gate(): RateLimitGate {
+function defaultGate(): RateLimitGate {
   return (holder.__huntazeGate ??= new RateLimitGate(getKeyValueStore().redis, moduleLogger("ratelimit")));
 }
 
@@ -48,7 +48,7 @@ function limitResponse(verdict: Exclude<GateVerdict, { kind: "allowed" }>, reque
     : jsonError(503, "rate_limit_unavailable", "This area is briefly unavailable. Try again shortly.", requestId, headers);
 }
 
-export async function handleRequest(request: NextRequest): Promise<NextResponse> {
+export async function handleRequest(request: NextRequest, gate: RateLimitGate = defaultGate()): Promise<NextResponse> {
   const env = getEnv();
   const { pathname, search } = request.nextUrl;
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
@@ -80,7 +80,7 @@ export async function handleRequest(request: NextRequest): Promise<NextResponse>
       ? jsonError(404, "not_found", "No API route matches this path.", requestId)
       : NextResponse.rewrite(new URL("/_huntaze/not-found", request.url), { request: { headers: forwarded } });
   } else {
-    const verdict = await gate().check({
+    const verdict = await gate.check({
       pathname,
       method: request.method,
       ip: clientIp,

@@ -44,9 +44,17 @@ export function bareHost(host: string | null): string {
   return withoutPort.replace(/\.$/, "");
 }
 
+// Parsed once per configured URL rather than on every request.
+const publicHostCache = new Map<string, string>();
+function publicAppHostOf(url: string): string {
+  let host = publicHostCache.get(url);
+  if (host === undefined) publicHostCache.set(url, (host = new URL(url).hostname));
+  return host;
+}
+
 export function classifyHost(host: string | null, env: HostEnv): HostKind {
   const name = bareHost(host);
-  const publicAppHost = new URL(env.PUBLIC_APP_URL).hostname;
+  const publicAppHost = publicAppHostOf(env.PUBLIC_APP_URL);
   if (name === env.APP_HOST || name === publicAppHost) return "app";
   if (name === env.KPI_HOST) return "kpi";
   if (env.MARKETING_HOSTS.includes(name)) return "marketing";

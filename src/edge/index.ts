@@ -3,3 +3,4 @@ export { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 export { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
 export { staticSecurityHeaders, contentSecurityPolicy } from "./security-headers";
 export { RATE_LIMIT_POLICIES, policiesFor, type RateLimitPolicy } from "./rate-limit-policies";
+export { RateLimitGate } from "./rate-limiter";
