@@ -1,5 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
@@ -227,13 +228,8 @@ describe("rate limits", () => {
     } finally {
       await redisProxy.restore();
     }
-    const deadline = Date.now() + 5_000;
-    let status = 0;
-    while (Date.now() < deadline && status !== 307) {
-      status = (await get("/kpi", HOSTS.KPI_HOST, { "x-forwarded-for": "203.0.113.191" })).status;
-      if (status !== 307) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(status).toBe(307);
+    const recovered = await eventually(() => get("/kpi", HOSTS.KPI_HOST, { "x-forwarded-for": "203.0.113.191" }), (r) => r.status === 307);
+    expect(recovered.status).toBe(307);
     const logs = app.logs();
     expect(logs.match(/rate-limit store unavailable/g)?.length ?? 0).toBe(1);
   });

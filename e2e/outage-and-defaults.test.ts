@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { createTestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
@@ -17,15 +18,7 @@ async function readiness(app: AppServer) {
   return { status: response.status, body: await response.json() };
 }
 
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await probe();
-  }
-  return value;
-}
+const until = <T>(probe: () => Promise<T>, ok: (value: T) => boolean) => eventually(probe, ok, 10_000, 200);
 
 describe("a running app when Redis goes away", () => {
   it("turns readiness 503 naming redis, keeps serving, and recovers without a restart", async () => {

@@ -1,18 +1,6 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { captureLogger as capturingLogger } from "@/src/testing/capture-logger";
 import { AppError, toErrorResponse } from "./errors";
-import { createLogger } from "./observability/logger";
-
-function capturingLogger() {
-  let text = "";
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { log: createLogger({ destination }), output: () => text };
-}
 
 describe("error responses", () => {
   it("turns an AppError into its status and stable code, with the request id and no-store", async () => {

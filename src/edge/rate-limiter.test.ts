@@ -1,8 +1,8 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisStore, type KeyValueStore } from "@/src/data/kv";
-import { createLogger } from "@/src/observability/logger";
 import { metrics } from "@/src/observability/metrics";
+import { captureLogger as capturingLogger } from "@/src/testing/capture-logger";
+import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import type { RateLimitPolicy } from "./rate-limit-policies";
@@ -23,17 +23,6 @@ const policy = (overrides: Partial<RateLimitPolicy>): RateLimitPolicy => ({
   reason: "test policy",
   ...overrides,
 });
-
-function capturingLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _e, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { log: createLogger({ destination }), lines };
-}
 
 async function store(url = TEST_REDIS_URL, keyPrefix = prefix): Promise<KeyValueStore> {
   const s = createRedisStore(url, keyPrefix);
@@ -128,14 +117,8 @@ describe("when Redis fails", () => {
     expect(lines.filter((l) => l.includes("rate-limit store unavailable"))).toHaveLength(1);
 
     await outageProxy.restore();
-    const deadline = Date.now() + 5_000;
-    let kind = "";
-    while (Date.now() < deadline) {
-      kind = (await gate.check(subject("203.0.113.9", "/api/closed"))).kind;
-      if (kind === "allowed") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(kind).toBe("allowed");
+    const recovered = await eventually(() => gate.check(subject("203.0.113.9", "/api/closed")), (v) => v.kind === "allowed");
+    expect(recovered.kind).toBe("allowed");
   });
 });
 

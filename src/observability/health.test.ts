@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedisStore, openDatabase, type Database, type KeyValueStore } from "@/src/data";
+import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
@@ -38,16 +39,6 @@ const probes = (): ReadinessProbes => ({
   },
   redis,
 });
-
-async function eventually<T>(check: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = await check();
-  while (!accept(last) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await check();
-  }
-  return last;
-}
 
 describe("readiness", () => {
   it("is ok when Postgres and Redis both answer", async () => {

@@ -1,16 +1,9 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger";
+import { captureLogger } from "@/src/testing/capture-logger";
 
 function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: "debug", destination }), output: () => lines.join("") };
+  const { log, output } = captureLogger("debug");
+  return { logger: log, output };
 }
 
 const SECRETS = {
