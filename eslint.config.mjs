@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", "src/generated/**", "tools/**", ".data/**", "next-env.d.ts", "coverage/**"],
+    ignores: [".next/**", ".bench/**", "node_modules/**", "src/generated/**", "tools/**", ".data/**", "next-env.d.ts", "coverage/**"],
   },
   {
     rules: {

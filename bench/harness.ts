@@ -28,9 +28,9 @@ export async function waitForHttp(url: string, timeoutMs = 30_000): Promise<void
   throw new Error(`${url} never answered`);
 }
 
-export async function startProcess(command: string, args: string[], env: Record<string, string>): Promise<ChildProcess> {
+export async function startProcess(command: string, args: string[], env: Record<string, string>, cwd = "."): Promise<ChildProcess> {
   const childEnv = { NODE_ENV: "production" as const, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
-  const child = spawn(command, args, { env: childEnv, stdio: "ignore" });
+  const child = spawn(command, args, { env: childEnv, stdio: "ignore", cwd });
   return child;
 }
 
@@ -42,17 +42,46 @@ export async function startBaseline(): Promise<{ url: string; child: ChildProces
   return { url, child };
 }
 
-export async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Measurement> {
+export interface MeasureOptions {
+  headers?: Record<string, string>;
+  /** A fresh client address per request (X-Forwarded-For), so per-IP limits are checked but never reached. */
+  rotateClientIp?: boolean;
+  /** The status every response should have; anything else is counted as an error. */
+  expectStatus?: number;
+}
+
+let addressCounter = 0;
+const nextAddress = () => {
+  addressCounter = (addressCounter + 1) % 16_777_216;
+  return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
+};
+
+export async function measure(name: string, url: string, options: MeasureOptions = {}): Promise<Measurement> {
+  const { headers = {}, rotateClientIp = false, expectStatus = 200 } = options;
+  const requests: autocannon.Request[] | undefined = rotateClientIp
+    ? [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, "x-forwarded-for": nextAddress() } }) }]
+    : undefined;
+  let unexpected = 0;
+  const run = (duration: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon({ url, connections: CONNECTIONS, duration, headers, requests }, (error, result) =>
+        error ? reject(error) : resolve(result),
+      );
+      instance.on("response", (_client, statusCode) => {
+        if (statusCode !== expectStatus) unexpected++;
+      });
+    });
   // A short warm-up so JIT and connection set-up are not measured.
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, headers });
+  await run(2);
+  unexpected = 0;
+  const result = await run(DURATION_SECONDS);
   return {
     name,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
+    non2xx: unexpected,
   };
 }
 

@@ -1,73 +1,158 @@
-// npm run bench: production build vs a bare Node http baseline, measured in the same run.
+// npm run bench: the production build measured against baselines in the same run.
+//  1. /api/health vs a bare Node http server (and Next's own static-file floor).
+//  2. The edge chain: the same route handler served by `next start` with and without proxy.ts, on a route
+//     the Redis rate limit covers (every request from a new address, so the limit is checked, never hit).
+//  3. The edge chain in isolation (bench/edge-chain-server.ts), split into headers/CSP and Redis.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@/e2e/support/app-server";
 import { measure, printTable, startBaseline, startProcess, waitForHttp, type Measurement } from "./harness";
 
-async function measureEdgeChain(): Promise<{ bare: Measurement; edge: Measurement }> {
-  const results: Record<string, Measurement> = {};
-  for (const mode of ["bare", "edge"] as const) {
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const NEXT_BIN = join(process.cwd(), "node_modules/.bin/next");
+const NO_PROXY_DIR = ".bench/noproxy";
+const NOOP_PROXY_DIR = ".bench/noop-proxy";
+// Next's cost of running any proxy at all: pass every request through untouched, same matcher as ours.
+const NOOP_PROXY = `import { NextResponse } from "next/server";
+export function proxy() {
+  return NextResponse.next();
+}
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+`;
+
+function build(cwd = "."): void {
+  execFileSync(NEXT_BIN, ["build"], { cwd, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}
+
+/** The same app with another proxy.ts (or none), built beside this one (node_modules resolves from the parent). */
+function buildVariant(dir: string, proxySource: string | null): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ["app", "src", "prisma", "next.config.ts", "tsconfig.json", "package.json", "instrumentation.ts"]) {
+    cpSync(entry, join(dir, entry), { recursive: true });
+  }
+  if (proxySource) writeFileSync(join(dir, "proxy.ts"), proxySource);
+  build(dir);
+}
+
+async function startNext(cwd: string, env: Record<string, string>) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "hz-bench-"));
+  const child = await startProcess(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], {
+    NEXT_TELEMETRY_DISABLED: "1",
+    PUBLIC_APP_URL: `http://localhost:${port}`,
+    PGLITE_DIR: join(dataDir, "pglite"),
+    LOG_LEVEL: "warn",
+    ...env,
+  }, cwd);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/api/health`);
+  return {
+    url,
+    stop: () => {
+      child.kill("SIGTERM");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measureIsolatedChain(): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  const labels = { bare: "bare: /api/health handler", "edge-no-limit": "+ edge chain, no rate limit", edge: "+ edge chain with Redis limit" };
+  for (const mode of ["bare", "edge-no-limit", "edge"] as const) {
     const port = await freePort();
     const server = await startProcess("node_modules/.bin/tsx", ["bench/edge-chain-server.ts", mode, String(port)], {
-      REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+      REDIS_URL,
       REDIS_KEY_PREFIX: `hz:bench:${process.pid}:`,
       LOG_LEVEL: "warn",
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/api/health`);
-      results[mode] = await measure(`${mode}: /api/health handler${mode === "edge" ? " + edge chain" : ""}`, `http://127.0.0.1:${port}/api/health`);
+      results.push(await measure(labels[mode], `http://127.0.0.1:${port}/api/health`));
     } finally {
       server.kill("SIGTERM");
     }
   }
-  return { bare: results.bare!, edge: results.edge! };
+  return results;
 }
 
 if (!existsSync(".next/BUILD_ID") || process.env.BENCH_REBUILD === "1") {
   console.log("building the production app…");
-  execFileSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  build();
 }
+console.log("building the same app without proxy.ts, and with a pass-through proxy.ts, as edge-chain baselines…");
+buildVariant(NO_PROXY_DIR, null);
+buildVariant(NOOP_PROXY_DIR, NOOP_PROXY);
 
-const dataDir = mkdtempSync(join(tmpdir(), "hz-bench-"));
-const port = await freePort();
-const app = await startProcess("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
-  NODE_ENV: "production",
-  NEXT_TELEMETRY_DISABLED: "1",
-  PUBLIC_APP_URL: `http://localhost:${port}`,
-  PGLITE_DIR: join(dataDir, "pglite"),
-  LOG_LEVEL: "warn",
-});
+const all: Measurement[] = [];
+
+// 1. Liveness vs bare Node.
 const baseline = await startBaseline();
-const appUrl = `http://127.0.0.1:${port}`;
-
+const plain = await startNext(".", {});
 try {
-  await waitForHttp(`${appUrl}/api/health`);
   const bare = await measure("baseline: node http (same JSON)", baseline.url);
-  // Next's own floor: a static file through the same server and proxy, no route code of ours.
-  const nextFloor = await measure("next: GET /icon.svg (static)", `${appUrl}/icon.svg`);
-  const health = await measure("app: GET /api/health", `${appUrl}/api/health`);
+  const nextFloor = await measure("next: GET /icon.svg (static)", `${plain.url}/icon.svg`);
+  const health = await measure("app: GET /api/health", `${plain.url}/api/health`);
   printTable("Liveness endpoint", [bare, nextFloor, health], bare);
   console.log(`/api/health vs Next's static floor: ${((health.requestsPerSecond / nextFloor.requestsPerSecond) * 100).toFixed(1)} %`);
-
-  // Edge chain overhead: the same route handler with and without proxy.ts's chain, in-process.
-  app.kill("SIGTERM"); // free the cores for the next pair
-  const chain = await measureEdgeChain();
-  printTable("Edge chain (headers + CSP nonce + host routing + Redis rate limit)", [chain.bare, chain.edge], chain.bare);
-  const throughput = chain.edge.requestsPerSecond / chain.bare.requestsPerSecond;
-  const addedP99 = chain.edge.p99Ms - chain.bare.p99Ms;
-  console.log(
-    `edge chain keeps ${(throughput * 100).toFixed(1)} % of bare throughput (target >= 90 %), adds ${addedP99.toFixed(1)} ms at p99 (target <= 2 ms)`,
-  );
-
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync(
-    "bench/results/latest.json",
-    JSON.stringify({ at: new Date().toISOString(), results: [bare, nextFloor, health, chain.bare, chain.edge] }, null, 2),
-  );
+  all.push(bare, nextFloor, health);
 } finally {
-  app.kill("SIGTERM");
   baseline.child.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
+  plain.stop();
 }
+
+// 2. Edge chain inside Next: same handler (/api/[...path] JSON 404), with and without proxy.ts. Two cores
+//    shared with autocannon make single runs swing by +-15 %, so the two alternate for ROUNDS rounds and the
+//    medians are compared.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const chainEnv = { REDIS_URL, REDIS_KEY_PREFIX: `hz:bench:${process.pid}:`, TRUST_PROXY_HOPS: "1" };
+const route = "/api/bench/unknown";
+const variants = [
+  ["next without proxy.ts", NO_PROXY_DIR],
+  ["next, pass-through proxy.ts", NOOP_PROXY_DIR],
+  ["next with proxy.ts (edge chain)", "."],
+] as const;
+const rounds: Measurement[][] = variants.map(() => []);
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [index, [label, cwd]] of variants.entries()) {
+    const server = await startNext(cwd, chainEnv);
+    try {
+      rounds[index]!.push(await measure(`${label}: GET ${route}`, `${server.url}${route}`, { rotateClientIp: true, expectStatus: 404 }));
+    } finally {
+      server.stop();
+    }
+  }
+}
+const median = (runs: Measurement[]): Measurement => {
+  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const mid = sorted[Math.floor(sorted.length / 2)]!;
+  const p99s = runs.map((r) => r.p99Ms).sort((a, b) => a - b);
+  return { ...mid, name: `${mid.name} (median of ${runs.length})`, p99Ms: p99s[Math.floor(p99s.length / 2)]! };
+};
+const [withoutProxy, passThrough, withProxy] = rounds.map(median) as [Measurement, Measurement, Measurement];
+printTable("Edge chain in next start (headers + CSP nonce + host routing + Redis rate limit)", [withoutProxy, passThrough, withProxy], withoutProxy);
+for (const [index, [label]] of variants.entries()) {
+  console.log(`  ${label} rounds: ${rounds[index]!.map((r) => `${r.requestsPerSecond.toFixed(0)} req/s p99 ${r.p99Ms} ms`).join(" | ")}`);
+}
+const keeps = withProxy.requestsPerSecond / withoutProxy.requestsPerSecond;
+const addedP99 = withProxy.p99Ms - withoutProxy.p99Ms;
+console.log(`edge chain keeps ${(keeps * 100).toFixed(1)} % of the throughput (target >= 90 %), adds ${addedP99.toFixed(1)} ms at p99 (target <= 2 ms)`);
+const perRequestUs = (m: Measurement) => 1e6 / m.requestsPerSecond;
+console.log(
+  `per request: Next's proxy invocation ${(perRequestUs(passThrough) - perRequestUs(withoutProxy)).toFixed(0)} µs, ` +
+    `our chain on top ${(perRequestUs(withProxy) - perRequestUs(passThrough)).toFixed(0)} µs ` +
+    `(chain vs pass-through: ${((withProxy.requestsPerSecond / passThrough.requestsPerSecond) * 100).toFixed(1)} % of throughput, ` +
+    `+${(withProxy.p99Ms - passThrough.p99Ms).toFixed(1)} ms p99)`,
+);
+all.push(...rounds.flat());
+
+// 3. The chain in isolation, without Next around it.
+const isolated = await measureIsolatedChain();
+printTable("Edge chain in isolation (Node http + route handler, no Next server)", isolated, isolated[0]!);
+all.push(...isolated);
+
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all }, null, 2));
+rmSync(".bench", { recursive: true, force: true });

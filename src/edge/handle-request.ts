@@ -9,12 +9,11 @@ import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
-import { contentSecurityPolicy, createNonce, staticSecurityHeaders } from "./security-headers";
+import { contentSecurityPolicy, createNonce } from "./security-headers";
 import { verifiedSessionKey } from "./session-key";
 
 /** The path and query the visitor asked for, so server layouts can send them back after sign-in. */
 export const PATHNAME_HEADER = "x-huntaze-pathname";
-export const NONCE_HEADER = "x-nonce";
 
 const holder = globalThis as unknown as { __huntazeGate?: RateLimitGate };
 function defaultGate(): RateLimitGate {
@@ -64,7 +63,6 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
   forwarded.set(PATHNAME_HEADER, `${pathname}${search}`);
   // Next reads the nonce from the request's CSP header and puts it on its own script tags.
   forwarded.set("Content-Security-Policy", csp);
-  forwarded.set(NONCE_HEADER, nonce);
 
   const hostKind = classifyHost(requestHost(request, env), env);
   const route = routeForHost(hostKind, pathname, search, env);
@@ -95,10 +93,11 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
     }
   }
 
+  // The request-independent security headers come from next.config.ts headers(), which Next applies to
+  // every response, this proxy's own 421/429/404/redirects included (asserted in e2e/edge-security).
   const headers = response.headers;
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set("Content-Security-Policy", csp);
-  for (const [name, value] of Object.entries(staticSecurityHeaders({ isProduction: env.isProduction }))) headers.set(name, value);
   if (isNoIndexHost(hostKind)) headers.set("X-Robots-Tag", "noindex, nofollow");
   if (mustNotBeStored(pathname) || response.status >= 400) headers.set("Cache-Control", "no-store");
   return response;

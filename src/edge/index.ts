@@ -1,4 +1,4 @@
-export { handleRequest, PATHNAME_HEADER, NONCE_HEADER } from "./handle-request";
+export { handleRequest, PATHNAME_HEADER } from "./handle-request";
 export { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 export { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
 export { staticSecurityHeaders, contentSecurityPolicy } from "./security-headers";

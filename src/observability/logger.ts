@@ -32,7 +32,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   return base;
 }
 
-const holder = globalThis as unknown as { __huntazeLogger?: Logger };
+const holder = globalThis as unknown as { __huntazeLogger?: Logger; __huntazeModuleLoggers?: Map<string, Logger> };
 
 /** The process logger; use `logger().child({ module })` per capability. */
 export function logger(): Logger {
@@ -46,6 +46,10 @@ export function logger(): Logger {
   return holder.__huntazeLogger;
 }
 
+/** One child logger per capability, made once (request paths call this on every request). */
 export function moduleLogger(module: string): Logger {
-  return logger().child({ module });
+  const cache = (holder.__huntazeModuleLoggers ??= new Map());
+  let child = cache.get(module);
+  if (!child) cache.set(module, (child = logger().child({ module })));
+  return child;
 }
