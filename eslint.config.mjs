@@ -17,7 +17,7 @@ const config = [
     },
   },
   {
-    files: ["src/config/env.ts", "src/testing/**", "prisma.config.ts", "next.config.ts", "**/*.test.ts", "e2e/**", "bench/**", "scripts/**", "vitest.config.ts", "instrumentation.ts"],
+    files: ["src/config/env.ts", "src/testing/**", "prisma.config.ts", "next.config.ts", "**/*.test.ts", "e2e/**", "bench/**", "scripts/**", "emulators/**", "vitest.config.ts", "instrumentation.ts"],
     rules: { "no-restricted-properties": "off" },
   },
 ];
