@@ -8,8 +8,9 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = "AppError";
   }
 }
@@ -21,7 +22,7 @@ export interface ErrorBody {
 /** Maps anything thrown to the JSON error shape. Unexpected errors are logged in full, shown as a 500. */
 export function toErrorResponse(error: unknown, requestId: string, log: Logger): NextResponse<ErrorBody> {
   if (error instanceof AppError) {
-    if (error.status >= 500) log.error({ err: error, requestId, code: error.code }, "request failed");
+    if (error.status >= 500) log.error({ err: error, cause: error.cause, requestId, code: error.code }, "request failed");
     return NextResponse.json(
       { error: { code: error.code, message: error.message, requestId } },
       { status: error.status, headers: { ...error.headers, "cache-control": "no-store" } },

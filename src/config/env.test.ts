@@ -58,6 +58,7 @@ describe("environment configuration", () => {
       NODE_ENV: "production",
       PUBLIC_APP_URL: "https://app.huntaze.com/",
       BETTER_AUTH_SECRET: "s".repeat(40),
+      TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
     });
     expect(env.authSecret).toBe("s".repeat(40));
     expect(env.PUBLIC_APP_URL).toBe("https://app.huntaze.com");
@@ -92,5 +93,34 @@ describe("host configuration", () => {
   it("rejects a host given with a scheme or port", () => {
     expect(problemsOf({ APP_HOST: "https://app.huntaze.com" }).join()).toContain("APP_HOST");
     expect(problemsOf({ MARKETING_HOSTS: "huntaze.com,www.huntaze.com:443" }).join()).toContain("MARKETING_HOSTS");
+  });
+});
+
+describe("OAuth and token vault configuration", () => {
+  const key = (fill: number) => Buffer.alloc(32, fill).toString("base64");
+  const production = { NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com", BETTER_AUTH_SECRET: "s".repeat(40) };
+
+  it("requires token encryption keys in production on a public host", () => {
+    expect(problemsOf(production).join()).toContain("TOKEN_ENCRYPTION_KEYS");
+    expect(parseEnv({ ...production, TOKEN_ENCRYPTION_KEYS: `k2:${key(2)},k1:${key(1)}` }).tokenEncryptionKeys).toMatch(/^k2:/);
+    expect(parseEnv({}).tokenEncryptionKeys).toMatch(/^dev:/);
+  });
+
+  it("rejects malformed keys without printing them", () => {
+    const problems = problemsOf({ TOKEN_ENCRYPTION_KEYS: "k1:c2hvcnQ=" }).join();
+    expect(problems).toContain("TOKEN_ENCRYPTION_KEYS");
+    expect(problems).not.toContain("c2hvcnQ=");
+    expect(problemsOf({ TOKEN_ENCRYPTION_KEYS: `a:${key(1)},b:${key(2)},c:${key(3)}` }).join()).toContain("TOKEN_ENCRYPTION_KEYS");
+  });
+
+  it("stops start-up when the app URL would make malformed redirect URIs", () => {
+    expect(problemsOf({ PUBLIC_APP_URL: "https://app.huntaze.com/base?x=1" }).join()).toContain("PUBLIC_APP_URL");
+    expect(problemsOf({ ...production, PUBLIC_APP_URL: "http://app.huntaze.com", TOKEN_ENCRYPTION_KEYS: `k1:${key(1)}` }).join()).toContain("https");
+  });
+
+  it("requires a provider's client id and secret together", () => {
+    expect(problemsOf({ TIKTOK_CLIENT_KEY: "abc" }).join()).toContain("TIKTOK_CLIENT_SECRET");
+    expect(problemsOf({ INSTAGRAM_CLIENT_SECRET: "abc" }).join()).toContain("INSTAGRAM_CLIENT_SECRET");
+    expect(parseEnv({ TIKTOK_CLIENT_KEY: "abc", TIKTOK_CLIENT_SECRET: "def" }).TIKTOK_API_URL).toBe("https://open.tiktokapis.com");
   });
 });

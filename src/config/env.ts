@@ -1,9 +1,12 @@
 // The only module that reads process.env. Everything else asks getEnv() for typed, validated values.
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 // A development-only signing secret: safe because it is refused whenever the app is served on a real host.
 const DEV_AUTH_SECRET = "huntaze-development-only-secret-not-for-real-hosts";
+// Development-only token key, refused on real hosts like DEV_AUTH_SECRET (TOKEN_ENCRYPTION_KEYS is required there).
+const DEV_TOKEN_KEYS = `dev:${createHash("sha256").update("huntaze-development-only-token-key").digest("base64")}`;
 const SECRET_LOOKING_NAME = /(KEY|SECRET|TOKEN|PASSWORD|PRIVATE)/;
 
 const emptyAsUnset = (value: unknown) => (value === "" ? undefined : value);
@@ -82,6 +85,24 @@ const schema = z
     // Spelled as the real staging domain is.
     STAGING_HOST: z.preprocess(emptyAsUnset, hostname.default("stagging.huntaze.com")),
     APP_VERSION: optionalString(z.string().max(64)),
+    // "kid:base64key,kid:base64key": the first key seals new tokens, every listed key opens old ones.
+    TOKEN_ENCRYPTION_KEYS: optionalString(z.string()),
+    SOCIAL_HTTP_TIMEOUT_MS: integer(10_000, 500, 60_000),
+    TIKTOK_CLIENT_KEY: optionalString(z.string().max(200)),
+    TIKTOK_CLIENT_SECRET: optionalString(z.string().max(500)),
+    TIKTOK_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
+    TIKTOK_AUTH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://www.tiktok.com/v2/auth/authorize/")),
+    TIKTOK_API_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://open.tiktokapis.com")),
+    INSTAGRAM_CLIENT_ID: optionalString(z.string().max(200)),
+    INSTAGRAM_CLIENT_SECRET: optionalString(z.string().max(500)),
+    INSTAGRAM_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
+    INSTAGRAM_AUTH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://www.instagram.com/oauth/authorize")),
+    INSTAGRAM_API_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://api.instagram.com")),
+    INSTAGRAM_GRAPH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://graph.instagram.com")),
+    INSTAGRAM_GRAPH_VERSION: z.preprocess(
+      emptyAsUnset,
+      z.string().regex(/^v\d{1,2}\.\d$/, { message: "must look like v23.0" }).default("v23.0"),
+    ),
   })
   .superRefine((env, ctx) => {
     const isLocal = LOCAL_HOSTNAMES.has(new URL(env.PUBLIC_APP_URL).hostname);
@@ -92,11 +113,43 @@ const schema = z
         message: "is required in production when PUBLIC_APP_URL is not a local address",
       });
     }
+    if (env.NODE_ENV === "production" && !isLocal && !env.TOKEN_ENCRYPTION_KEYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOKEN_ENCRYPTION_KEYS"],
+        message: "is required in production when PUBLIC_APP_URL is not a local address",
+      });
+    }
+    // OAuth redirect URIs are PUBLIC_APP_URL + fixed paths and must match the registered ones exactly.
+    const appUrl = new URL(env.PUBLIC_APP_URL);
+    if (appUrl.pathname !== "/" || appUrl.search || appUrl.hash || appUrl.username) {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_APP_URL"], message: "must be an origin only (scheme, host, port), with no path, query or fragment" });
+    }
+    if (env.NODE_ENV === "production" && !isLocal && appUrl.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_APP_URL"], message: "must be https in production (TikTok and Instagram accept only https redirect URIs)" });
+    }
+    if (env.TOKEN_ENCRYPTION_KEYS) {
+      const entries = env.TOKEN_ENCRYPTION_KEYS.split(",").map((e) => e.trim());
+      const valid = entries.every((entry) => /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]+$/.test(entry) && Buffer.from(entry.split(":")[1]!, "base64").length === 32);
+      if (!valid || entries.length > 2) {
+        ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEYS"], message: "must be one or two 'keyId:base64' entries of 32-byte keys, current first" });
+      }
+    }
+    for (const [id, secret, name] of [
+      [env.TIKTOK_CLIENT_KEY, env.TIKTOK_CLIENT_SECRET, "TIKTOK"],
+      [env.INSTAGRAM_CLIENT_ID, env.INSTAGRAM_CLIENT_SECRET, "INSTAGRAM"],
+    ] as const) {
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({ code: "custom", path: [`${name}_CLIENT_SECRET`], message: `${name} client id and secret must be set together` });
+      }
+    }
   });
 
-export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET"> & {
+export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET" | "TOKEN_ENCRYPTION_KEYS"> & {
   /** The session-signing secret: the configured one, or the development one on a local URL. */
   authSecret: string;
+  /** Token vault keys ("kid:base64,..."), the configured ones or the development key on a local URL. */
+  tokenEncryptionKeys: string;
   isProduction: boolean;
 };
 
@@ -123,8 +176,13 @@ export function parseEnv(source: Source): Env {
     for (const issue of result.error.issues) problems.push(`${issue.path.join(".") || "(environment)"}: ${issue.message}`);
   }
   if (problems.length > 0 || !result.success) throw new EnvError(problems);
-  const { BETTER_AUTH_SECRET, ...rest } = result.data;
-  return { ...rest, authSecret: BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET, isProduction: rest.NODE_ENV === "production" };
+  const { BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS, ...rest } = result.data;
+  return {
+    ...rest,
+    authSecret: BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET,
+    tokenEncryptionKeys: TOKEN_ENCRYPTION_KEYS ?? DEV_TOKEN_KEYS,
+    isProduction: rest.NODE_ENV === "production",
+  };
 }
 
 const cache = globalThis as unknown as { __huntazeEnv?: Env };

@@ -54,6 +54,16 @@ describe.each(stores)("key-value store (%s)", (mode, open) => {
   });
 });
 
+describe.each(stores)("leases (%s)", (_mode, open) => {
+  it("grants a lease to one caller until it expires", async () => {
+    const store = await ready(open());
+    const winners = await Promise.all(Array.from({ length: 10 }, (_, i) => store.setIfAbsent("lease", String(i), 1)));
+    expect(winners.filter(Boolean)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await store.setIfAbsent("lease", "later", 1)).toBe(true);
+  });
+});
+
 describe("redis key prefix", () => {
   it("keeps each store's keys under its own prefix", async () => {
     const a = await ready(createRedisStore(TEST_REDIS_URL, `${prefix}a:`));

@@ -2,6 +2,7 @@
 // Redis when REDIS_URL is set, otherwise an in-process map that is correct for ONE instance only.
 import { Redis } from "ioredis";
 import { getEnv } from "@/src/config";
+import { AppError } from "@/src/errors";
 import { moduleLogger } from "@/src/observability/logger";
 
 export type KvMode = "redis" | "memory";
@@ -12,6 +13,8 @@ export interface KeyValueStore {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Atomic read-and-delete: the value is returned to exactly one caller. */
   take(key: string): Promise<string | null>;
+  /** Sets only if absent (a short lease); true when this caller got it. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   del(key: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -45,26 +48,42 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
     if (lastLoggedAt) log.info("redis connection restored");
     lastLoggedAt = 0;
   });
+
+  // Right after start the first connection may still be opening: wait for it (briefly) rather than
+  // fail. Once connected, a lost connection fails fast; callers get a 503, never a 500.
+  async function run<T>(operation: () => Promise<T>): Promise<T> {
+    if (redis.status === "connecting" || redis.status === "wait") {
+      await Promise.race([
+        new Promise<void>((resolve) => redis.once("ready", () => resolve())),
+        new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref()),
+      ]);
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      throw new AppError("store_unavailable", 503, "A shared service is briefly unavailable. Try again in a moment.", { "retry-after": "5" }, error);
+    }
+  }
+
   return {
     mode: "redis",
     redis,
-    get: (key) => redis.get(key),
-    set: async (key, value, ttlSeconds) => {
-      if (ttlSeconds) await redis.set(key, value, "EX", ttlSeconds);
-      else await redis.set(key, value);
-    },
-    take: (key) => redis.getdel(key),
-    del: async (key) => {
-      await redis.del(key);
-    },
-    ping: async () => {
-      // Right after start the first connection may still be opening; wait for it rather than report
-      // an outage (callers bound the wait). Once connected, a lost connection fails fast.
-      if (redis.status === "connecting" || redis.status === "wait") {
-        await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
-      }
-      await redis.ping();
-    },
+    get: (key) => run(() => redis.get(key)),
+    set: (key, value, ttlSeconds) =>
+      run(async () => {
+        if (ttlSeconds) await redis.set(key, value, "EX", ttlSeconds);
+        else await redis.set(key, value);
+      }),
+    take: (key) => run(() => redis.getdel(key)),
+    setIfAbsent: (key, value, ttlSeconds) => run(async () => (await redis.set(key, value, "EX", ttlSeconds, "NX")) === "OK"),
+    del: (key) =>
+      run(async () => {
+        await redis.del(key);
+      }),
+    ping: () =>
+      run(async () => {
+        await redis.ping();
+      }),
     close: async () => {
       redis.disconnect();
     },
@@ -92,6 +111,11 @@ export function createMemoryStore(): KeyValueStore {
       const value = read(key);
       entries.delete(key);
       return value;
+    },
+    setIfAbsent: async (key, value, ttlSeconds) => {
+      if (read(key) !== null) return false;
+      entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+      return true;
     },
     del: async (key) => {
       entries.delete(key);

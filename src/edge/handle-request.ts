@@ -9,13 +9,22 @@ import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
-import { contentSecurityPolicy, createNonce } from "./security-headers";
+import { contentSecurityPolicy, createNonce, PROVIDER_IMAGE_ORIGINS } from "./security-headers";
 import { verifiedSessionKey } from "./session-key";
 
 /** The path and query the visitor asked for, so server layouts can send them back after sign-in. */
 export const PATHNAME_HEADER = "x-huntaze-pathname";
 
-const holder = globalThis as unknown as { __huntazeGate?: RateLimitGate };
+const holder = globalThis as unknown as { __huntazeGate?: RateLimitGate; __huntazeImageOrigins?: { env: Env; origins: string[] } };
+
+/** Provider CDNs plus the configured provider API origins (the emulators serve avatars locally). */
+function imageOrigins(env: Env): string[] {
+  if (holder.__huntazeImageOrigins?.env !== env) {
+    const apiOrigins = [env.TIKTOK_API_URL, env.INSTAGRAM_GRAPH_URL].map((url) => new URL(url).origin);
+    holder.__huntazeImageOrigins = { env, origins: [...new Set([...PROVIDER_IMAGE_ORIGINS, ...apiOrigins])] };
+  }
+  return holder.__huntazeImageOrigins.origins;
+}
 function defaultGate(): RateLimitGate {
   return (holder.__huntazeGate ??= new RateLimitGate(getKeyValueStore().redis, moduleLogger("ratelimit")));
 }
@@ -52,7 +61,11 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
   const { pathname, search } = request.nextUrl;
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
   const nonce = createNonce();
-  const csp = contentSecurityPolicy(nonce, { isProduction: env.isProduction, isHttps: env.PUBLIC_APP_URL.startsWith("https://") });
+  const csp = contentSecurityPolicy(nonce, {
+    isProduction: env.isProduction,
+    isHttps: env.PUBLIC_APP_URL.startsWith("https://"),
+    imageOrigins: imageOrigins(env),
+  });
   const clientIp = resolveClientIp(request.headers.get("x-forwarded-for"), env.TRUST_PROXY_HOPS);
 
   const forwarded = new Headers(request.headers);

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/src/config";
 import { bareHost, classifyHost, isNoIndexHost, routeForHost, siteOrigin } from "./hosts";
 
-const production = parseEnv({ NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com", BETTER_AUTH_SECRET: "x".repeat(40) });
+const production = parseEnv({
+  NODE_ENV: "production",
+  PUBLIC_APP_URL: "https://app.huntaze.com",
+  BETTER_AUTH_SECRET: "x".repeat(40),
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
+});
 const development = parseEnv({});
 
 describe("host classification", () => {

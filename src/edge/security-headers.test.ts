@@ -15,6 +15,8 @@ describe("content security policy", () => {
     expect(csp.get("frame-ancestors")).toBe("'none'");
     expect(csp.get("form-action")).toBe("'self'");
     expect(csp.get("img-src")).toBe("'self' data: blob:");
+    const withAvatars = directives(contentSecurityPolicy("n", { isProduction: true, isHttps: true, imageOrigins: ["https://*.tiktokcdn.com"] }));
+    expect(withAvatars.get("img-src")).toBe("'self' data: blob: https://*.tiktokcdn.com");
     expect(csp.get("connect-src")).toBe("'self'");
     expect(csp.has("upgrade-insecure-requests")).toBe(true);
     expect([...csp.values()].join(" ")).not.toMatch(/unsafe-(inline|eval)/);

@@ -7,21 +7,32 @@ export interface HeaderOptions {
   isProduction: boolean;
   /** Served over HTTPS (PUBLIC_APP_URL): only then may browsers be told to upgrade requests. */
   isHttps: boolean;
+  /** Where connected accounts' avatars are served from (provider CDNs, or the emulators locally). */
+  imageOrigins?: readonly string[];
 }
+
+/** Avatar hosts of the providers, as their APIs return them. */
+export const PROVIDER_IMAGE_ORIGINS = [
+  "https://*.tiktokcdn.com",
+  "https://*.tiktokcdn-us.com",
+  "https://*.tiktokcdn-eu.com",
+  "https://*.cdninstagram.com",
+  "https://*.fbcdn.net",
+] as const;
 
 /** 128 random bits, base64: unguessable per response (CSP Level 3 asks for at least 128 bits). */
 export function createNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function contentSecurityPolicy(nonce: string, { isProduction, isHttps }: HeaderOptions): string {
+export function contentSecurityPolicy(nonce: string, { isProduction, isHttps, imageOrigins = [] }: HeaderOptions): string {
   const directives = [
     "default-src 'self'",
     // Next's dev server evaluates code for fast refresh; production never gets 'unsafe-eval'.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isProduction ? "" : " 'unsafe-eval'"}`,
     // Dev injects style tags without a nonce for hot reload; production styles are files.
     `style-src 'self' ${isProduction ? `'nonce-${nonce}'` : "'unsafe-inline'"}`,
-    "img-src 'self' data: blob:",
+    ["img-src 'self' data: blob:", ...imageOrigins].join(" "),
     "font-src 'self'",
     `connect-src 'self'${isProduction ? "" : " ws: wss:"}`,
     "media-src 'self'",

@@ -32,6 +32,31 @@ function createMetrics() {
       labelNames: ["policy"] as const,
       registers: [registry],
     }),
+    socialRequests: new Counter({
+      name: "huntaze_social_requests_total",
+      help: "Calls to TikTok and Instagram by endpoint and outcome (ok, or the failure kind).",
+      labelNames: ["provider", "endpoint", "outcome"] as const,
+      registers: [registry],
+    }),
+    socialDuration: new Histogram({
+      name: "huntaze_social_request_duration_seconds",
+      help: "Time for a call to TikTok or Instagram to answer.",
+      labelNames: ["provider", "endpoint"] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    socialTokenRefresh: new Counter({
+      name: "huntaze_social_token_refresh_total",
+      help: "Access-token refreshes by provider and outcome (ok, needs_attention, error).",
+      labelNames: ["provider", "outcome"] as const,
+      registers: [registry],
+    }),
+    socialClientSecretUsed: new Counter({
+      name: "huntaze_social_client_secret_used_total",
+      help: "Which client secret a provider accepted (current, or the _NEXT twin during a rotation).",
+      labelNames: ["provider", "secret"] as const,
+      registers: [registry],
+    }),
   };
 }
 

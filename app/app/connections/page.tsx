@@ -1,15 +1,75 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/src/ui/empty-state";
+import { requireUser } from "@/src/auth";
+import { connectionViews, resultMessage } from "@/src/social";
+import { DisconnectButton } from "@/src/ui/disconnect-button";
 
 export const metadata: Metadata = { title: "Connections" };
 
-export default function ConnectionsPage() {
+const STATE_LABELS = {
+  connected: "Connected",
+  needs_attention: "Needs attention: reconnect to keep your data flowing",
+  not_connected: "Not connected",
+  not_configured: "Not available on this deployment",
+} as const;
+
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await requireUser();
+  const query = await searchParams;
+  const message = resultMessage(typeof query.provider === "string" ? query.provider : undefined, typeof query.result === "string" ? query.result : undefined);
+  const views = await connectionViews(user.id);
   return (
     <>
       <h1>Connections</h1>
-      <EmptyState title="No accounts connected">
-        <p>Connecting TikTok, Instagram and OnlyFans is not available yet. When it is, you will connect each account here and can disconnect it at any time.</p>
-      </EmptyState>
+      <p>Connect the accounts you run. Huntaze only reads your profile and performance figures; it never posts for you.</p>
+      {message && (
+        <p className={message.tone === "error" ? "form-error" : "notice"} role={message.tone === "error" ? "alert" : "status"} id="connection-result">
+          {message.text}
+        </p>
+      )}
+      <ul className="connections" aria-label="Accounts">
+        {views.map((view) => (
+          <li className="card connection" key={view.provider} data-provider={view.provider} data-state={view.state}>
+            <div className="connection__identity">
+              {view.avatarUrl ? (
+                // eslint-disable-next-line @next/next/no-img-element -- provider CDN avatars, sized by CSS; next/image would proxy them
+                <img src={view.avatarUrl} alt="" width={48} height={48} className="avatar" />
+              ) : (
+                <span className="avatar avatar--empty" aria-hidden="true">
+                  {view.label[0]}
+                </span>
+              )}
+              <div>
+                <h2>{view.label}</h2>
+                <p className="connection__state">{STATE_LABELS[view.state]}</p>
+                {view.username && <p className="connection__account">@{view.username}</p>}
+              </div>
+            </div>
+            {(view.state === "connected" || view.state === "needs_attention") && (
+              <dl className="connection__details">
+                <dt>Access granted</dt>
+                <dd>{view.scopes.join(", ") || "—"}</dd>
+                <dt>Last sync</dt>
+                <dd>{view.lastSyncAt ? `${dateFormat.format(view.lastSyncAt)} UTC` : "Not yet"}</dd>
+              </dl>
+            )}
+            <div className="connection__actions">
+              {view.state === "not_connected" && (
+                <a className="button" href={view.connectPath}>
+                  Connect {view.label}
+                </a>
+              )}
+              {view.state === "needs_attention" && (
+                <a className="button" href={view.connectPath}>
+                  Reconnect {view.label}
+                </a>
+              )}
+              {(view.state === "connected" || view.state === "needs_attention") && <DisconnectButton provider={view.provider} label={view.label} />}
+            </div>
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

@@ -1,0 +1,16 @@
+import { currentUser } from "@/src/auth";
+import { getPrisma } from "@/src/data";
+import { AppError } from "@/src/errors";
+import { apiRoute, noStoreJson } from "@/src/http";
+import { isProvider } from "./adapters";
+import { disconnectProvider } from "./disconnect";
+import { getTokenVault } from "./oauth/vault";
+
+export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/[provider]", async (_request, { params }) => {
+  const { provider } = await params;
+  if (!isProvider(provider)) throw new AppError("unknown_provider", 404, "Huntaze connects TikTok and Instagram here.");
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthenticated", 401, "Sign in to manage your connections.");
+  const result = await disconnectProvider({ prisma: await getPrisma(), vault: getTokenVault() }, user.id, provider);
+  return noStoreJson({ provider, ...result });
+});

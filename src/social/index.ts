@@ -1,0 +1,10 @@
+export { ADAPTERS, PROVIDERS, isProvider } from "./adapters";
+export { startConnection, finishConnection, connectionsUrl, CONNECTIONS_PATH, type ConnectResult, type FlowDeps } from "./connect-flow";
+export { viewOf, openTokens, saveConnection, type ConnectionView, type ConnectionState } from "./connections";
+export { refreshConnection, refreshDueConnections, type RefreshOutcome } from "./token-refresh";
+export { disconnectProvider } from "./disconnect";
+export { getTokenVault } from "./oauth/vault";
+export { TokenVault, TokenVaultError, parseVaultKeys } from "./oauth/token-vault";
+export { SocialError, isSocialError, type SocialFailure } from "./oauth/errors";
+export type { Provider } from "./oauth/provider-http";
+export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";

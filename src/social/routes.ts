@@ -1,0 +1,33 @@
+// Route handlers for the OAuth entry points and callbacks (thin: session -> one flow call -> redirect).
+import { NextResponse, type NextRequest } from "next/server";
+import { currentUser, signInPathFor } from "@/src/auth";
+import { getKeyValueStore, getPrisma } from "@/src/data";
+import { apiRoute } from "@/src/http";
+import { connectionsUrl, finishConnection, startConnection } from "./connect-flow";
+import type { Provider } from "./oauth/provider-http";
+import { getTokenVault } from "./oauth/vault";
+
+// 302 for both GET and HEAD, so `curl -sSI` shows the same Location a browser follows.
+const redirect = (request: NextRequest, location: string) => NextResponse.redirect(new URL(location, request.url), 302);
+
+export function connectEntryRoute(provider: Provider, pattern: string) {
+  return apiRoute(pattern, async (request) => {
+    const user = await currentUser();
+    if (!user) return redirect(request, signInPathFor(request.nextUrl.pathname));
+    const authorizeUrl = await startConnection({ store: getKeyValueStore() }, provider, user.id);
+    return redirect(request, authorizeUrl ?? connectionsUrl(provider, "not_configured"));
+  });
+}
+
+export function connectCallbackRoute(provider: Provider, pattern: string) {
+  return apiRoute(pattern, async (request) => {
+    const user = await currentUser();
+    const result = await finishConnection(
+      { prisma: await getPrisma(), store: getKeyValueStore(), vault: getTokenVault() },
+      provider,
+      request.nextUrl.searchParams,
+      user?.id ?? null,
+    );
+    return redirect(request, user ? connectionsUrl(provider, result) : signInPathFor(connectionsUrl(provider, result)));
+  });
+}
