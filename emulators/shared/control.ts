@@ -1,0 +1,152 @@
+// The control surface both emulators expose, programmatically (the `control` object) and as JSON over HTTP under
+// /__control/* so a developer can curl it. Control requests are never recorded in the request log.
+import type { ServerResponse } from "node:http";
+import { z } from "zod";
+import { faultSpecSchema, type ArmedFault, type FaultSpec } from "./faults";
+import { sendJson } from "./responses";
+import { flattenHeaders, type EmulatorRequest } from "./server";
+
+export type RecordedRequest = {
+  /** Virtual-clock time the request arrived, ISO 8601. */
+  at: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** Media type of the body without parameters ("" when none). */
+  contentType: string;
+  /**
+   * The decoded body, secrets included (tests assert exact parameters; the emulators never print it): an object of
+   * fields for form-urlencoded and multipart bodies, the parsed value for JSON, otherwise the raw text.
+   */
+  body: unknown;
+  /** The body exactly as received, as UTF-8. */
+  rawBody: string;
+};
+
+export interface EmulatorControl {
+  fault(spec: FaultSpec): void;
+  clearFaults(): void;
+  faults(): ArmedFault[];
+  /** Clears faults, every code and token issued, revocations, the request log, the clock offset and secrets. */
+  reset(): void;
+  advanceClock(seconds: number): void;
+  now(): Date;
+  setClientSecrets(secrets: string[]): void;
+  revocations(): string[];
+  requests(): RecordedRequest[];
+  /** Access tokens currently valid (not expired, not revoked). */
+  issuedTokens(): string[];
+}
+
+export type RunningEmulator<C> = {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  url: string;
+  port: number;
+  control: C;
+  close(): Promise<void>;
+};
+
+export class RequestLog {
+  private entries: RecordedRequest[] = [];
+
+  record(req: EmulatorRequest, atMs: number): void {
+    const rawBody = req.rawBody.toString("utf8");
+    const body =
+      req.body.kind === "form" || req.body.kind === "multipart"
+        ? Object.fromEntries(req.body.form)
+        : req.body.kind === "json"
+          ? req.body.json
+          : rawBody;
+    this.entries.push({
+      at: new Date(atMs).toISOString(),
+      method: req.method,
+      path: req.path,
+      query: Object.fromEntries(req.query),
+      headers: flattenHeaders(req.headers),
+      contentType: req.contentType,
+      body,
+      rawBody,
+    });
+  }
+
+  list(): RecordedRequest[] {
+    return this.entries.map((e) => structuredClone(e));
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}
+
+export type ExtraControlRoute = (body: unknown) => unknown;
+
+const clockSchema = z.object({ seconds: z.number().finite().min(0) });
+const secretsSchema = z.object({ secrets: z.array(z.string().min(1)).min(1) });
+
+/** JSON cannot carry Infinity; an endless fault is reported with times -1 as it is armed. */
+const describeFaults = (faults: ArmedFault[]) =>
+  faults.map((f) => ({ ...f, remaining: f.remaining === Infinity ? -1 : f.remaining }));
+
+/**
+ * Answers /__control/* requests. Returns false when the path is not a control path so the caller can route it.
+ * `extra` adds emulator-specific POST routes (e.g. Instagram's reply shape switch).
+ */
+export function handleControlRequest(
+  req: EmulatorRequest,
+  res: ServerResponse,
+  control: EmulatorControl,
+  extra: Record<string, ExtraControlRoute> = {},
+): boolean {
+  if (!req.path.startsWith("/__control/")) return false;
+  const route = `${req.method} ${req.path.slice("/__control".length)}`;
+  const body = req.body.kind === "json" ? req.body.json : {};
+  try {
+    switch (route) {
+      case "POST /fault":
+        control.fault(faultSpecSchema.parse(body));
+        sendJson(res, 200, { ok: true, faults: describeFaults(control.faults()) });
+        return true;
+      case "GET /faults":
+        sendJson(res, 200, describeFaults(control.faults()));
+        return true;
+      case "POST /reset":
+        control.reset();
+        sendJson(res, 200, { ok: true });
+        return true;
+      case "POST /clock":
+        control.advanceClock(clockSchema.parse(body).seconds);
+        sendJson(res, 200, { ok: true, now: control.now().toISOString() });
+        return true;
+      case "GET /clock":
+        sendJson(res, 200, { now: control.now().toISOString() });
+        return true;
+      case "POST /client-secrets":
+        control.setClientSecrets(secretsSchema.parse(body).secrets);
+        sendJson(res, 200, { ok: true });
+        return true;
+      case "GET /revocations":
+        sendJson(res, 200, control.revocations());
+        return true;
+      case "GET /requests":
+        sendJson(res, 200, control.requests());
+        return true;
+      case "GET /issued-tokens":
+        sendJson(res, 200, control.issuedTokens());
+        return true;
+      default: {
+        const handler = req.method === "POST" ? extra[req.path.slice("/__control/".length)] : undefined;
+        if (!handler) {
+          sendJson(res, 404, { error: `no control route ${route}` });
+          return true;
+        }
+        sendJson(res, 200, { ok: true, result: handler(body) ?? null });
+        return true;
+      }
+    }
+  } catch (error) {
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : String((error as Error).message ?? error);
+    sendJson(res, 400, { error: message });
+    return true;
+  }
+}

@@ -1,0 +1,83 @@
+// Fault injection shared by both emulators. A fault is armed for one named endpoint (or "*") and fires on the next
+// `times` matching requests; each emulator renders the fault in its vendor's own error shape.
+import { z } from "zod";
+
+export const FAULT_MODES = [
+  "http_500",
+  "http_503",
+  "rate_limited",
+  "timeout",
+  "malformed_json",
+  "revoked_token",
+] as const;
+
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+export type FaultSpec = {
+  /** An endpoint name of the emulator (see its README section) or "*" for every endpoint. */
+  endpoint: string;
+  mode: FaultMode;
+  /** How many requests the fault answers; default 1; -1 (or Infinity) = until reset. */
+  times?: number;
+  /** Vendor error code where the vendor has several (Instagram rate limits: 4, 17, 32 or 613). */
+  code?: number;
+  /** Overrides the HTTP status of the fault response (e.g. 429 for an Instagram rate limit). */
+  status?: number;
+};
+
+export type ArmedFault = Required<Pick<FaultSpec, "endpoint" | "mode">> &
+  Pick<FaultSpec, "code" | "status"> & { remaining: number };
+
+export const faultSpecSchema = z.object({
+  endpoint: z.string().min(1),
+  mode: z.enum(FAULT_MODES),
+  times: z
+    .number()
+    .refine((n) => n === -1 || n === Infinity || (Number.isInteger(n) && n >= 1), {
+      message: "times must be a positive integer, -1 or Infinity",
+    })
+    .optional(),
+  code: z.number().int().optional(),
+  status: z.number().int().min(100).max(599).optional(),
+});
+
+export class FaultInjector {
+  private armed: ArmedFault[] = [];
+
+  constructor(private readonly endpoints: readonly string[]) {}
+
+  /** Arms a fault; throws on an unknown endpoint so a typo in a test fails loudly instead of never firing. */
+  arm(input: FaultSpec): ArmedFault {
+    const spec = faultSpecSchema.parse(input);
+    if (spec.endpoint !== "*" && !this.endpoints.includes(spec.endpoint)) {
+      throw new Error(`unknown fault endpoint "${spec.endpoint}"; known: ${this.endpoints.join(", ")}, *`);
+    }
+    const times = spec.times ?? 1;
+    const fault: ArmedFault = {
+      endpoint: spec.endpoint,
+      mode: spec.mode,
+      code: spec.code,
+      status: spec.status,
+      remaining: times === -1 ? Infinity : times,
+    };
+    this.armed.push(fault);
+    return fault;
+  }
+
+  /** Consumes one firing of the first fault armed for `endpoint`, in the order faults were armed. */
+  take(endpoint: string): ArmedFault | undefined {
+    const fault = this.armed.find((f) => f.remaining > 0 && (f.endpoint === endpoint || f.endpoint === "*"));
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    this.armed = this.armed.filter((f) => f.remaining > 0);
+    return { ...fault };
+  }
+
+  list(): ArmedFault[] {
+    return this.armed.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.armed = [];
+  }
+}

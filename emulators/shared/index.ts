@@ -1,0 +1,15 @@
+// Public surface of the shared emulator toolkit.
+export { VirtualClock, graphTimestamp, graphExpiryPhrase, tiktokLogIdPrefix, utcDayStartMs, parseUnixSeconds } from "./clock";
+export * from "./ids";
+export { FAULT_MODES, FaultInjector, faultSpecSchema, type ArmedFault, type FaultMode, type FaultSpec } from "./faults";
+export { startHttpServer, type EmulatorRequest, type HttpServerHandle } from "./server";
+export * from "./responses";
+export { parseMultipart, decodeBody, mediaType, bearerToken, type DecodedBody } from "./request-body";
+export {
+  RequestLog,
+  handleControlRequest,
+  type EmulatorControl,
+  type ExtraControlRoute,
+  type RecordedRequest,
+  type RunningEmulator,
+} from "./control";
