@@ -122,5 +122,8 @@ describe("OAuth and token vault configuration", () => {
     expect(problemsOf({ TIKTOK_CLIENT_KEY: "abc" }).join()).toContain("TIKTOK_CLIENT_SECRET");
     expect(problemsOf({ INSTAGRAM_CLIENT_SECRET: "abc" }).join()).toContain("INSTAGRAM_CLIENT_SECRET");
     expect(parseEnv({ TIKTOK_CLIENT_KEY: "abc", TIKTOK_CLIENT_SECRET: "def" }).TIKTOK_API_URL).toBe("https://open.tiktokapis.com");
+    // The authorize endpoint is used exactly as documented, trailing slash included.
+    expect(parseEnv({}).TIKTOK_AUTH_URL).toBe("https://www.tiktok.com/v2/auth/authorize/");
+    expect(parseEnv({ TIKTOK_API_URL: "http://127.0.0.1:4010/" }).TIKTOK_API_URL).toBe("http://127.0.0.1:4010");
   });
 });

@@ -29,10 +29,9 @@ const integer = (fallback: number, min: number, max: number) =>
       .max(max, { message: `must be at most ${max}` })
       .default(fallback),
   );
-const httpUrl = z
-  .string()
-  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" })
-  .transform((v) => v.replace(/\/+$/, ""));
+const endpointUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" });
+/** A base URL that paths are appended to: any trailing slash is dropped. */
+const httpUrl = endpointUrl.transform((v) => v.replace(/\/+$/, ""));
 
 const hostname = z
   .string()
@@ -91,12 +90,13 @@ const schema = z
     TIKTOK_CLIENT_KEY: optionalString(z.string().max(200)),
     TIKTOK_CLIENT_SECRET: optionalString(z.string().max(500)),
     TIKTOK_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
-    TIKTOK_AUTH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://www.tiktok.com/v2/auth/authorize/")),
+    // Full endpoint URLs, used as given: TikTok's authorize path ends in "/".
+    TIKTOK_AUTH_URL: z.preprocess(emptyAsUnset, endpointUrl.default("https://www.tiktok.com/v2/auth/authorize/")),
     TIKTOK_API_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://open.tiktokapis.com")),
     INSTAGRAM_CLIENT_ID: optionalString(z.string().max(200)),
     INSTAGRAM_CLIENT_SECRET: optionalString(z.string().max(500)),
     INSTAGRAM_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
-    INSTAGRAM_AUTH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://www.instagram.com/oauth/authorize")),
+    INSTAGRAM_AUTH_URL: z.preprocess(emptyAsUnset, endpointUrl.default("https://www.instagram.com/oauth/authorize")),
     INSTAGRAM_API_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://api.instagram.com")),
     INSTAGRAM_GRAPH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://graph.instagram.com")),
     INSTAGRAM_GRAPH_VERSION: z.preprocess(

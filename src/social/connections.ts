@@ -18,7 +18,7 @@ export interface ConnectionView {
   lastErrorCode?: string;
 }
 
-export const tokenContext = (userId: string, provider: string, field: "access" | "refresh") => `${userId}:${provider}:${field}`;
+export const tokenContext = (userId: string, provider: string, field: "access" | "refresh" | "session") => `${userId}:${provider}:${field}`;
 
 export function sealTokens(vault: TokenVault, userId: string, provider: Provider, tokens: TokenSet) {
   return {
@@ -40,10 +40,16 @@ export function openTokens(vault: TokenVault, row: SocialConnection): { accessTo
 
 export class ConnectionTakenError extends Error {}
 
-/** Creates or replaces the creator's connection for a provider. One provider account belongs to one creator. */
+/**
+ * Creates or replaces the creator's connection for a provider. One provider account belongs to one active
+ * creator; a connection another creator has disconnected no longer holds it.
+ */
 export async function saveConnection(prisma: PrismaClient, vault: TokenVault, userId: string, provider: Provider, account: ConnectedAccount) {
   const owner = await prisma.socialConnection.findUnique({ where: { provider_externalId: { provider, externalId: account.externalId } } });
-  if (owner && owner.userId !== userId) throw new ConnectionTakenError("already connected to another account");
+  if (owner && owner.userId !== userId) {
+    if (owner.status === "connected" || owner.status === "needs_attention") throw new ConnectionTakenError("already connected to another account");
+    await prisma.socialConnection.delete({ where: { id: owner.id } });
+  }
   const data = {
     externalId: account.externalId,
     username: account.username ?? null,

@@ -8,3 +8,4 @@ export { TokenVault, TokenVaultError, parseVaultKeys } from "./oauth/token-vault
 export { SocialError, isSocialError, type SocialFailure } from "./oauth/errors";
 export type { Provider } from "./oauth/provider-http";
 export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";
+export { resealAllTokens } from "./rotate-tokens";
