@@ -31,9 +31,9 @@ export type ArmedFault = Required<Pick<FaultSpec, "endpoint" | "mode">> &
 export const faultSpecSchema = z.object({
   endpoint: z.string().min(1),
   mode: z.enum(FAULT_MODES),
+  // zod's number() refuses Infinity, which the programmatic API allows as "until reset" (JSON callers send -1).
   times: z
-    .number()
-    .refine((n) => n === -1 || n === Infinity || (Number.isInteger(n) && n >= 1), {
+    .custom<number>((n) => n === Infinity || n === -1 || (Number.isInteger(n) && (n as number) >= 1), {
       message: "times must be a positive integer, -1 or Infinity",
     })
     .optional(),

@@ -88,6 +88,14 @@ describe("TikTok fault injection", () => {
     expect((await userInfo(emu.url, access_token)).status).toBe(200);
   });
 
+  it("keeps a fault armed with times Infinity until cleared", async () => {
+    const { access_token } = await connect(emu.url);
+    emu.control.fault({ endpoint: "video_list", mode: "http_503", times: Infinity });
+    for (let i = 0; i < 3; i += 1) expect((await videoList(emu.url, access_token)).status).toBe(503);
+    expect(emu.control.faults()).toEqual([expect.objectContaining({ endpoint: "video_list", remaining: Infinity })]);
+    expect(() => emu.control.fault({ endpoint: "video_list", mode: "http_503", times: 0 })).toThrow();
+  });
+
   it("refuses a fault for an endpoint it does not have, so typos fail loudly", () => {
     expect(() => emu.control.fault({ endpoint: "userinfo", mode: "http_500" })).toThrow(/unknown fault endpoint/);
   });

@@ -79,10 +79,12 @@ export async function startTikTokEmulator(
       return;
     }
     log.record(req, clock.nowMs());
+    // Every TikTok reply carries a log id; API handlers overwrite it with the one they put in the body.
+    res.setHeader("x-tt-logid", newLogId(clock));
     const route = ROUTES[`${req.method} ${req.path}`];
     if (!route) {
-      const logId = newLogId(clock);
-      sendJson(res, 404, { error: { code: "not_found", message: `No route for ${req.method} ${req.path}`, log_id: logId } }, { "x-tt-logid": logId });
+      const logId = String(res.getHeader("x-tt-logid"));
+      sendJson(res, 404, { error: { code: "not_found", message: `No route for ${req.method} ${req.path}`, log_id: logId } });
       return;
     }
     route(live.ctx!, req, res);
