@@ -42,7 +42,7 @@ const get = (path: string, host = HOSTS.APP_HOST, headers: Record<string, string
 function expectSecurityHeaders(response: RawResponse, what: string) {
   const h = response.headers;
   expect(h["content-security-policy"], what).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}' 'strict-dynamic'/);
-  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "img-src 'self' data: blob:", "connect-src 'self'"]) {
+  for (const directive of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "img-src 'self' data: blob: https://*.tiktokcdn.com", "connect-src 'self'"]) {
     expect(h["content-security-policy"], what).toContain(directive);
   }
   expect(h["strict-transport-security"], what).toBe("max-age=63072000; includeSubDomains; preload");

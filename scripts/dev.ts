@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 
-const env: Record<string, string | undefined> = { ...process.env };
+const env: NodeJS.ProcessEnv = { ...process.env };
 const closers: Array<() => Promise<void>> = [];
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 

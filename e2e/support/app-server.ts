@@ -61,7 +61,8 @@ export async function startApp(env: Record<string, string>, { waitForReady = tru
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode}:\n${server.logs()}`);
     try {
-      const response = await fetch(`${url}/api/health`);
+      // Ready, not just alive: migrations are applied and Redis answers before a test touches either.
+      const response = await fetch(`${url}/api/health/ready`);
       if (response.ok) return server;
     } catch {
       // not listening yet
@@ -69,7 +70,7 @@ export async function startApp(env: Record<string, string>, { waitForReady = tru
     await new Promise((r) => setTimeout(r, 100));
   }
   await server.stop();
-  throw new Error(`app did not become healthy:\n${server.logs()}`);
+  throw new Error(`app did not become ready:\n${server.logs()}`);
 }
 
 export async function waitForExit(server: AppServer, timeoutMs = 15_000): Promise<number | null> {
