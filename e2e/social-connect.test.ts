@@ -100,7 +100,7 @@ function databaseText(): Promise<string> {
 
 describe("connecting TikTok in Chromium", () => {
   it("shows HEAD and GET the same TikTok Location with client_key, redirect_uri, state and PKCE", async () => {
-    const { context, page } = await signedInCreator();
+    const { context } = await signedInCreator();
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     for (const method of ["HEAD", "GET"]) {
       const response = await fetch(`${app.url}/api/auth/tiktok`, { method, headers: { cookie }, redirect: "manual" });
