@@ -76,7 +76,7 @@ export async function benchOAuthCallback(env: Record<string, string>, total = Nu
       );
       instance.on("response", (_client, statusCode, _bytes, responseTime) => {
         samples.push(responseTime);
-        if (statusCode !== 302) errors++;
+        if (statusCode !== 307) errors++;
       });
     });
     const connected = tiktok.control.requests().filter((r) => r.path === "/v2/user/info/").length;

@@ -104,7 +104,7 @@ describe("connecting TikTok in Chromium", () => {
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
     for (const method of ["HEAD", "GET"]) {
       const response = await fetch(`${app.url}/api/auth/tiktok`, { method, headers: { cookie }, redirect: "manual" });
-      expect(response.status).toBe(302);
+      expect(response.status).toBe(307);
       expect(response.headers.get("cache-control")).toContain("no-store");
       const location = new URL(response.headers.get("location")!);
       expect(`${location.origin}${location.pathname}`).toBe(`${tiktok.url}/v2/auth/authorize/`);
@@ -218,6 +218,7 @@ describe("connecting Instagram in Chromium", () => {
       headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ") },
       redirect: "manual",
     });
+    expect(head.status).toBe(307);
     const location = new URL(head.headers.get("location")!);
     expect(`${location.origin}${location.pathname}`).toBe(`${instagram.url}/oauth/authorize`);
     expect(Object.fromEntries(location.searchParams)).toMatchObject({

@@ -7,8 +7,8 @@ import { connectionsUrl, finishConnection, startConnection } from "./connect-flo
 import type { Provider } from "./oauth/provider-http";
 import { getTokenVault } from "./oauth/vault";
 
-// 302 for both GET and HEAD, so `curl -sSI` shows the same Location a browser follows.
-const redirect = (request: NextRequest, location: string) => NextResponse.redirect(new URL(location, request.url), 302);
+// 307 for both GET and HEAD (the method is kept), so `curl -sSI` shows the same Location a browser follows.
+const redirect = (request: NextRequest, location: string) => NextResponse.redirect(new URL(location, request.url), 307);
 
 export function connectEntryRoute(provider: Provider, pattern: string) {
   return apiRoute(pattern, async (request) => {
