@@ -2,6 +2,7 @@
 // storage. Each request needs its own state and code, so they are prepared first and handed out one per
 // request. Baseline, same run: the two vendor calls the callback makes, made directly.
 import autocannon from "autocannon";
+import pg from "pg";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { answerConsent } from "@/src/testing/consent";
 import { startProcess, waitForHttp } from "./harness";
@@ -29,6 +30,8 @@ export async function benchOAuthCallback(env: Record<string, string>, total = Nu
     ...env,
     PUBLIC_APP_URL: appUrl,
     LOG_LEVEL: "warn",
+    // Every prepared callback comes from its own address, so per-IP limits are checked but never reached.
+    TRUST_PROXY_HOPS: "1",
     TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
     TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
     TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
@@ -36,22 +39,22 @@ export async function benchOAuthCallback(env: Record<string, string>, total = Nu
   });
   try {
     await waitForHttp(`${appUrl}/api/health`);
-    // Each bench creator is its own account: one TikTok account can belong to one creator only.
-    const cookies: string[] = [];
-    const callbacks: string[] = [];
+    // One creator reconnecting the emulator's one TikTok account: every callback takes the full path
+    // (state, code exchange, user info, sealed upsert, audit row).
+    const signUp = await fetch(`${appUrl}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: appUrl, "x-forwarded-for": "10.76.0.1" },
+      body: JSON.stringify({ email: `bench-${Date.now()}@example.com`, password: "violet staircase umbrella", name: "Bench" }),
+    });
+    const cookie = (signUp.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const callbacks: Array<{ path: string; cookie: string; ip: string }> = [];
     for (let i = 0; i < total; i++) {
-      if (i % 20 === 0) {
-        const signUp = await fetch(`${appUrl}/api/auth/sign-up/email`, {
-          method: "POST",
-          headers: { "content-type": "application/json", origin: appUrl, "x-forwarded-for": `10.77.${i >> 8}.${i & 255}` },
-          body: JSON.stringify({ email: `bench-${Date.now()}-${i}@example.com`, password: "violet staircase umbrella", name: "Bench" }),
-        });
-        cookies.push((signUp.headers.get("set-cookie") ?? "").split(";")[0]!);
-      }
-      const cookie = cookies[cookies.length - 1]!;
-      const entry = await fetch(`${appUrl}/api/auth/tiktok`, { headers: { cookie }, redirect: "manual" });
-      const back = await answerConsent(entry.headers.get("location")!, "Allow");
-      callbacks.push(`${back.pathname}${back.search}\n${cookie}`);
+      const ip = `10.77.${i >> 8}.${i & 255}`;
+      const entry = await fetch(`${appUrl}/api/auth/tiktok`, { headers: { cookie, "x-forwarded-for": ip }, redirect: "manual" });
+      const location = entry.headers.get("location");
+      if (!location?.startsWith(tiktok.url)) throw new Error(`entry point answered ${entry.status} ${location}`);
+      const back = await answerConsent(location, "Allow");
+      callbacks.push({ path: `${back.pathname}${back.search}`, cookie, ip });
     }
 
     const samples: number[] = [];
@@ -66,8 +69,8 @@ export async function benchOAuthCallback(env: Record<string, string>, total = Nu
           requests: [
             {
               setupRequest: (request) => {
-                const [path, cookie] = callbacks[next++ % callbacks.length]!.split("\n");
-                return { ...request, path, headers: { ...request.headers, cookie: cookie! } };
+                const { path, cookie, ip } = callbacks[next++ % callbacks.length]!;
+                return { ...request, path, headers: { ...request.headers, cookie, "x-forwarded-for": ip } };
               },
             },
           ],
@@ -79,7 +82,10 @@ export async function benchOAuthCallback(env: Record<string, string>, total = Nu
         if (statusCode !== 307) errors++;
       });
     });
-    const connected = tiktok.control.requests().filter((r) => r.path === "/v2/user/info/").length;
+    const audit = new pg.Client({ connectionString: env.DATABASE_URL });
+    await audit.connect();
+    const connected = Number((await audit.query(`SELECT count(*) AS n FROM "AuditLog" WHERE action = 'social.connected'`)).rows[0].n);
+    await audit.end();
 
     // Baseline: the vendor round trips alone (token exchange + user info), same emulator, same run.
     const vendor: number[] = [];

@@ -32,7 +32,7 @@ function build(cwd = "."): void {
 function buildVariant(dir: string, proxySource: string | null): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const entry of ["app", "src", "prisma", "next.config.ts", "tsconfig.json", "package.json", "instrumentation.ts"]) {
+  for (const entry of ["app", "src", "emulators", "prisma", "next.config.ts", "tsconfig.json", "package.json", "instrumentation.ts"]) {
     cpSync(entry, join(dir, entry), { recursive: true });
   }
   if (proxySource) writeFileSync(join(dir, "proxy.ts"), proxySource);
