@@ -87,6 +87,10 @@ const schema = z
     // "kid:base64key,kid:base64key": the first key seals new tokens, every listed key opens old ones.
     TOKEN_ENCRYPTION_KEYS: optionalString(z.string()),
     SOCIAL_HTTP_TIMEOUT_MS: integer(10_000, 500, 60_000),
+    // Scheduled jobs inside the web process: on by default only for the embedded database, which a separate
+    // worker process cannot open (PGlite is single-process). With Postgres, run `npm run worker`.
+    JOBS_IN_PROCESS: z.preprocess(emptyAsUnset, z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()),
+    NEXT_PHASE: optionalString(z.string()),
     TIKTOK_CLIENT_KEY: optionalString(z.string().max(200)),
     TIKTOK_CLIENT_SECRET: optionalString(z.string().max(500)),
     TIKTOK_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
@@ -145,7 +149,9 @@ const schema = z
     }
   });
 
-export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET" | "TOKEN_ENCRYPTION_KEYS"> & {
+export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET" | "TOKEN_ENCRYPTION_KEYS" | "JOBS_IN_PROCESS"> & {
+  /** Run scheduled jobs inside the web process (default: only with the embedded database). */
+  jobsInProcess: boolean;
   /** The session-signing secret: the configured one, or the development one on a local URL. */
   authSecret: string;
   /** Token vault keys ("kid:base64,..."), the configured ones or the development key on a local URL. */
@@ -176,9 +182,10 @@ export function parseEnv(source: Source): Env {
     for (const issue of result.error.issues) problems.push(`${issue.path.join(".") || "(environment)"}: ${issue.message}`);
   }
   if (problems.length > 0 || !result.success) throw new EnvError(problems);
-  const { BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS, ...rest } = result.data;
+  const { BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS, JOBS_IN_PROCESS, ...rest } = result.data;
   return {
     ...rest,
+    jobsInProcess: JOBS_IN_PROCESS === undefined ? !rest.DATABASE_URL : JOBS_IN_PROCESS === "true" || JOBS_IN_PROCESS === "1",
     authSecret: BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET,
     tokenEncryptionKeys: TOKEN_ENCRYPTION_KEYS ?? DEV_TOKEN_KEYS,
     isProduction: rest.NODE_ENV === "production",

@@ -15,3 +15,9 @@ void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{
   getKeyValueStore();
   getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up"));
 });
+
+// The embedded default has no separate worker (PGlite is single-process): run the scheduled jobs here.
+const env = getEnv();
+if (env.jobsInProcess && env.NEXT_PHASE !== "phase-production-build") {
+  void import("@/src/jobs").then(({ startJobs }) => startJobs());
+}

@@ -1,0 +1,2 @@
+export { startScheduler, type ScheduledJob, type Scheduler } from "./scheduler";
+export { startJobs, scheduledJobs } from "./jobs";
