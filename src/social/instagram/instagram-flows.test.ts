@@ -1,10 +1,9 @@
 // The Instagram connection end to end against the emulator over real HTTP, on real Postgres and Redis.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
-import { createRedisStore, openDatabase, type Database, type KeyValueStore } from "@/src/data";
+import type { Database, KeyValueStore } from "@/src/data";
 import { answerConsent } from "@/src/testing/consent";
-import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
-import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { finishConnection, startConnection } from "../connect-flow";
 import { openTokens } from "../connections";
 import { isSocialError } from "../oauth/errors";
@@ -17,14 +16,13 @@ type Emulator = Awaited<ReturnType<typeof startInstagramEmulator>>;
 const DAY = 24 * 3600 * 1000;
 let emulator: Emulator;
 let flatEmulator: Emulator;
-let database: TestDatabase;
+let services: IntegrationServices;
 let db: Database;
 let store: KeyValueStore;
 const vault = new TokenVault(parseVaultKeys(`k1:${Buffer.alloc(32, 3).toString("base64")}`));
-const prefix = testRedisPrefix("instagram_flows");
 
 function useEmulator(target: Emulator) {
-  Object.assign(process.env, {
+  useEnvironment({
     INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
     INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
     INSTAGRAM_AUTH_URL: `${target.url}/oauth/authorize`,
@@ -32,24 +30,18 @@ function useEmulator(target: Emulator) {
     INSTAGRAM_GRAPH_URL: target.url,
     SOCIAL_HTTP_TIMEOUT_MS: "1000",
   });
-  // Configuration is read from the environment, as in the app; drop the cached copy so these values apply.
-  delete (globalThis as { __huntazeEnv?: unknown }).__huntazeEnv;
 }
 
 beforeAll(async () => {
   [emulator, flatEmulator] = await Promise.all([startInstagramEmulator(), startInstagramEmulator({ tokenReplyShape: "flat" })]);
   useEmulator(emulator);
-  database = await createTestDatabase("instagram_flows");
-  db = await openDatabase({ databaseUrl: database.url, pgliteDir: "", autoMigrate: true, poolMax: 4 });
-  store = createRedisStore(TEST_REDIS_URL, prefix);
+  services = await openIntegrationServices("instagram_flows");
+  ({ db, store } = services);
 });
 
 afterAll(async () => {
-  await store?.close();
-  await db?.close();
-  await database?.drop();
+  await services?.close();
   await Promise.all([emulator?.close(), flatEmulator?.close()]);
-  await deleteRedisPrefix(prefix);
 });
 
 let users = 0;

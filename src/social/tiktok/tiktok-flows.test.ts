@@ -3,11 +3,10 @@
 // token-key rotation, and the Display API clients.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokEmulator } from "@/emulators/tiktok";
-import { createRedisStore, openDatabase, type Database, type KeyValueStore } from "@/src/data";
+import type { Database, KeyValueStore } from "@/src/data";
 import { metrics } from "@/src/observability";
 import { answerConsent } from "@/src/testing/consent";
-import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
-import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { finishConnection, startConnection } from "../connect-flow";
 import { openTokens } from "../connections";
 import { isSocialError } from "../oauth/errors";
@@ -21,16 +20,14 @@ type Emulator = Awaited<ReturnType<typeof startTikTokEmulator>>;
 const key = (fill: number) => Buffer.alloc(32, fill).toString("base64");
 const HOUR = 3600 * 1000;
 let emulator: Emulator;
-let database: TestDatabase;
+let services: IntegrationServices;
 let db: Database;
 let store: KeyValueStore;
 const vault = new TokenVault(parseVaultKeys(`k1:${key(1)}`));
-const prefix = testRedisPrefix("tiktok_flows");
 
 beforeAll(async () => {
   emulator = await startTikTokEmulator({ clientSecrets: ["secret-current"] });
-  // Configuration is read from the environment, as in the app; the cached copy is dropped so this file's values apply.
-  Object.assign(process.env, {
+  useEnvironment({
     TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
     TIKTOK_CLIENT_SECRET: "secret-current",
     TIKTOK_CLIENT_SECRET_NEXT: "secret-next",
@@ -38,18 +35,13 @@ beforeAll(async () => {
     TIKTOK_API_URL: emulator.url,
     SOCIAL_HTTP_TIMEOUT_MS: "1000",
   });
-  delete (globalThis as { __huntazeEnv?: unknown }).__huntazeEnv;
-  database = await createTestDatabase("tiktok_flows");
-  db = await openDatabase({ databaseUrl: database.url, pgliteDir: "", autoMigrate: true, poolMax: 4 });
-  store = createRedisStore(TEST_REDIS_URL, prefix);
+  services = await openIntegrationServices("tiktok_flows");
+  ({ db, store } = services);
 });
 
 afterAll(async () => {
-  await store?.close();
-  await db?.close();
-  await database?.drop();
+  await services?.close();
   await emulator?.close();
-  await deleteRedisPrefix(prefix);
 });
 
 let users = 0;
