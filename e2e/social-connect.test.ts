@@ -31,6 +31,7 @@ beforeAll(async () => {
       // otherwise the per-IP sign-up limits would see one client signing up again and again.
       TRUST_PROXY_HOPS: "1",
       TOKEN_ENCRYPTION_KEYS: TOKEN_KEYS,
+      METRICS_TOKEN: "metrics-token-social-0123456789",
       SOCIAL_HTTP_TIMEOUT_MS: "1500",
       TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
       TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
@@ -207,6 +208,18 @@ describe("connecting TikTok in Chromium", () => {
     const revoked = tiktok.control.revocations();
     expect(revoked.some((token) => before.has(token))).toBe(true);
     await context.close();
+  });
+});
+
+describe("social metrics", () => {
+  it("count provider calls by endpoint and outcome, time them, and say which client secret worked", async () => {
+    const response = await fetch(`${app.url}/api/metrics`, { headers: { authorization: "Bearer metrics-token-social-0123456789" } });
+    const text = await response.text();
+    expect(text).toMatch(/huntaze_social_requests_total\{provider="tiktok",endpoint="token",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/huntaze_social_requests_total\{provider="tiktok",endpoint="token",outcome="upstream_error"\} [1-9]/);
+    expect(text).toMatch(/huntaze_social_requests_total\{provider="tiktok",endpoint="token",outcome="rate_limited"\} [1-9]/);
+    expect(text).toMatch(/huntaze_social_request_duration_seconds_bucket\{le="[^"]+",provider="tiktok",endpoint="user_info"\}/);
+    expect(text).toMatch(/huntaze_social_client_secret_used_total\{provider="tiktok",secret="current"\} [1-9]/);
   });
 });
 
