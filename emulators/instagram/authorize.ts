@@ -1,11 +1,12 @@
 // www.instagram.com/oauth/authorize (also api.instagram.com/oauth/authorize): validates the request, shows a consent
 // page, and redirects back with `?code=...&state=...#_` (the `#_` is Instagram's) or with access_denied.
 import type { ServerResponse } from "node:http";
-import { escapeHtml, redirect, renderPage, sendErrorPage, sendHtml, type EmulatorRequest } from "../shared";
+import { escapeHtml, readConsentDecision, redirect, sendConsentPage, sendErrorPage, type EmulatorRequest } from "../shared";
 import { BASIC_SCOPE, INSTAGRAM_SCOPES, RETIRED_SCOPES, type InstagramContext } from "./contract";
 
 export const AUTHORIZE_PATHS = ["/oauth/authorize", "/oauth/authorize/"];
 export const DECISION_PATH = "/oauth/authorize/decision";
+const ERROR_TITLE = "Sorry, this page isn't available";
 
 function redirectUriProblem(ctx: InstagramContext, uri: string | null): string | undefined {
   if (!uri) return "Invalid redirect_uri: it is missing.";
@@ -30,17 +31,17 @@ const parseScopes = (value: string | null) => [...new Set((value ?? "").split(/[
 export function showInstagramConsent(ctx: InstagramContext, req: EmulatorRequest, res: ServerResponse): void {
   const q = req.query;
   if (q.get("client_id") !== ctx.config.clientId) {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", "Invalid platform app");
+    sendErrorPage(res, 400, ERROR_TITLE, "Invalid platform app");
     return;
   }
   const redirectUri = q.get("redirect_uri");
   const uriProblem = redirectUriProblem(ctx, redirectUri);
   if (uriProblem || !redirectUri) {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", uriProblem ?? "Invalid redirect_uri");
+    sendErrorPage(res, 400, ERROR_TITLE, uriProblem ?? "Invalid redirect_uri");
     return;
   }
   if (q.get("response_type") !== "code") {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", "Invalid response_type: it must be code.");
+    sendErrorPage(res, 400, ERROR_TITLE, "Invalid response_type: it must be code.");
     return;
   }
   const scopes = parseScopes(q.get("scope"));
@@ -51,45 +52,29 @@ export function showInstagramConsent(ctx: InstagramContext, req: EmulatorRequest
       invalid.length === 0
         ? `Invalid Scopes: ${BASIC_SCOPE} is required.`
         : `Invalid Scopes: ${invalid.join(", ")}.${retired.length > 0 ? " The business_* scope names were replaced by instagram_business_*." : ""}`;
-    sendErrorPage(res, 400, "Sorry, this page isn't available", message);
+    sendErrorPage(res, 400, ERROR_TITLE, message);
     return;
   }
 
-  const pending = ctx.store.openConsent({ redirectUri, state: q.get("state") ?? undefined, scopes });
-  const items = scopes
-    .map((scope) => {
-      const label = `${escapeHtml(INSTAGRAM_SCOPES[scope]!)} <code>${escapeHtml(scope)}</code>`;
-      return scope === BASIC_SCOPE
-        ? `<li><label><input type="checkbox" checked disabled> ${label} (required)</label>` +
-            `<input type="hidden" name="scope" value="${BASIC_SCOPE}"></li>`
-        : `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked> ${label}</label></li>`;
-    })
-    .join("");
-  const body =
-    `<h1>Allow this app to access your Instagram account?</h1>` +
-    `<p>Logged in as <strong>@${escapeHtml(ctx.config.user.username)}</strong> (${escapeHtml(ctx.config.user.account_type)} account).</p>` +
-    `<form method="post" action="${DECISION_PATH}">` +
-    `<input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">` +
-    `<fieldset><legend>The app is requesting to:</legend><ul>${items}</ul></fieldset>` +
-    `<button type="submit" name="decision" value="allow">Allow</button>` +
-    `<button type="submit" name="decision" value="deny">Deny</button>` +
-    `</form>`;
-  sendHtml(res, 200, renderPage("Instagram – Allow access (emulator)", body));
+  const pending = ctx.store.consents.open({ redirectUri, state: q.get("state") ?? undefined, scopes });
+  sendConsentPage(res, {
+    title: "Instagram – Allow access (emulator)",
+    heading: "Allow this app to access your Instagram account?",
+    accountHtml: `Logged in as <strong>@${escapeHtml(ctx.config.user.username)}</strong> (${escapeHtml(ctx.config.user.account_type)} account).`,
+    legend: "The app is requesting to:",
+    decisionPath: DECISION_PATH,
+    requestId: pending.id,
+    scopes,
+    scopeLabels: INSTAGRAM_SCOPES,
+    requiredScope: BASIC_SCOPE,
+  });
 }
 
 export function decideInstagramConsent(ctx: InstagramContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (req.body.kind !== "form") {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", "The consent form must be posted as a form.");
-    return;
-  }
-  const form = req.body.form;
-  const decision = form.get("decision");
-  const pending = ctx.store.closeConsent(form.get("request_id") ?? "");
-  if (!pending) {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", "This authorization request expired or was already answered.");
-    return;
-  }
-  if (decision === "deny") {
+  const answer = readConsentDecision(req, res, ctx.store.consents, { errorTitle: ERROR_TITLE, requiredScope: BASIC_SCOPE });
+  if (!answer) return;
+  const { pending } = answer;
+  if (answer.decision === "deny") {
     const denied = {
       error: "access_denied",
       error_reason: "user_denied",
@@ -99,13 +84,6 @@ export function decideInstagramConsent(ctx: InstagramContext, req: EmulatorReque
     redirect(res, callbackUrl(pending.redirectUri, denied));
     return;
   }
-  if (decision !== "allow") {
-    sendErrorPage(res, 400, "Sorry, this page isn't available", "decision must be allow or deny.");
-    return;
-  }
-  // A form without any scope field (a hand-written POST) grants everything requested, like the default page.
-  const posted = form.getAll("scope");
-  const granted = posted.length === 0 ? pending.scopes : pending.scopes.filter((s) => posted.includes(s) || s === BASIC_SCOPE);
-  const code = ctx.store.issueCode(pending, granted);
+  const code = ctx.store.issueCode(pending, answer.granted);
   redirect(res, callbackUrl(pending.redirectUri, { code: code.code, state: pending.state }, "#_"));
 }

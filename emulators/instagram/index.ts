@@ -2,12 +2,8 @@
 // (graph.instagram.com, with or without a vNN.N prefix) on one base URL.
 import type { ServerResponse } from "node:http";
 import {
-  FaultInjector,
-  handleControlRequest,
-  RequestLog,
-  sendPlaceholderSvg,
+  createEmulatorControl,
   startHttpServer,
-  VirtualClock,
   type EmulatorControl,
   type EmulatorRequest,
   type RunningEmulator,
@@ -57,54 +53,40 @@ function routeGraph(ctx: InstagramContext, req: EmulatorRequest, res: ServerResp
 export async function startInstagramEmulator(
   options: Partial<InstagramEmulatorOptions> = {},
 ): Promise<RunningEmulator<InstagramControl>> {
-  const clock = new VirtualClock();
-  const faults = new FaultInjector(INSTAGRAM_FAULT_ENDPOINTS);
-  const log = new RequestLog();
-  const initialSecrets = [...(options.clientSecrets ?? INSTAGRAM_DEFAULTS.clientSecrets)];
   const initialShape = options.tokenReplyShape ?? INSTAGRAM_DEFAULTS.tokenReplyShape;
-  let secrets = [...initialSecrets];
   let shape = initialShape;
   // Filled once the server listens: media and avatar URLs point at the emulator's own address.
   const live: { ctx?: InstagramContext } = {};
-
-  const control: InstagramControl = {
-    fault: (spec) => void faults.arm(spec),
-    clearFaults: () => faults.clear(),
-    faults: () => faults.list(),
-    reset: () => {
-      faults.clear();
+  const shared = createEmulatorControl({
+    faultEndpoints: INSTAGRAM_FAULT_ENDPOINTS,
+    clientSecrets: options.clientSecrets ?? INSTAGRAM_DEFAULTS.clientSecrets,
+    onReset: () => {
       live.ctx?.store.clear();
-      log.clear();
-      clock.reset();
-      secrets = [...initialSecrets];
       shape = initialShape;
-    },
-    advanceClock: (seconds) => clock.advance(seconds),
-    now: () => clock.now(),
-    setClientSecrets: (next) => {
-      if (next.length === 0) throw new Error("setClientSecrets needs at least one secret");
-      secrets = [...next];
     },
     // Instagram has no revoke endpoint (users remove apps in their settings); the list stays empty.
     revocations: () => [],
-    requests: () => log.list(),
     issuedTokens: () => live.ctx?.store.validTokens() ?? [],
+  });
+  const { clock, faults, secrets, answerCommon } = shared;
+
+  const control: InstagramControl = {
+    ...shared.control,
     setTokenReplyShape: (next) => {
       if (next !== "wrapped" && next !== "flat") throw new Error('shape must be "wrapped" or "flat"');
       shape = next;
     },
   };
-  const extraControl = {
-    "token-reply-shape": (body: unknown) => control.setTokenReplyShape((body as { shape?: TokenReplyShape }).shape!),
+  const commonRoutes = {
+    avatarLabel: () => live.ctx!.config.user.username,
+    imageLabel: "IG",
+    extraControl: {
+      "token-reply-shape": (body: unknown) => control.setTokenReplyShape((body as { shape?: TokenReplyShape }).shape!),
+    },
   };
 
   const server = await startHttpServer(options.port ?? INSTAGRAM_DEFAULTS.port, (req, res) => {
-    if (handleControlRequest(req, res, control, extraControl)) return;
-    if (req.method === "GET" && /^\/static\/[\w.-]+\.svg$/.test(req.path)) {
-      sendPlaceholderSvg(res, req.path.includes("avatar") ? live.ctx!.config.user.username : "IG");
-      return;
-    }
-    log.record(req, clock.nowMs());
+    if (answerCommon(req, res, commonRoutes)) return;
     const ctx = live.ctx!;
     if (req.method === "GET" && AUTHORIZE_PATHS.includes(req.path)) return showInstagramConsent(ctx, req, res);
     if (req.method === "POST" && req.path === DECISION_PATH) return decideInstagramConsent(ctx, req, res);
@@ -115,7 +97,7 @@ export async function startInstagramEmulator(
   const config = resolveInstagramConfig(options, server.url, clock.nowMs());
   live.ctx = {
     config,
-    secrets: () => secrets,
+    secrets,
     replyShape: () => shape,
     clock,
     store: new InstagramStore(clock, {

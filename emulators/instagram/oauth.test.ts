@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { expectHtmlErrorPage } from "../shared/test-support";
 import { startInstagramEmulator } from "./index";
 import { authorizationCode, authorizeUrl, CLIENT_SECRET, decide, exchangeCode, REDIRECT_URI } from "./test-support";
 
@@ -26,10 +27,7 @@ describe("Instagram authorize page", () => {
     ["scopes without instagram_business_basic", { scope: "instagram_business_manage_insights" }],
     ["response_type token", { response_type: "token" }],
   ])("answers %s with an HTML error page, never a redirect", async (_label, overrides) => {
-    const res = await fetch(authorizeUrl(emu.url, overrides), { redirect: "manual" });
-    expect(res.status).toBe(400);
-    expect(res.headers.get("location")).toBeNull();
-    expect(res.headers.get("content-type")).toContain("text/html");
+    await expectHtmlErrorPage(authorizeUrl(emu.url, overrides));
   });
 
   it("accepts a space-separated scope list, which Meta documents alongside commas", async () => {

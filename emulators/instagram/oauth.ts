@@ -38,7 +38,7 @@ function exchange(ctx: InstagramContext, req: EmulatorRequest): IgToken {
   if (grantType !== "authorization_code") throw new CodeExchangeFailure(`Unsupported grant_type: ${grantType}`);
   const redirectUri = required(form, "redirect_uri");
   // A code still carrying the `#_` Instagram appends to the callback is not a code it issued.
-  const code = ctx.store.findCode(required(form, "code"));
+  const code = ctx.store.codes.find(required(form, "code"));
   if (!code) throw new CodeExchangeFailure("Invalid authorization code");
   if (code.used) throw new CodeExchangeFailure("This authorization code has been used");
   code.used = true;

@@ -1,10 +1,13 @@
 // What the Instagram emulator has issued: pending consent screens, single-use codes, short- and long-lived
 // tokens. Expiry and the "24 hours before refresh" rule are judged on the virtual clock.
-import { randomUrlSafe, type VirtualClock } from "../shared";
-
-export type PendingConsent = { id: string; redirectUri: string; state: string | undefined; scopes: string[] };
-
-export type IgCode = { code: string; redirectUri: string; scopes: string[]; expiresAtMs: number; used: boolean };
+import {
+  AuthorizationCodes,
+  PendingConsents,
+  randomUrlSafe,
+  type ConsentRequest,
+  type IssuedCode,
+  type VirtualClock,
+} from "../shared";
 
 export type IgToken = {
   token: string;
@@ -20,41 +23,19 @@ export type IgLifetimes = { shortTtlSeconds: number; longTtlSeconds: number; cod
 const newToken = () => `IGAA${randomUrlSafe(180)}`;
 
 export class InstagramStore {
-  private pending = new Map<string, PendingConsent>();
-  private codes = new Map<string, IgCode>();
+  readonly consents = new PendingConsents<ConsentRequest>();
+  readonly codes: AuthorizationCodes<IssuedCode>;
   private tokens = new Map<string, IgToken>();
 
   constructor(
     private readonly clock: VirtualClock,
     private readonly lifetimes: IgLifetimes,
-  ) {}
-
-  openConsent(request: Omit<PendingConsent, "id">): PendingConsent {
-    const pending = { ...request, id: randomUrlSafe(24) };
-    this.pending.set(pending.id, pending);
-    return pending;
+  ) {
+    this.codes = new AuthorizationCodes(clock, lifetimes.codeTtlSeconds);
   }
 
-  closeConsent(id: string): PendingConsent | undefined {
-    const pending = this.pending.get(id);
-    this.pending.delete(id);
-    return pending;
-  }
-
-  issueCode(pending: PendingConsent, scopes: string[]): IgCode {
-    const code: IgCode = {
-      code: `AQ${randomUrlSafe(250)}`,
-      redirectUri: pending.redirectUri,
-      scopes,
-      expiresAtMs: this.clock.nowMs() + this.lifetimes.codeTtlSeconds * 1000,
-      used: false,
-    };
-    this.codes.set(code.code, code);
-    return code;
-  }
-
-  findCode(code: string): IgCode | undefined {
-    return this.codes.get(code);
+  issueCode(pending: ConsentRequest, scopes: string[]): IssuedCode {
+    return this.codes.issue({ code: `AQ${randomUrlSafe(250)}`, redirectUri: pending.redirectUri, scopes });
   }
 
   issueToken(kind: IgToken["kind"], scopes: string[]): IgToken {
@@ -82,7 +63,7 @@ export class InstagramStore {
   }
 
   clear(): void {
-    this.pending.clear();
+    this.consents.clear();
     this.codes.clear();
     this.tokens.clear();
   }

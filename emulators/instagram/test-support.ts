@@ -1,4 +1,6 @@
 // Helpers the Instagram emulator tests use to walk Business Login and the Graph API over real HTTP.
+import { submitConsent } from "../shared/test-support";
+
 export const CLIENT_ID = "huntaze-dev-instagram-app";
 export const CLIENT_SECRET = "huntaze-dev-instagram-secret";
 export const REDIRECT_URI = "https://app.example.test/auth/instagram/callback";
@@ -17,21 +19,13 @@ export function authorizeUrl(base: string, overrides: Record<string, string> = {
 }
 
 /** Opens the consent page, submits the decision, returns the raw Location of the redirect back to the app. */
-export async function decide(
+export function decide(
   base: string,
   overrides: Record<string, string> = {},
   decision: "allow" | "deny" = "allow",
   grantedScopes?: string[],
 ): Promise<string> {
-  const page = await fetch(authorizeUrl(base, overrides));
-  if (page.status !== 200) throw new Error(`consent page answered ${page.status}`);
-  const requestId = /name="request_id" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!requestId) throw new Error("no request_id on the consent page");
-  const form = new URLSearchParams({ request_id: requestId, decision });
-  for (const scope of grantedScopes ?? []) form.append("scope", scope);
-  const res = await fetch(`${base}/oauth/authorize/decision`, { method: "POST", body: form, redirect: "manual" });
-  if (res.status !== 302) throw new Error(`decision answered ${res.status}`);
-  return res.headers.get("location")!;
+  return submitConsent(authorizeUrl(base, overrides), `${base}/oauth/authorize/decision`, decision, grantedScopes);
 }
 
 /** The code as a careful client reads it: from the query, so the `#_` fragment is left behind. */

@@ -2,8 +2,9 @@
 // /__control/* so a developer can curl it. Control requests are never recorded in the request log.
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
-import { faultSpecSchema, type ArmedFault, type FaultSpec } from "./faults";
-import { sendJson } from "./responses";
+import { VirtualClock } from "./clock";
+import { FaultInjector, faultSpecSchema, type ArmedFault, type FaultSpec } from "./faults";
+import { sendJson, sendPlaceholderSvg } from "./responses";
 import { flattenHeaders, type EmulatorRequest } from "./server";
 
 export type RecordedRequest = {
@@ -149,4 +150,83 @@ export function handleControlRequest(
     sendJson(res, 400, { error: message });
     return true;
   }
+}
+
+export type EmulatorControlOptions = {
+  /** The endpoint names faults may be armed for (the vendor's fault table). */
+  faultEndpoints: readonly string[];
+  /** The secrets accepted at start and again after reset(). */
+  clientSecrets: readonly string[];
+  /** Forgets what only the emulator itself holds (issued codes and tokens, Instagram's reply shape). */
+  onReset(): void;
+  revocations(): string[];
+  issuedTokens(): string[];
+};
+
+export type EmulatorControlParts = {
+  control: EmulatorControl;
+  clock: VirtualClock;
+  faults: FaultInjector;
+  /** The client secrets accepted right now (setClientSecrets rotates them). */
+  secrets(): string[];
+  /**
+   * Answers the routes every emulator has: /__control/* and the /static/*.svg placeholder images, neither of which
+   * is logged. Records any other request in the log and returns false so the vendor routes answer it.
+   */
+  answerCommon(req: EmulatorRequest, res: ServerResponse, routes: CommonRoutes): boolean;
+};
+
+export type CommonRoutes = {
+  /** The label drawn on the avatar placeholder (read per request: the profile is known only once the server listens). */
+  avatarLabel(): string;
+  /** The label drawn on every other placeholder (covers, media). */
+  imageLabel: string;
+  extraControl?: Record<string, ExtraControlRoute>;
+};
+
+/** Builds the clock, fault injector, request log and client-secret rotation behind one `control` object. */
+export function createEmulatorControl(options: EmulatorControlOptions): EmulatorControlParts {
+  const clock = new VirtualClock();
+  const faults = new FaultInjector(options.faultEndpoints);
+  const log = new RequestLog();
+  const initialSecrets = [...options.clientSecrets];
+  let secrets = [...initialSecrets];
+
+  const control: EmulatorControl = {
+    fault: (spec) => void faults.arm(spec),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    reset: () => {
+      faults.clear();
+      log.clear();
+      clock.reset();
+      secrets = [...initialSecrets];
+      options.onReset();
+    },
+    advanceClock: (seconds) => clock.advance(seconds),
+    now: () => clock.now(),
+    setClientSecrets: (next) => {
+      if (next.length === 0) throw new Error("setClientSecrets needs at least one secret");
+      secrets = [...next];
+    },
+    revocations: () => options.revocations(),
+    requests: () => log.list(),
+    issuedTokens: () => options.issuedTokens(),
+  };
+
+  return {
+    control,
+    clock,
+    faults,
+    secrets: () => secrets,
+    answerCommon(req, res, routes) {
+      if (handleControlRequest(req, res, control, routes.extraControl)) return true;
+      if (req.method === "GET" && /^\/static\/[\w.-]+\.svg$/.test(req.path)) {
+        sendPlaceholderSvg(res, req.path.includes("avatar") ? routes.avatarLabel() : routes.imageLabel);
+        return true;
+      }
+      log.record(req, clock.nowMs());
+      return false;
+    },
+  };
 }

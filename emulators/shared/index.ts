@@ -7,9 +7,11 @@ export * from "./responses";
 export { parseMultipart, decodeBody, mediaType, bearerToken, type DecodedBody } from "./request-body";
 export {
   RequestLog,
+  createEmulatorControl,
   handleControlRequest,
   type EmulatorControl,
   type ExtraControlRoute,
   type RecordedRequest,
   type RunningEmulator,
 } from "./control";
+export { AuthorizationCodes, PendingConsents, readConsentDecision, sendConsentPage, type ConsentRequest, type IssuedCode } from "./consent";

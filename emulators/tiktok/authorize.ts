@@ -4,10 +4,10 @@ import type { ServerResponse } from "node:http";
 import {
   escapeHtml,
   percentEncodeStrict,
+  readConsentDecision,
   redirect,
-  renderPage,
+  sendConsentPage,
   sendErrorPage,
-  sendHtml,
   type EmulatorRequest,
 } from "../shared";
 import { splitList, TIKTOK_SCOPES, type TikTokContext } from "./contract";
@@ -15,6 +15,7 @@ import { splitList, TIKTOK_SCOPES, type TikTokContext } from "./contract";
 export const AUTHORIZE_PATH = "/v2/auth/authorize/";
 export const DECISION_PATH = "/v2/auth/authorize/decision";
 const REQUIRED_SCOPE = "user.info.basic";
+const ERROR_TITLE = "Something went wrong";
 
 /** TikTok's rules for redirect URIs: absolute http(s), no query string, no fragment, under 512 characters. */
 function redirectUriProblem(ctx: TikTokContext, uri: string | null): string | undefined {
@@ -40,17 +41,17 @@ function callbackUrl(redirectUri: string, params: Array<[string, string | undefi
 export function showTikTokConsent(ctx: TikTokContext, req: EmulatorRequest, res: ServerResponse): void {
   const q = req.query;
   if (q.get("client_key") !== ctx.config.clientKey) {
-    sendErrorPage(res, 400, "Something went wrong", "client_key is invalid. This app is not registered with TikTok.");
+    sendErrorPage(res, 400, ERROR_TITLE, "client_key is invalid. This app is not registered with TikTok.");
     return;
   }
   const redirectUri = q.get("redirect_uri");
   const uriProblem = redirectUriProblem(ctx, redirectUri);
   if (uriProblem || !redirectUri) {
-    sendErrorPage(res, 400, "Something went wrong", uriProblem ?? "redirect_uri is invalid.");
+    sendErrorPage(res, 400, ERROR_TITLE, uriProblem ?? "redirect_uri is invalid.");
     return;
   }
   if (q.get("response_type") !== "code") {
-    sendErrorPage(res, 400, "Something went wrong", "response_type must be code.");
+    sendErrorPage(res, 400, ERROR_TITLE, "response_type must be code.");
     return;
   }
   const state = q.get("state") ?? undefined;
@@ -71,43 +72,27 @@ export function showTikTokConsent(ctx: TikTokContext, req: EmulatorRequest, res:
     return;
   }
 
-  const pending = ctx.store.openConsent({ redirectUri, state, scopes, codeChallenge: challenge });
-  const items = scopes
-    .map((scope) => {
-      const label = `${escapeHtml(TIKTOK_SCOPES[scope]!)} <code>${escapeHtml(scope)}</code>`;
-      // The basic scope cannot be declined on TikTok; a disabled box is not submitted, so a hidden field carries it.
-      return scope === REQUIRED_SCOPE
-        ? `<li><label><input type="checkbox" checked disabled> ${label} (required)</label>` +
-            `<input type="hidden" name="scope" value="${REQUIRED_SCOPE}"></li>`
-        : `<li><label><input type="checkbox" name="scope" value="${escapeHtml(scope)}" checked> ${label}</label></li>`;
-    })
-    .join("");
+  const pending = ctx.store.consents.open({ redirectUri, state, scopes, codeChallenge: challenge });
   const user = ctx.config.user;
-  const body =
-    `<h1>Log in to the app with TikTok</h1>` +
-    `<p>Signed in as <strong>${escapeHtml(user.display_name)}</strong> (@${escapeHtml(user.username)}).</p>` +
-    `<form method="post" action="${DECISION_PATH}">` +
-    `<input type="hidden" name="request_id" value="${escapeHtml(pending.id)}">` +
-    `<fieldset><legend>The app would like to:</legend><ul>${items}</ul></fieldset>` +
-    `<button type="submit" name="decision" value="allow">Allow</button>` +
-    `<button type="submit" name="decision" value="deny">Deny</button>` +
-    `</form>`;
-  sendHtml(res, 200, renderPage("Authorize app – TikTok (emulator)", body));
+  sendConsentPage(res, {
+    title: "Authorize app – TikTok (emulator)",
+    heading: "Log in to the app with TikTok",
+    accountHtml: `Signed in as <strong>${escapeHtml(user.display_name)}</strong> (@${escapeHtml(user.username)}).`,
+    legend: "The app would like to:",
+    decisionPath: DECISION_PATH,
+    requestId: pending.id,
+    scopes,
+    scopeLabels: TIKTOK_SCOPES,
+    // The basic scope cannot be declined on TikTok.
+    requiredScope: REQUIRED_SCOPE,
+  });
 }
 
 export function decideTikTokConsent(ctx: TikTokContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (req.body.kind !== "form") {
-    sendErrorPage(res, 400, "Something went wrong", "The consent form must be posted as a form.");
-    return;
-  }
-  const form = req.body.form;
-  const decision = form.get("decision");
-  const pending = ctx.store.closeConsent(form.get("request_id") ?? "");
-  if (!pending) {
-    sendErrorPage(res, 400, "Something went wrong", "This authorization request expired or was already answered.");
-    return;
-  }
-  if (decision === "deny") {
+  const answer = readConsentDecision(req, res, ctx.store.consents, { errorTitle: ERROR_TITLE, requiredScope: REQUIRED_SCOPE });
+  if (!answer) return;
+  const { pending } = answer;
+  if (answer.decision === "deny") {
     redirect(
       res,
       callbackUrl(pending.redirectUri, [
@@ -118,19 +103,12 @@ export function decideTikTokConsent(ctx: TikTokContext, req: EmulatorRequest, re
     );
     return;
   }
-  if (decision !== "allow") {
-    sendErrorPage(res, 400, "Something went wrong", "decision must be allow or deny.");
-    return;
-  }
-  // A form without any scope field (a hand-written POST) grants everything requested, like the default page.
-  const posted = form.getAll("scope");
-  const granted = posted.length === 0 ? pending.scopes : pending.scopes.filter((s) => posted.includes(s) || s === REQUIRED_SCOPE);
-  const code = ctx.store.issueCode(pending, granted);
+  const code = ctx.store.issueCode(pending, answer.granted);
   redirect(
     res,
     callbackUrl(pending.redirectUri, [
       ["code", code.code],
-      ["scopes", granted.join(",")],
+      ["scopes", answer.granted.join(",")],
       ["state", pending.state],
     ]),
   );

@@ -1,13 +1,9 @@
 // TikTok emulator: Login Kit for Web v2 (www.tiktok.com) and Display API v2 (open.tiktokapis.com) on one base URL.
 import type { ServerResponse } from "node:http";
 import {
-  FaultInjector,
-  handleControlRequest,
-  RequestLog,
+  createEmulatorControl,
   sendJson,
-  sendPlaceholderSvg,
   startHttpServer,
-  VirtualClock,
   type EmulatorControl,
   type EmulatorRequest,
   type RunningEmulator,
@@ -42,43 +38,19 @@ const ROUTES: Record<string, Route> = {
 export async function startTikTokEmulator(
   options: Partial<TikTokEmulatorOptions> = {},
 ): Promise<RunningEmulator<TikTokControl>> {
-  const clock = new VirtualClock();
-  const faults = new FaultInjector(TIKTOK_FAULT_ENDPOINTS);
-  const log = new RequestLog();
-  const initialSecrets = [...(options.clientSecrets ?? TIKTOK_DEFAULTS.clientSecrets)];
-  let secrets = [...initialSecrets];
   // The context needs the server's URL (avatar and cover URLs point at the emulator), so it is filled after listen.
   const live: { ctx?: TikTokContext } = {};
-
-  const control: TikTokControl = {
-    fault: (spec) => void faults.arm(spec),
-    clearFaults: () => faults.clear(),
-    faults: () => faults.list(),
-    reset: () => {
-      faults.clear();
-      live.ctx?.store.clear();
-      log.clear();
-      clock.reset();
-      secrets = [...initialSecrets];
-    },
-    advanceClock: (seconds) => clock.advance(seconds),
-    now: () => clock.now(),
-    setClientSecrets: (next) => {
-      if (next.length === 0) throw new Error("setClientSecrets needs at least one secret");
-      secrets = [...next];
-    },
+  const { control, clock, faults, secrets, answerCommon } = createEmulatorControl({
+    faultEndpoints: TIKTOK_FAULT_ENDPOINTS,
+    clientSecrets: options.clientSecrets ?? TIKTOK_DEFAULTS.clientSecrets,
+    onReset: () => live.ctx?.store.clear(),
     revocations: () => live.ctx?.store.revocations() ?? [],
-    requests: () => log.list(),
     issuedTokens: () => live.ctx?.store.validAccessTokens() ?? [],
-  };
+  });
+  const commonRoutes = { avatarLabel: () => live.ctx!.config.user.display_name, imageLabel: "TT" };
 
   const server = await startHttpServer(options.port ?? TIKTOK_DEFAULTS.port, (req, res) => {
-    if (handleControlRequest(req, res, control)) return;
-    if (req.method === "GET" && /^\/static\/[\w.-]+\.svg$/.test(req.path)) {
-      sendPlaceholderSvg(res, req.path.includes("avatar") ? live.ctx!.config.user.display_name : "TT");
-      return;
-    }
-    log.record(req, clock.nowMs());
+    if (answerCommon(req, res, commonRoutes)) return;
     // Every TikTok reply carries a log id; API handlers overwrite it with the one they put in the body.
     res.setHeader("x-tt-logid", newLogId(clock));
     const route = ROUTES[`${req.method} ${req.path}`];
@@ -93,7 +65,7 @@ export async function startTikTokEmulator(
   const config = resolveTikTokConfig(options, server.url, clock.nowSeconds());
   live.ctx = {
     config,
-    secrets: () => secrets,
+    secrets,
     clock,
     store: new TikTokStore(clock, {
       accessTtlSeconds: config.accessTokenTtlSeconds,

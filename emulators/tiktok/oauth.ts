@@ -66,7 +66,7 @@ function tokenReply(ctx: TikTokContext, grant: TokenGrant): Record<string, unkno
 function exchangeCode(ctx: TikTokContext, form: URLSearchParams): TokenGrant {
   const codeValue = required(form, "code");
   const redirectUri = required(form, "redirect_uri");
-  const code = ctx.store.findCode(codeValue);
+  const code = ctx.store.codes.find(codeValue);
   if (!code) throw new OAuthFailure("invalid_grant", "Authorization code is invalid.");
   if (code.used) throw new OAuthFailure("invalid_grant", "Authorization code has been used.");
   // Any attempt that reaches a real code consumes it, even one that fails below: codes are single-use.

@@ -1,23 +1,18 @@
 // What the TikTok emulator has issued: pending consent screens, authorization codes, and token grants.
 // All expiry is judged on the virtual clock.
-import { randomAlphanumeric, randomUrlSafe, type VirtualClock } from "../shared";
+import {
+  AuthorizationCodes,
+  PendingConsents,
+  randomAlphanumeric,
+  randomUrlSafe,
+  type ConsentRequest,
+  type IssuedCode,
+  type VirtualClock,
+} from "../shared";
 
-export type PendingAuthorization = {
-  id: string;
-  redirectUri: string;
-  state: string | undefined;
-  scopes: string[];
-  codeChallenge: string | undefined;
-};
+export type PendingAuthorization = ConsentRequest & { codeChallenge: string | undefined };
 
-export type AuthorizationCode = {
-  code: string;
-  redirectUri: string;
-  scopes: string[];
-  codeChallenge: string | undefined;
-  expiresAtMs: number;
-  used: boolean;
-};
+export type AuthorizationCode = IssuedCode & { codeChallenge: string | undefined };
 
 export type TokenGrant = {
   accessToken: string;
@@ -33,8 +28,8 @@ export type TokenGrant = {
 export type TokenLifetimes = { accessTtlSeconds: number; refreshTtlSeconds: number; codeTtlSeconds: number };
 
 export class TikTokStore {
-  private pending = new Map<string, PendingAuthorization>();
-  private codes = new Map<string, AuthorizationCode>();
+  readonly consents = new PendingConsents<PendingAuthorization>();
+  readonly codes: AuthorizationCodes<AuthorizationCode>;
   private byAccess = new Map<string, TokenGrant>();
   private byRefresh = new Map<string, TokenGrant>();
   private revoked: string[] = [];
@@ -42,37 +37,18 @@ export class TikTokStore {
   constructor(
     private readonly clock: VirtualClock,
     private readonly lifetimes: TokenLifetimes,
-  ) {}
-
-  openConsent(request: Omit<PendingAuthorization, "id">): PendingAuthorization {
-    const pending = { ...request, id: randomUrlSafe(24) };
-    this.pending.set(pending.id, pending);
-    return pending;
-  }
-
-  /** A consent screen answers once: a replayed decision form is refused. */
-  closeConsent(id: string): PendingAuthorization | undefined {
-    const pending = this.pending.get(id);
-    this.pending.delete(id);
-    return pending;
+  ) {
+    this.codes = new AuthorizationCodes(clock, lifetimes.codeTtlSeconds);
   }
 
   /** Codes contain `*` and `!` like the real ones, so the callback must URL-decode them exactly once. */
   issueCode(pending: PendingAuthorization, scopes: string[]): AuthorizationCode {
-    const code: AuthorizationCode = {
+    return this.codes.issue({
       code: `${randomUrlSafe(40)}*3!${randomAlphanumeric(6)}.va`,
       redirectUri: pending.redirectUri,
       scopes,
       codeChallenge: pending.codeChallenge,
-      expiresAtMs: this.clock.nowMs() + this.lifetimes.codeTtlSeconds * 1000,
-      used: false,
-    };
-    this.codes.set(code.code, code);
-    return code;
-  }
-
-  findCode(code: string): AuthorizationCode | undefined {
-    return this.codes.get(code);
+    });
   }
 
   issueGrant(scopes: string[], refreshExpiresAtMs?: number): TokenGrant {
@@ -126,7 +102,7 @@ export class TikTokStore {
   }
 
   clear(): void {
-    this.pending.clear();
+    this.consents.clear();
     this.codes.clear();
     this.byAccess.clear();
     this.byRefresh.clear();

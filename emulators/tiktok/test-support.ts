@@ -1,5 +1,6 @@
 // Helpers the TikTok emulator tests use to walk the flow over real HTTP the way a browser and a server would.
 import { createHash, randomBytes } from "node:crypto";
+import { submitConsent } from "../shared/test-support";
 
 export const CLIENT_KEY = "huntaze-dev-client-key";
 export const CLIENT_SECRET = "huntaze-dev-client-secret";
@@ -28,22 +29,13 @@ export function pkcePair(encoding: "base64url" | "hex" = "base64url") {
 }
 
 /** Opens the consent page, submits the decision, and returns the raw Location header of the redirect. */
-export async function decide(
+export function decide(
   base: string,
   overrides: AuthorizeParams = {},
   decision: "allow" | "deny" = "allow",
   grantedScopes?: string[],
 ): Promise<string> {
-  const page = await fetch(authorizeUrl(base, overrides));
-  if (page.status !== 200) throw new Error(`consent page answered ${page.status}`);
-  const html = await page.text();
-  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
-  if (!requestId) throw new Error("no request_id on the consent page");
-  const form = new URLSearchParams({ request_id: requestId, decision });
-  for (const scope of grantedScopes ?? []) form.append("scope", scope);
-  const res = await fetch(`${base}/v2/auth/authorize/decision`, { method: "POST", body: form, redirect: "manual" });
-  if (res.status !== 302) throw new Error(`decision answered ${res.status}`);
-  return res.headers.get("location")!;
+  return submitConsent(authorizeUrl(base, overrides), `${base}/v2/auth/authorize/decision`, decision, grantedScopes);
 }
 
 /** Allow, then return the code decoded exactly once, as URLSearchParams does. */
