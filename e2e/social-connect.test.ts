@@ -32,7 +32,7 @@ beforeAll(async () => {
       TRUST_PROXY_HOPS: "1",
       TOKEN_ENCRYPTION_KEYS: TOKEN_KEYS,
       METRICS_TOKEN: "metrics-token-social-0123456789",
-      SOCIAL_HTTP_TIMEOUT_MS: "1500",
+      SOCIAL_HTTP_TIMEOUT_MS: "2500",
       TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
       TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
       TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,

@@ -28,7 +28,7 @@ function useEmulator(target: Emulator) {
     INSTAGRAM_AUTH_URL: `${target.url}/oauth/authorize`,
     INSTAGRAM_API_URL: target.url,
     INSTAGRAM_GRAPH_URL: target.url,
-    SOCIAL_HTTP_TIMEOUT_MS: "1000",
+    SOCIAL_HTTP_TIMEOUT_MS: "2500", // long enough for a loaded CI machine; the timeout fault waits it out once
   });
 }
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
     TIKTOK_CLIENT_SECRET_NEXT: "secret-next",
     TIKTOK_AUTH_URL: `${emulator.url}/v2/auth/authorize/`,
     TIKTOK_API_URL: emulator.url,
-    SOCIAL_HTTP_TIMEOUT_MS: "1000",
+    SOCIAL_HTTP_TIMEOUT_MS: "2500", // long enough for a loaded CI machine; the timeout fault waits it out once
   });
   services = await openIntegrationServices("tiktok_flows");
   ({ db, store } = services);
