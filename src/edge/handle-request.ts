@@ -95,7 +95,7 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
       pathname,
       method: request.method,
       ip: clientIp,
-      session: verifiedSessionKey(request.headers.get("cookie"), env.authSecret),
+      session: () => verifiedSessionKey(request.headers.get("cookie"), env.authSecret),
       email: await credentialEmail(request),
     });
     if (verdict.kind === "allowed") {

@@ -31,7 +31,7 @@ async function store(url = TEST_REDIS_URL, keyPrefix = prefix): Promise<KeyValue
   return s;
 }
 
-const subject = (ip: string, pathname = "/api/test") => ({ pathname, method: "GET", ip, session: null, email: null });
+const subject = (ip: string, pathname = "/api/test") => ({ pathname, method: "GET", ip, session: () => null, email: null });
 const decisions = async (name: string) =>
   Object.fromEntries((await metrics().rateLimitDecisions.get()).values.filter((v) => v.labels.policy === name).map((v) => [v.labels.outcome, v.value]));
 
@@ -86,6 +86,18 @@ describe("rate limits shared through Redis", () => {
     expect((await gate.check(withEmail("203.0.113.5"))).kind).toBe("allowed");
     expect((await gate.check(withEmail("203.0.113.6"))).kind).toBe("limited");
     expect((await gate.check(subject("203.0.113.7"))).kind).toBe("allowed");
+  });
+});
+
+describe("per-user policies", () => {
+  it("count per signed-in session wherever it comes from, and per address when signed out", async () => {
+    const gate = new RateLimitGate((await store()).redis, capturingLogger().log, [policy({ name: "per-user", key: "user", limit: 1 })]);
+    const asUser = (ip: string, session: string | null) => ({ ...subject(ip), session: () => session });
+    expect((await gate.check(asUser("203.0.113.20", "session-a"))).kind).toBe("allowed");
+    expect((await gate.check(asUser("203.0.113.21", "session-a"))).kind).toBe("limited");
+    expect((await gate.check(asUser("203.0.113.20", "session-b"))).kind).toBe("allowed");
+    expect((await gate.check(asUser("203.0.113.22", null))).kind).toBe("allowed");
+    expect((await gate.check(asUser("203.0.113.22", null))).kind).toBe("limited");
   });
 });
 

@@ -11,8 +11,8 @@ export interface RateLimitSubject {
   pathname: string;
   method: string;
   ip: string | null;
-  /** Verified session key, when signed in. */
-  session: string | null;
+  /** Verified session key, when signed in; asked for only by per-user policies (it costs an HMAC). */
+  session: () => string | null;
   email: string | null;
 }
 
@@ -34,8 +34,10 @@ function keyFor(policy: RateLimitPolicy, subject: RateLimitSubject): string | nu
   switch (policy.key) {
     case "ip":
       return `ip:${ip}`;
-    case "user":
-      return subject.session ? `session:${subject.session}` : `ip:${ip}`;
+    case "user": {
+      const session = subject.session();
+      return session ? `session:${session}` : `ip:${ip}`;
+    }
     case "email":
       return subject.email ? `email:${createHash("sha256").update(subject.email).digest("hex").slice(0, 32)}` : null;
   }
