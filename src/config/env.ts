@@ -91,6 +91,18 @@ const schema = z
     // worker process cannot open (PGlite is single-process). With Postgres, run `npm run worker`.
     JOBS_IN_PROCESS: z.preprocess(emptyAsUnset, z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()),
     NEXT_PHASE: optionalString(z.string()),
+    // LLM targets. Endpoints are checked by the smoke probe (which reports "misconfigured"), not at start-up,
+    // so a bad value is visible to oncall instead of taking the whole app down.
+    AZURE_OPENAI_ENDPOINT: optionalString(z.string().max(500)),
+    AZURE_OPENAI_API_KEY: optionalString(z.string().max(500)),
+    AZURE_OPENAI_API_KEY_SECONDARY: optionalString(z.string().max(500)),
+    AZURE_OPENAI_DEPLOYMENT: z.preprocess(emptyAsUnset, z.string().max(100).default("gpt-4o-mini")),
+    AZURE_OPENAI_API_VERSION: z.preprocess(emptyAsUnset, z.string().max(40).default("2024-08-01-preview")),
+    AZURE_OPENAI_SECONDARY_ENDPOINT: optionalString(z.string().max(500)),
+    AZURE_OPENAI_SECONDARY_DEPLOYMENT: optionalString(z.string().max(100)),
+    AZURE_OPENAI_SECONDARY_API_KEY: optionalString(z.string().max(500)),
+    AZURE_APIM_SUBSCRIPTION_KEY: optionalString(z.string().max(500)),
+    LLM_ATTEMPT_TIMEOUT_MS: integer(15_000, 500, 120_000),
     TIKTOK_CLIENT_KEY: optionalString(z.string().max(200)),
     TIKTOK_CLIENT_SECRET: optionalString(z.string().max(500)),
     TIKTOK_CLIENT_SECRET_NEXT: optionalString(z.string().max(500)),
@@ -193,6 +205,14 @@ export function parseEnv(source: Source): Env {
 }
 
 const cache = globalThis as unknown as { __huntazeEnv?: Env };
+
+/**
+ * The environment parsed now, uncached: for probes that must see a changed variable without a restart
+ * (the Azure smoke test). Everything else uses getEnv().
+ */
+export function readCurrentEnv(): Env {
+  return parseEnv(process.env);
+}
 
 /** The validated process environment, parsed once per process. */
 export function getEnv(): Env {

@@ -1,1 +1,1 @@
-export { getEnv, parseEnv, EnvError, type Env } from "./env";
+export { getEnv, parseEnv, readCurrentEnv, EnvError, type Env } from "./env";

@@ -1,0 +1,105 @@
+// Azure OpenAI through the `openai` package's AzureOpenAI client, with the SDK's own retries off so the
+// router decides what happens after a failure.
+import { APIConnectionTimeoutError, APIError, AzureOpenAI } from "openai";
+import { z } from "zod";
+import { LlmError, retryAfterMs, type LlmFailure } from "./errors";
+import type { CallOptions, CompletionRequest, CompletionResult, FinishReason, LlmProvider } from "./types";
+
+export interface AzureTarget {
+  endpoint: string;
+  deployment: string;
+  apiVersion: string;
+  apiKey: string;
+  /** APIM in front of Azure: its subscription key header. */
+  apimSubscriptionKey?: string;
+  timeoutMs: number;
+}
+
+const completion = z.object({
+  choices: z
+    .array(z.object({ message: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() }))
+    .min(1),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).optional(),
+});
+
+const azureErrorBody = z.object({
+  error: z.object({ code: z.string().nullable().optional(), message: z.string().optional(), innererror: z.object({ code: z.string().optional() }).optional() }),
+});
+
+function finishReason(reason: string | null | undefined): FinishReason {
+  return reason === "stop" || reason === "length" || reason === "content_filter" ? reason : "other";
+}
+
+export function classifyAzureError(error: unknown, deployment: string): LlmError {
+  const detail = { provider: "azure-openai", deployment };
+  if (error instanceof APIConnectionTimeoutError || (error as Error)?.name === "AbortError") {
+    return new LlmError("unavailable", "Azure OpenAI timed out", detail);
+  }
+  if (!(error instanceof APIError) || error.status === undefined) {
+    return new LlmError("unavailable", "Azure OpenAI unreachable", detail);
+  }
+  const status = error.status;
+  const body = azureErrorBody.safeParse({ error: error.error });
+  const code = body.success ? (body.data.error.code ?? undefined) : undefined;
+  const inner = body.success ? body.data.error.innererror?.code : undefined;
+  const message = body.success ? (body.data.error.message ?? "") : "";
+  let failure: LlmFailure;
+  if (status === 400 && (code === "content_filter" || inner === "ResponsibleAIPolicyViolation")) failure = "blocked";
+  else if (status === 429) failure = "rate_limited";
+  else if (status === 401 || status === 403) failure = "auth_rejected";
+  else if (status === 404 || (status === 400 && /api version/i.test(message))) failure = "misconfigured";
+  else if (status >= 500) failure = "unavailable";
+  else failure = "bad_request";
+  return new LlmError(failure, `Azure OpenAI answered ${status}${code ? ` ${code}` : ""}`, {
+    ...detail,
+    status,
+    code,
+    retryAfterMs: retryAfterMs(error.headers as Headers | undefined),
+  });
+}
+
+export function createAzureProvider(target: AzureTarget): LlmProvider {
+  const client = new AzureOpenAI({
+    endpoint: target.endpoint,
+    apiKey: target.apiKey,
+    apiVersion: target.apiVersion,
+    deployment: target.deployment,
+    maxRetries: 0,
+    timeout: target.timeoutMs,
+    defaultHeaders: target.apimSubscriptionKey ? { "Ocp-Apim-Subscription-Key": target.apimSubscriptionKey } : undefined,
+  });
+  return {
+    provider: "azure-openai",
+    deployment: target.deployment,
+    async complete(request: CompletionRequest, options: CallOptions): Promise<CompletionResult> {
+      let raw: unknown;
+      try {
+        raw = await client.chat.completions.create(
+          {
+            model: target.deployment,
+            messages: request.messages,
+            max_tokens: request.maxTokens,
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.jsonSchema
+              ? { response_format: { type: "json_schema" as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
+              : {}),
+          },
+          { signal: options.signal, headers: { "x-ms-client-request-id": options.requestId } },
+        );
+      } catch (error) {
+        throw classifyAzureError(error, target.deployment);
+      }
+      const parsed = completion.safeParse(raw);
+      if (!parsed.success) throw new LlmError("malformed", "Azure OpenAI answered in an unexpected shape", { provider: "azure-openai", deployment: target.deployment });
+      const choice = parsed.data.choices[0]!;
+      const usage = parsed.data.usage;
+      return {
+        text: choice.message?.content ?? "",
+        usage: { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0, totalTokens: usage?.total_tokens ?? 0 },
+        provider: "azure-openai",
+        deployment: target.deployment,
+        finishReason: finishReason(choice.finish_reason),
+      };
+    },
+  };
+}

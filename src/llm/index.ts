@@ -1,0 +1,5 @@
+export type { ChatMessage, CompletionRequest, CompletionResult, LlmProvider, ProviderName, TokenUsage } from "./types";
+export { LlmError, isLlmError, type LlmFailure } from "./errors";
+export { createAzureProvider, classifyAzureError, type AzureTarget } from "./azure";
+export { createAnthropicProvider, classifyAnthropicError, type AnthropicTarget } from "./anthropic";
+export { runAzureSmoke, smokeFromCurrentEnv, SMOKE_HTTP_STATUS, type SmokeReport, type SmokeStatus, type SmokeTarget } from "./azure-smoke";
