@@ -1,6 +1,6 @@
 // Every metric the app exports is defined here (conventions.md). The registry lives on globalThis so the
 // proxy, route handlers and Next's dev reloads all count into one set.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 function createMetrics() {
   const registry = new Registry();
@@ -55,6 +55,37 @@ function createMetrics() {
       name: "huntaze_social_client_secret_used_total",
       help: "Which client secret a provider accepted (current, or the _NEXT twin during a rotation).",
       labelNames: ["provider", "secret"] as const,
+      registers: [registry],
+    }),
+    llmRequests: new Counter({
+      name: "huntaze_llm_requests_total",
+      help: "Model calls by provider, deployment and outcome (ok, blocked, or the failure kind).",
+      labelNames: ["provider", "deployment", "outcome"] as const,
+      registers: [registry],
+    }),
+    llmDuration: new Histogram({
+      name: "huntaze_llm_request_duration_seconds",
+      help: "Time for one model call (one attempt on one target).",
+      labelNames: ["provider", "deployment"] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
+      registers: [registry],
+    }),
+    llmTokens: new Counter({
+      name: "huntaze_llm_tokens_total",
+      help: "Tokens used, by deployment and kind (prompt, completion).",
+      labelNames: ["deployment", "kind"] as const,
+      registers: [registry],
+    }),
+    llmBreakerState: new Gauge({
+      name: "huntaze_llm_breaker_state",
+      help: "Circuit breaker per deployment as this instance last saw it: 0 closed, 1 half-open, 2 open.",
+      labelNames: ["deployment"] as const,
+      registers: [registry],
+    }),
+    llmFailovers: new Counter({
+      name: "huntaze_llm_failovers_total",
+      help: "Calls moved from one target to the next, by reason.",
+      labelNames: ["from", "to", "reason"] as const,
       registers: [registry],
     }),
   };

@@ -1,0 +1,145 @@
+// Router behaviour for every status class, with stand-ins for the vendors (scripted outcomes per target),
+// the breaker on the in-process store and on real Redis shared by two routers.
+import { afterAll, describe, expect, it } from "vitest";
+import { createMemoryStore, createRedisStore } from "@/src/data";
+import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { CircuitBreaker, memoryBreakerStore, redisBreakerStore, type BreakerOptions } from "./breaker";
+import { LlmError, type LlmFailure } from "./errors";
+import { LlmRouter, type RouterTarget } from "./router";
+import type { CompletionResult, LlmProvider } from "./types";
+
+type Script = Array<"ok" | "content_filter" | LlmFailure | { fail: LlmFailure; retryAfterMs?: number } | "hang">;
+
+function vendor(deployment: string, script: Script, calls: string[]): LlmProvider {
+  let i = 0;
+  return {
+    provider: "azure-openai",
+    deployment,
+    async complete(_request, { signal }): Promise<CompletionResult> {
+      calls.push(deployment);
+      const step = script[Math.min(i++, script.length - 1)]!;
+      if (step === "hang") {
+        return new Promise((_, reject) => signal?.addEventListener("abort", () => reject(new LlmError("unavailable", "timed out"))));
+      }
+      if (step === "ok" || step === "content_filter") {
+        return { text: step === "ok" ? `hello from ${deployment}` : "", usage: { promptTokens: 3, completionTokens: 2, totalTokens: 5 }, provider: "azure-openai", deployment, finishReason: step === "ok" ? "stop" : "content_filter" };
+      }
+      const failure = typeof step === "string" ? step : step.fail;
+      throw new LlmError(failure, failure, { retryAfterMs: typeof step === "object" ? step.retryAfterMs : undefined });
+    },
+  };
+}
+
+const FAST: BreakerOptions = { windowMs: 30_000, minCalls: 5, failureRatio: 0.5, cooldownMs: 200 };
+const request = { messages: [{ role: "user" as const, content: "hi" }], maxTokens: 10 };
+const ctx = { requestId: "req-router-test" };
+
+function router(targets: RouterTarget[], options: Partial<{ attemptTimeoutMs: number; totalTimeoutMs: number }> = {}, breaker = new CircuitBreaker(memoryBreakerStore(), FAST), store = createMemoryStore()) {
+  return new LlmRouter(targets, breaker, store, { attemptTimeoutMs: options.attemptTimeoutMs ?? 1_000, totalTimeoutMs: options.totalTimeoutMs ?? 3_000 });
+}
+
+describe("LLM router", () => {
+  it("answers from blue when blue is healthy", async () => {
+    const calls: string[] = [];
+    const outcome = await router([{ name: "blue", providers: [vendor("blue-d", ["ok"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }]).complete(request, ctx);
+    expect(outcome).toMatchObject({ status: "ok", target: "blue", result: { text: "hello from blue-d" } });
+    expect(calls).toEqual(["blue-d"]);
+  });
+
+  it("fails over to green on 5xx and timeouts", async () => {
+    for (const failure of ["unavailable", "hang", "malformed"] as const) {
+      const calls: string[] = [];
+      const outcome = await router([{ name: "blue", providers: [vendor("blue-d", [failure], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }], { attemptTimeoutMs: 100 }).complete(request, ctx);
+      expect(outcome, failure).toMatchObject({ status: "ok", target: "green" });
+    }
+  });
+
+  it("moves on after a 429 and keeps blue cooling down for retry-after, without opening its breaker", async () => {
+    const calls: string[] = [];
+    const store = createMemoryStore();
+    const breaker = new CircuitBreaker(memoryBreakerStore(), FAST);
+    const r = router([{ name: "blue", providers: [vendor("blue-d", [{ fail: "rate_limited", retryAfterMs: 2_000 }, "ok"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }], {}, breaker, store);
+    await r.complete(request, ctx);
+    await r.complete(request, ctx);
+    expect(calls).toEqual(["blue-d", "green-d", "green-d"]);
+    expect(await breaker.state("blue")).toBe("closed");
+  });
+
+  it("returns blocked for a content filter on the prompt or the output, and never fails over", async () => {
+    for (const step of ["blocked", "content_filter"] as const) {
+      const calls: string[] = [];
+      const outcome = await router([{ name: "blue", providers: [vendor("blue-d", [step], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }]).complete(request, ctx);
+      expect(outcome).toMatchObject({ status: "blocked", target: "blue", where: step === "blocked" ? "prompt" : "output" });
+      expect(calls).toEqual(["blue-d"]);
+    }
+  });
+
+  it("retries once with the secondary key on 401/403, then calls the target misconfigured and moves on", async () => {
+    const calls: string[] = [];
+    const rotated = await router([{ name: "blue", providers: [vendor("blue-primary", ["auth_rejected"], calls), vendor("blue-secondary", ["ok"], calls)] }]).complete(request, ctx);
+    expect(rotated).toMatchObject({ status: "ok", result: { deployment: "blue-secondary" } });
+    const both: string[] = [];
+    const outcome = await router([
+      { name: "blue", providers: [vendor("b1", ["auth_rejected"], both), vendor("b2", ["auth_rejected"], both)] },
+      { name: "green", providers: [vendor("g", ["ok"], both)] },
+    ]).complete(request, ctx);
+    expect(outcome).toMatchObject({ status: "ok", target: "green" });
+    expect(both).toEqual(["b1", "b2", "g"]);
+  });
+
+  it("does not fail over a request every target would refuse (400)", async () => {
+    const calls: string[] = [];
+    await expect(router([{ name: "blue", providers: [vendor("b", ["bad_request"], calls)] }, { name: "green", providers: [vendor("g", ["ok"], calls)] }]).complete(request, ctx)).rejects.toMatchObject({ failure: "bad_request" });
+    expect(calls).toEqual(["b"]);
+  });
+
+  it("gives up within the whole-call deadline when every target hangs", async () => {
+    const started = Date.now();
+    await expect(
+      router([{ name: "blue", providers: [vendor("b", ["hang"], [])] }, { name: "green", providers: [vendor("g", ["hang"], [])] }], { attemptTimeoutMs: 1_000, totalTimeoutMs: 300 }).complete(request, ctx),
+    ).rejects.toMatchObject({ failure: "unavailable" });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("opens blue's breaker after 5 calls at 50 % failures, skips it while open, and closes after one good probe", async () => {
+    const calls: string[] = [];
+    const breaker = new CircuitBreaker(memoryBreakerStore(), FAST);
+    const r = router([{ name: "blue", providers: [vendor("blue-d", ["unavailable", "unavailable", "unavailable", "unavailable", "unavailable", "ok"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }], {}, breaker);
+    for (let i = 0; i < 5; i++) await r.complete(request, ctx);
+    expect(await breaker.state("blue")).toBe("open");
+    calls.length = 0;
+    await r.complete(request, ctx);
+    expect(calls).toEqual(["green-d"]);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    calls.length = 0;
+    const probe = await r.complete(request, ctx);
+    expect(probe).toMatchObject({ target: "blue" });
+    expect(await breaker.state("blue")).toBe("closed");
+  });
+});
+
+describe("breaker shared through Redis", () => {
+  const prefix = testRedisPrefix("llm_breaker");
+  const stores = [createRedisStore(TEST_REDIS_URL, prefix), createRedisStore(TEST_REDIS_URL, prefix)];
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await deleteRedisPrefix(prefix);
+  });
+
+  it("opens on one instance's failures and makes the other instance switch to green too", async () => {
+    for (const s of stores) await s.ping();
+    const [a, b] = stores.map((store) => {
+      const calls: string[] = [];
+      const r = new LlmRouter(
+        [{ name: "blue", providers: [vendor("blue-d", ["unavailable"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }],
+        new CircuitBreaker(redisBreakerStore(store.redis!), FAST),
+        store,
+        { attemptTimeoutMs: 1_000, totalTimeoutMs: 3_000 },
+      );
+      return { r, calls };
+    }) as [{ r: LlmRouter; calls: string[] }, { r: LlmRouter; calls: string[] }];
+    for (let i = 0; i < 5; i++) await a.r.complete(request, ctx);
+    await b.r.complete(request, ctx);
+    expect(b.calls).toEqual(["green-d"]);
+  });
+});
