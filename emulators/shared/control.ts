@@ -3,7 +3,7 @@
 import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { VirtualClock } from "./clock";
-import { FaultInjector, faultSpecSchema, type ArmedFault, type FaultSpec } from "./faults";
+import { FaultInjector, type ArmedFault, type FaultMode, type FaultSpec } from "./faults";
 import { sendJson, sendPlaceholderSvg } from "./responses";
 import { flattenHeaders, type EmulatorRequest } from "./server";
 
@@ -25,10 +25,10 @@ export type RecordedRequest = {
   rawBody: string;
 };
 
-export interface EmulatorControl {
-  fault(spec: FaultSpec): void;
+export interface EmulatorControl<M extends string = FaultMode> {
+  fault(spec: FaultSpec<M>): void;
   clearFaults(): void;
-  faults(): ArmedFault[];
+  faults(): ArmedFault<M>[];
   /** Clears faults, every code and token issued, revocations, the request log, the clock offset and secrets. */
   reset(): void;
   advanceClock(seconds: number): void;
@@ -86,7 +86,7 @@ const clockSchema = z.object({ seconds: z.number().finite().min(0) });
 const secretsSchema = z.object({ secrets: z.array(z.string().min(1)).min(1) });
 
 /** JSON cannot carry Infinity; an endless fault is reported with times -1 as it is armed. */
-const describeFaults = (faults: ArmedFault[]) =>
+const describeFaults = (faults: ArmedFault<string>[]) =>
   faults.map((f) => ({ ...f, remaining: f.remaining === Infinity ? -1 : f.remaining }));
 
 /**
@@ -96,7 +96,7 @@ const describeFaults = (faults: ArmedFault[]) =>
 export function handleControlRequest(
   req: EmulatorRequest,
   res: ServerResponse,
-  control: EmulatorControl,
+  control: EmulatorControl<string>,
   extra: Record<string, ExtraControlRoute> = {},
 ): boolean {
   if (!req.path.startsWith("/__control/")) return false;
@@ -105,7 +105,8 @@ export function handleControlRequest(
   try {
     switch (route) {
       case "POST /fault":
-        control.fault(faultSpecSchema.parse(body));
+        // The control's fault injector validates the spec against the emulator's own modes (a ZodError -> 400).
+        control.fault(body as FaultSpec<string>);
         sendJson(res, 200, { ok: true, faults: describeFaults(control.faults()) });
         return true;
       case "GET /faults":
@@ -152,9 +153,11 @@ export function handleControlRequest(
   }
 }
 
-export type EmulatorControlOptions = {
+export type EmulatorControlOptions<M extends string = FaultMode> = {
   /** The endpoint names faults may be armed for (the vendor's fault table). */
   faultEndpoints: readonly string[];
+  /** The fault modes this emulator renders; FAULT_MODES when omitted. */
+  faultModes?: readonly [M, ...M[]];
   /** The secrets accepted at start and again after reset(). */
   clientSecrets: readonly string[];
   /** Forgets what only the emulator itself holds (issued codes and tokens, Instagram's reply shape). */
@@ -163,10 +166,10 @@ export type EmulatorControlOptions = {
   issuedTokens(): string[];
 };
 
-export type EmulatorControlParts = {
-  control: EmulatorControl;
+export type EmulatorControlParts<M extends string = FaultMode> = {
+  control: EmulatorControl<M>;
   clock: VirtualClock;
-  faults: FaultInjector;
+  faults: FaultInjector<M>;
   /** The client secrets accepted right now (setClientSecrets rotates them). */
   secrets(): string[];
   /**
@@ -185,14 +188,16 @@ export type CommonRoutes = {
 };
 
 /** Builds the clock, fault injector, request log and client-secret rotation behind one `control` object. */
-export function createEmulatorControl(options: EmulatorControlOptions): EmulatorControlParts {
+export function createEmulatorControl<M extends string = FaultMode>(
+  options: EmulatorControlOptions<M>,
+): EmulatorControlParts<M> {
   const clock = new VirtualClock();
-  const faults = new FaultInjector(options.faultEndpoints);
+  const faults = new FaultInjector<M>(options.faultEndpoints, options.faultModes);
   const log = new RequestLog();
   const initialSecrets = [...options.clientSecrets];
   let secrets = [...initialSecrets];
 
-  const control: EmulatorControl = {
+  const control: EmulatorControl<M> = {
     fault: (spec) => void faults.arm(spec),
     clearFaults: () => faults.clear(),
     faults: () => faults.list(),

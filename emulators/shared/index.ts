@@ -15,3 +15,19 @@ export {
   type RunningEmulator,
 } from "./control";
 export { AuthorizationCodes, PendingConsents, readConsentDecision, sendConsentPage, type ConsentRequest, type IssuedCode } from "./consent";
+export { faultSpecSchemaFor } from "./faults";
+export { type HttpServerOptions } from "./server";
+export { openEventStream, flushPause, type EventStream } from "./sse";
+export {
+  ReplyBook,
+  countTokens,
+  draftReply,
+  jsonFromSchema,
+  keywordOf,
+  streamDeltas,
+  tokenize,
+  truncateToTokens,
+  type ReplySource,
+} from "./llm-replies";
+export { TrafficDrills, sleep, type ErrorRate } from "./llm-drills";
+export { createLlmControl, type LlmControlOptions, type LlmEmulatorControl } from "./llm-control";

@@ -27,13 +27,25 @@ export type HttpServerHandle = {
   close(): Promise<void>;
 };
 
-export async function startHttpServer(port: number, handle: RequestHandler): Promise<HttpServerHandle> {
+export type HttpServerOptions = {
+  /**
+   * Bodies larger than this are refused with a plain 413 before the handler runs (default MAX_BODY_BYTES). An
+   * emulator whose vendor answers 413 in its own JSON shape raises this and checks its own, lower limit.
+   */
+  maxBodyBytes?: number;
+};
+
+export async function startHttpServer(
+  port: number,
+  handle: RequestHandler,
+  options: HttpServerOptions = {},
+): Promise<HttpServerHandle> {
   const held = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     void (async () => {
       try {
-        const rawBody = await readBody(req);
+        const rawBody = await readBody(req, options.maxBodyBytes);
         const url = new URL(req.url ?? "/", "http://emulator.invalid");
         await handle(
           {

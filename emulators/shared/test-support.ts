@@ -45,3 +45,22 @@ export function postControl(base: string, path: string, body: unknown): Promise<
     body: JSON.stringify(body),
   });
 }
+
+export type ServerSentEvent = { event: string | undefined; data: string };
+
+/** Reads a whole text/event-stream body into its events (`event:` name, if any, and the joined `data:` lines). */
+export async function readEventStream(res: Response): Promise<ServerSentEvent[]> {
+  const text = await res.text();
+  return text
+    .split(/\n\n/)
+    .filter((block) => block.trim() !== "")
+    .map((block) => {
+      const lines = block.split("\n");
+      const event = lines.find((l) => l.startsWith("event: "))?.slice("event: ".length);
+      const data = lines
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice("data: ".length))
+        .join("\n");
+      return { event, data };
+    });
+}
