@@ -3,3 +3,7 @@ export { LlmError, isLlmError, type LlmFailure } from "./errors";
 export { createAzureProvider, classifyAzureError, type AzureTarget } from "./azure";
 export { createAnthropicProvider, classifyAnthropicError, type AnthropicTarget } from "./anthropic";
 export { runAzureSmoke, smokeFromCurrentEnv, SMOKE_HTTP_STATUS, type SmokeReport, type SmokeStatus, type SmokeTarget } from "./azure-smoke";
+export { LlmRouter, type RouterTarget, type RouteOutcome } from "./router";
+export { CircuitBreaker, redisBreakerStore, memoryBreakerStore, DEFAULT_BREAKER, type BreakerState } from "./breaker";
+export { getLlmRouter, routerTargets } from "./targets";
+export { createDraft, listDrafts, draftRequest, type DraftRequest, type DraftView } from "./drafts";
