@@ -93,9 +93,16 @@ describe("Azure OpenAI chat completions", () => {
     expect(body.choices.map((c) => c.index)).toEqual([0, 1]);
   });
 
-  it("accepts the key as Authorization: Bearer as well as api-key", async () => {
+  it("accepts the key as Authorization: Bearer or Ocp-Apim-Subscription-Key as well as api-key", async () => {
     const res = await chat(emu.url, userSays("x"), { apiKey: null, headers: { authorization: `Bearer ${API_KEY}` } });
     expect(res.status).toBe(200);
+    const apim = await chat(emu.url, userSays("x"), { apiKey: null, headers: { "ocp-apim-subscription-key": API_KEY } });
+    expect(apim.status).toBe(200);
+  });
+
+  it("echoes x-ms-client-request-id so a client can match its logs", async () => {
+    const res = await chat(emu.url, userSays("x"), { headers: { "x-ms-client-request-id": "req-123" } });
+    expect(res.headers.get("x-ms-client-request-id")).toBe("req-123");
   });
 
   it("refuses max_tokens and a non-default temperature on a reasoning deployment", async () => {

@@ -29,10 +29,17 @@ export type AzureContext = {
 
 const CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
-/** The key from `api-key`, else from `Authorization: Bearer` (an Entra token stands in as a key here). */
+const header = (req: EmulatorRequest, name: string) => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * The key from `api-key`, else Cognitive Services' `Ocp-Apim-Subscription-Key`, else `Authorization: Bearer` (an
+ * Entra token stands in as a key here).
+ */
 function presentedKey(req: EmulatorRequest): string | undefined {
-  const header = req.headers["api-key"];
-  return (Array.isArray(header) ? header[0] : header) ?? req.bearer;
+  return header(req, "api-key") ?? header(req, "ocp-apim-subscription-key") ?? req.bearer;
 }
 
 type Fault = { mode: AzureFaultMode; status?: number; retryAfterSeconds?: number };

@@ -42,6 +42,8 @@ export async function startAzureOpenAIEmulator(
     res.setHeader("apim-request-id", requestId);
     res.setHeader("x-request-id", requestId);
     res.setHeader("x-ms-region", REGION);
+    const clientRequestId = req.headers["x-ms-client-request-id"];
+    if (typeof clientRequestId === "string") res.setHeader("x-ms-client-request-id", clientRequestId);
     await handleChatCompletions(live.ctx!, req, res);
   });
 
