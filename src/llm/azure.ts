@@ -3,7 +3,7 @@
 import { APIConnectionTimeoutError, APIError, AzureOpenAI } from "openai";
 import { z } from "zod";
 import { LlmError, retryAfterMs, type LlmFailure } from "./errors";
-import type { CallOptions, CompletionRequest, CompletionResult, FinishReason, LlmProvider } from "./types";
+import type { CallOptions, CompletionRequest, CompletionResult, FinishReason, LlmProvider, StreamEvent } from "./types";
 
 export interface AzureTarget {
   endpoint: string;
@@ -20,6 +20,12 @@ const completion = z.object({
     .array(z.object({ message: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() }))
     .min(1),
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).optional(),
+});
+
+// A first chunk may carry only prompt_filter_results and no choices; the last may carry only usage.
+const streamChunk = z.object({
+  choices: z.array(z.object({ delta: z.object({ content: z.string().nullable().optional() }).optional(), finish_reason: z.string().nullable().optional() })).default([]),
+  usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() }).nullable().optional(),
 });
 
 const azureErrorBody = z.object({
@@ -68,23 +74,48 @@ export function createAzureProvider(target: AzureTarget): LlmProvider {
     timeout: target.timeoutMs,
     defaultHeaders: target.apimSubscriptionKey ? { "Ocp-Apim-Subscription-Key": target.apimSubscriptionKey } : undefined,
   });
+  const body = (request: CompletionRequest) => ({
+    model: target.deployment,
+    messages: request.messages,
+    max_tokens: request.maxTokens,
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...(request.jsonSchema
+      ? { response_format: { type: "json_schema" as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
+      : {}),
+  });
   return {
     provider: "azure-openai",
     deployment: target.deployment,
+    async *stream(request: CompletionRequest, options: CallOptions): AsyncGenerator<StreamEvent> {
+      let text = "";
+      let finish: FinishReason = "other";
+      let usage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
+      try {
+        const chunks = await client.chat.completions.create(
+          { ...body(request), stream: true, stream_options: { include_usage: true } },
+          { signal: options.signal, headers: { "x-ms-client-request-id": options.requestId } },
+        );
+        for await (const raw of chunks) {
+          const chunk = streamChunk.safeParse(raw);
+          if (!chunk.success) throw new LlmError("malformed", "Azure OpenAI streamed an unexpected chunk", { provider: "azure-openai", deployment: target.deployment });
+          for (const choice of chunk.data.choices) {
+            if (choice.delta?.content) {
+              text += choice.delta.content;
+              yield { type: "delta", text: choice.delta.content };
+            }
+            if (choice.finish_reason) finish = finishReason(choice.finish_reason);
+          }
+          if (chunk.data.usage) usage = { promptTokens: chunk.data.usage.prompt_tokens, completionTokens: chunk.data.usage.completion_tokens, totalTokens: chunk.data.usage.total_tokens };
+        }
+      } catch (error) {
+        throw error instanceof LlmError ? error : classifyAzureError(error, target.deployment);
+      }
+      yield { type: "done", result: { text, usage, provider: "azure-openai", deployment: target.deployment, finishReason: finish } };
+    },
     async complete(request: CompletionRequest, options: CallOptions): Promise<CompletionResult> {
       let raw: unknown;
       try {
-        raw = await client.chat.completions.create(
-          {
-            model: target.deployment,
-            messages: request.messages,
-            max_tokens: request.maxTokens,
-            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-            ...(request.jsonSchema
-              ? { response_format: { type: "json_schema" as const, json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: true } } }
-              : {}),
-          },
-          { signal: options.signal, headers: { "x-ms-client-request-id": options.requestId } },
+        raw = await client.chat.completions.create(body(request), { signal: options.signal, headers: { "x-ms-client-request-id": options.requestId } },
         );
       } catch (error) {
         throw classifyAzureError(error, target.deployment);

@@ -5,16 +5,28 @@ import { createMemoryStore, createRedisStore } from "@/src/data";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { CircuitBreaker, memoryBreakerStore, redisBreakerStore, type BreakerOptions } from "./breaker";
 import { LlmError, type LlmFailure } from "./errors";
-import { LlmRouter, type RouterTarget } from "./router";
+import { LlmRouter, type RouterStreamEvent, type RouterTarget } from "./router";
 import type { CompletionResult, LlmProvider } from "./types";
 
-type Script = Array<"ok" | "content_filter" | LlmFailure | { fail: LlmFailure; retryAfterMs?: number } | "hang">;
+type Script = Array<"ok" | "content_filter" | LlmFailure | { fail: LlmFailure; retryAfterMs?: number } | "hang" | "break_after_first_token">;
 
 function vendor(deployment: string, script: Script, calls: string[]): LlmProvider {
   let i = 0;
-  return {
+  const provider: LlmProvider = {
     provider: "azure-openai",
     deployment,
+    // Streams the scripted answer word by word; "break_after_first_token" fails after the first delta.
+    async *stream(request, options) {
+      if (script[Math.min(i, script.length - 1)] === "break_after_first_token") {
+        i++;
+        calls.push(deployment);
+        yield { type: "delta", text: "Hel" };
+        throw new LlmError("unavailable", "connection cut mid-stream");
+      }
+      const result = await provider.complete(request, options);
+      for (const word of result.text.split(/(?<= )/)) yield { type: "delta", text: word };
+      yield { type: "done", result };
+    },
     async complete(_request, { signal }): Promise<CompletionResult> {
       calls.push(deployment);
       const step = script[Math.min(i++, script.length - 1)]!;
@@ -24,10 +36,11 @@ function vendor(deployment: string, script: Script, calls: string[]): LlmProvide
       if (step === "ok" || step === "content_filter") {
         return { text: step === "ok" ? `hello from ${deployment}` : "", usage: { promptTokens: 3, completionTokens: 2, totalTokens: 5 }, provider: "azure-openai", deployment, finishReason: step === "ok" ? "stop" : "content_filter" };
       }
-      const failure = typeof step === "string" ? step : step.fail;
+      const failure = typeof step === "string" ? (step === "break_after_first_token" ? "unavailable" : step) : step.fail;
       throw new LlmError(failure, failure, { retryAfterMs: typeof step === "object" ? step.retryAfterMs : undefined });
     },
   };
+  return provider;
 }
 
 const FAST: BreakerOptions = { windowMs: 30_000, minCalls: 5, failureRatio: 0.5, cooldownMs: 200 };
@@ -115,6 +128,44 @@ describe("LLM router", () => {
     const probe = await r.complete(request, ctx);
     expect(probe).toMatchObject({ target: "blue" });
     expect(await breaker.state("blue")).toBe("closed");
+  });
+});
+
+describe("LLM router streaming", () => {
+  async function collect(stream: AsyncGenerator<RouterStreamEvent>) {
+    const deltas: string[] = [];
+    let done: RouterStreamEvent | undefined;
+    for await (const event of stream) {
+      if (event.type === "delta") deltas.push(event.text);
+      else done = event;
+    }
+    return { deltas, done };
+  }
+
+  it("streams deltas and ends with the outcome", async () => {
+    const { deltas, done } = await collect(router([{ name: "blue", providers: [vendor("blue-d", ["ok"], [])] }]).stream(request, ctx));
+    expect(deltas.join("")).toBe("hello from blue-d");
+    expect(done).toMatchObject({ type: "done", outcome: { status: "ok", target: "blue" } });
+  });
+
+  it("fails over before the first token", async () => {
+    const calls: string[] = [];
+    const { deltas } = await collect(router([{ name: "blue", providers: [vendor("blue-d", ["unavailable"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }]).stream(request, ctx));
+    expect(deltas.join("")).toBe("hello from green-d");
+    expect(calls).toEqual(["blue-d", "green-d"]);
+  });
+
+  it("does not fail over once tokens have reached the creator", async () => {
+    const calls: string[] = [];
+    const r = router([{ name: "blue", providers: [vendor("blue-d", ["break_after_first_token"], calls)] }, { name: "green", providers: [vendor("green-d", ["ok"], calls)] }]);
+    const deltas: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of r.stream(request, ctx)) if (event.type === "delta") deltas.push(event.text);
+      })(),
+    ).rejects.toMatchObject({ failure: "unavailable" });
+    expect(deltas).toEqual(["Hel"]);
+    expect(calls).toEqual(["blue-d"]);
   });
 });
 

@@ -1,11 +1,12 @@
 // Ordered targets (blue, green, then Claude) behind one call. Per target: the shared breaker, a deadline
 // per attempt inside one deadline for the whole call, 429 cool-downs that other instances see too, and a
 // single retry with the secondary key on 401/403. A content-filter verdict is an answer, never a failover.
+// Streams fail over only before their first token.
 import type { KeyValueStore } from "@/src/data";
 import { metrics, moduleLogger } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
-import type { CompletionRequest, CompletionResult, LlmProvider } from "./types";
+import type { CompletionRequest, CompletionResult, LlmProvider, StreamEvent } from "./types";
 
 export interface RouterTarget {
   name: string;
@@ -17,14 +18,24 @@ export type RouteOutcome =
   | { status: "ok"; result: CompletionResult; target: string; attempts: number }
   | { status: "blocked"; target: string; provider: string; deployment: string; where: "prompt" | "output" };
 
+export type RouterStreamEvent = { type: "delta"; text: string } | { type: "done"; outcome: RouteOutcome };
+
 export interface RouterOptions {
   attemptTimeoutMs: number;
   totalTimeoutMs: number;
 }
 
+interface Candidate {
+  target: RouterTarget;
+  state: BreakerState;
+  next: string;
+}
+
 const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 // Failures that say the target is unhealthy, as opposed to ones about us (400) or its quota (429).
 const HEALTH_FAILURES: ReadonlySet<LlmFailure> = new Set(["unavailable", "malformed"]);
+
+const asLlmError = (error: unknown) => (isLlmError(error) ? error : new LlmError("unavailable", String(error)));
 
 export class LlmRouter {
   constructor(
@@ -35,15 +46,73 @@ export class LlmRouter {
   ) {}
 
   async complete(request: CompletionRequest, context: { requestId: string; signal?: AbortSignal }): Promise<RouteOutcome> {
-    const log = moduleLogger("llm").child({ requestId: context.requestId });
-    const total = AbortSignal.timeout(this.options.totalTimeoutMs);
-    const overall = context.signal ? AbortSignal.any([context.signal, total]) : total;
+    const overall = this.overallSignal(context.signal);
     let last: LlmError | undefined;
     let attempts = 0;
+    for await (const candidate of this.candidates(overall)) {
+      attempts++;
+      try {
+        const result = await this.withKeys(candidate.target, (provider, signal) => this.timed(provider, () => provider.complete(request, { requestId: context.requestId, signal })), overall);
+        await this.recordHealth(candidate, true);
+        return this.outcomeOf(candidate, result, attempts);
+      } catch (error) {
+        last = await this.handleFailure(candidate, asLlmError(error), context.requestId);
+        if (last.failure === "blocked") return this.blocked(candidate, "prompt");
+      }
+    }
+    throw last ?? new LlmError("unavailable", "no model target is available right now");
+  }
+
+  async *stream(request: CompletionRequest, context: { requestId: string; signal?: AbortSignal }): AsyncGenerator<RouterStreamEvent> {
+    const overall = this.overallSignal(context.signal);
+    let last: LlmError | undefined;
+    let attempts = 0;
+    for await (const candidate of this.candidates(overall)) {
+      attempts++;
+      let events: AsyncIterator<StreamEvent>;
+      let first: IteratorResult<StreamEvent>;
+      try {
+        // Failover is possible until the first event arrives; after that the answer belongs to this target.
+        [events, first] = await this.withKeys(candidate.target, async (provider, signal) => {
+          const iterator = provider.stream(request, { requestId: context.requestId, signal })[Symbol.asyncIterator]();
+          return [iterator, await iterator.next()] as const;
+        }, overall);
+      } catch (error) {
+        last = await this.handleFailure(candidate, asLlmError(error), context.requestId);
+        if (last.failure === "blocked") {
+          yield { type: "done", outcome: this.blocked(candidate, "prompt") };
+          return;
+        }
+        continue;
+      }
+      let current = first;
+      while (!current.done) {
+        const event = current.value;
+        if (event.type === "delta") yield event;
+        else {
+          await this.recordHealth(candidate, true);
+          this.count(event.result);
+          yield { type: "done", outcome: this.outcomeOf(candidate, event.result, attempts) };
+          return;
+        }
+        current = await events.next();
+      }
+      return;
+    }
+    throw last ?? new LlmError("unavailable", "no model target is available right now");
+  }
+
+  private overallSignal(signal?: AbortSignal): AbortSignal {
+    const total = AbortSignal.timeout(this.options.totalTimeoutMs);
+    return signal ? AbortSignal.any([signal, total]) : total;
+  }
+
+  /** Targets in order, skipping those cooling down after a 429 or behind an open breaker. */
+  private async *candidates(overall: AbortSignal): AsyncGenerator<Candidate> {
     for (const [index, target] of this.targets.entries()) {
-      if (overall.aborted) break;
+      if (overall.aborted) return;
       const next = this.targets[index + 1]?.name ?? "none";
-      if (await this.coolingDown(target.name)) {
+      if ((await this.store.get(`llm:cooldown:${target.name}`)) !== null) {
         metrics().llmFailovers.inc({ from: target.name, to: next, reason: "rate_limited" });
         continue;
       }
@@ -53,49 +122,18 @@ export class LlmRouter {
         metrics().llmFailovers.inc({ from: target.name, to: next, reason: "breaker_open" });
         continue;
       }
-      try {
-        attempts++;
-        const result = await this.attempt(target, request, context.requestId, overall);
-        await this.recordHealth(target, true, admission.state);
-        if (result.finishReason === "content_filter") {
-          return { status: "blocked", target: target.name, provider: result.provider, deployment: result.deployment, where: "output" };
-        }
-        return { status: "ok", result, target: target.name, attempts };
-      } catch (error) {
-        const failure = isLlmError(error) ? error : new LlmError("unavailable", String(error));
-        if (failure.failure === "blocked") {
-          const p = target.providers[0]!;
-          return { status: "blocked", target: target.name, provider: p.provider, deployment: p.deployment, where: "prompt" };
-        }
-        if (failure.failure === "bad_request") throw failure; // every target would refuse it the same way
-        if (HEALTH_FAILURES.has(failure.failure)) await this.recordHealth(target, false, admission.state);
-        else if (admission.state === "half_open") await this.breaker.releaseProbe(target.name);
-        if (failure.failure === "rate_limited") await this.coolDown(target.name, failure.detail.retryAfterMs ?? 1_000);
-        log.warn({ target: target.name, failure: failure.failure, status: failure.detail.status }, "model target failed; trying the next");
-        metrics().llmFailovers.inc({ from: target.name, to: next, reason: failure.failure });
-        last = failure;
-      }
+      yield { target, state: admission.state, next };
     }
-    throw last ?? new LlmError("unavailable", "no model target is available right now");
   }
 
-  private async attempt(target: RouterTarget, request: CompletionRequest, requestId: string, overall: AbortSignal): Promise<CompletionResult> {
+  /** Tries the primary key; after a 401/403, the secondary once; then the target is misconfigured. */
+  private async withKeys<T>(target: RouterTarget, attempt: (provider: LlmProvider, signal: AbortSignal) => Promise<T>, overall: AbortSignal): Promise<T> {
     for (const [keyIndex, provider] of target.providers.entries()) {
-      const signal = AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
-      const stop = metrics().llmDuration.startTimer({ provider: provider.provider, deployment: provider.deployment });
       try {
-        const result = await provider.complete(request, { requestId, signal });
-        stop();
-        const m = metrics();
-        m.llmRequests.inc({ provider: provider.provider, deployment: provider.deployment, outcome: result.finishReason === "content_filter" ? "blocked" : "ok" });
-        m.llmTokens.inc({ deployment: provider.deployment, kind: "prompt" }, result.usage.promptTokens);
-        m.llmTokens.inc({ deployment: provider.deployment, kind: "completion" }, result.usage.completionTokens);
-        return result;
+        return await attempt(provider, AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]));
       } catch (error) {
-        stop();
-        const failure = isLlmError(error) ? error : new LlmError("unavailable", String(error));
+        const failure = asLlmError(error);
         metrics().llmRequests.inc({ provider: provider.provider, deployment: provider.deployment, outcome: failure.failure });
-        // Key rotation: the secondary key gets one try after a 401/403; otherwise the target is misconfigured.
         if (failure.failure === "auth_rejected" && keyIndex < target.providers.length - 1) continue;
         throw failure.failure === "auth_rejected" ? new LlmError("misconfigured", failure.message, failure.detail) : failure;
       }
@@ -103,16 +141,49 @@ export class LlmRouter {
     throw new LlmError("misconfigured", "no key configured for this target");
   }
 
-  private async recordHealth(target: RouterTarget, ok: boolean, state: BreakerState): Promise<void> {
-    const now = await this.breaker.record(target.name, ok, state);
-    metrics().llmBreakerState.set({ deployment: target.providers[0]!.deployment }, BREAKER_GAUGE[now]);
+  private async timed(provider: LlmProvider, call: () => Promise<CompletionResult>): Promise<CompletionResult> {
+    const stop = metrics().llmDuration.startTimer({ provider: provider.provider, deployment: provider.deployment });
+    try {
+      const result = await call();
+      this.count(result);
+      return result;
+    } finally {
+      stop();
+    }
   }
 
-  private async coolingDown(target: string): Promise<boolean> {
-    return (await this.store.get(`llm:cooldown:${target}`)) !== null;
+  private count(result: CompletionResult): void {
+    const m = metrics();
+    m.llmRequests.inc({ provider: result.provider, deployment: result.deployment, outcome: result.finishReason === "content_filter" ? "blocked" : "ok" });
+    m.llmTokens.inc({ deployment: result.deployment, kind: "prompt" }, result.usage.promptTokens);
+    m.llmTokens.inc({ deployment: result.deployment, kind: "completion" }, result.usage.completionTokens);
   }
 
-  private async coolDown(target: string, ms: number): Promise<void> {
-    await this.store.set(`llm:cooldown:${target}`, "1", Math.max(1, Math.ceil(ms / 1000)));
+  private outcomeOf(candidate: Candidate, result: CompletionResult, attempts: number): RouteOutcome {
+    return result.finishReason === "content_filter" ? this.blocked(candidate, "output") : { status: "ok", result, target: candidate.target.name, attempts };
+  }
+
+  private blocked(candidate: Candidate, where: "prompt" | "output"): RouteOutcome {
+    const p = candidate.target.providers[0]!;
+    return { status: "blocked", target: candidate.target.name, provider: p.provider, deployment: p.deployment, where };
+  }
+
+  /** Books a failure against the target; throws what must not fail over; returns it otherwise. */
+  private async handleFailure(candidate: Candidate, failure: LlmError, requestId: string): Promise<LlmError> {
+    if (failure.failure === "blocked") return failure;
+    if (failure.failure === "bad_request") throw failure; // every target would refuse it the same way
+    if (HEALTH_FAILURES.has(failure.failure)) await this.recordHealth(candidate, false);
+    else if (candidate.state === "half_open") await this.breaker.releaseProbe(candidate.target.name);
+    if (failure.failure === "rate_limited") {
+      await this.store.set(`llm:cooldown:${candidate.target.name}`, "1", Math.max(1, Math.ceil((failure.detail.retryAfterMs ?? 1_000) / 1000)));
+    }
+    moduleLogger("llm").warn({ requestId, target: candidate.target.name, failure: failure.failure, status: failure.detail.status }, "model target failed; trying the next");
+    metrics().llmFailovers.inc({ from: candidate.target.name, to: candidate.next, reason: failure.failure });
+    return failure;
+  }
+
+  private async recordHealth(candidate: Candidate, ok: boolean): Promise<void> {
+    const now = await this.breaker.record(candidate.target.name, ok, candidate.state);
+    metrics().llmBreakerState.set({ deployment: candidate.target.providers[0]!.deployment }, BREAKER_GAUGE[now]);
   }
 }

@@ -35,9 +35,13 @@ export interface CallOptions {
   requestId: string;
 }
 
+/** A streamed answer: text deltas, then one `done` with the totals. */
+export type StreamEvent = { type: "delta"; text: string } | { type: "done"; result: CompletionResult };
+
 export interface LlmProvider {
   readonly provider: ProviderName;
   /** The deployment (Azure) or model (Anthropic) this target calls; also the metrics label. */
   readonly deployment: string;
   complete(request: CompletionRequest, options: CallOptions): Promise<CompletionResult>;
+  stream(request: CompletionRequest, options: CallOptions): AsyncGenerator<StreamEvent>;
 }
