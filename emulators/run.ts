@@ -1,39 +1,71 @@
-// `npm run emulators`: starts the TikTok and Instagram emulators on fixed ports and prints the environment that
-// points the app at them. startAllEmulators() is the same thing for a dev launcher that runs in-process.
+// `npm run emulators`: starts the TikTok, Instagram, Azure OpenAI and Anthropic emulators on fixed ports and prints
+// the environment that points the app at them. startAllEmulators() is the same thing for a dev launcher that runs
+// in-process.
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
+import { startAnthropicEmulator, type AnthropicControl } from "./anthropic";
+import { startAzureOpenAIEmulator, type AzureOpenAIControl } from "./azure-openai";
 import { startInstagramEmulator, type InstagramControl } from "./instagram";
 import type { RunningEmulator } from "./shared";
 import { startTikTokEmulator, type TikTokControl } from "./tiktok";
 
-export type EmulatorPorts = { tiktok?: number; instagram?: number };
+export type EmulatorPorts = { tiktok?: number; instagram?: number; azureOpenAI?: number; anthropic?: number };
 
 export type RunningEmulators = {
   tiktok: RunningEmulator<TikTokControl>;
   instagram: RunningEmulator<InstagramControl>;
-  /** The app's environment variables for both emulators, with the default credentials. */
+  azureOpenAI: RunningEmulator<AzureOpenAIControl>;
+  anthropic: RunningEmulator<AnthropicControl>;
+  /** The app's environment variables for every emulator, with the default credentials. */
   env: Record<string, string>;
   close(): Promise<void>;
 };
 
-export const DEFAULT_PORTS = { tiktok: 4010, instagram: 4020 } as const;
+export const DEFAULT_PORTS = { tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040 } as const;
 
-/** Starts both emulators (port 0 = any free port); if the second fails to start, the first is closed again. */
+/**
+ * The port for each emulator; one left out gets its default. The LLM emulators came later, so a caller written for
+ * the social pair (`{ tiktok: 0, instagram: 0 }`, a test asking for free ports) gets free ports for them too rather
+ * than fixed ones that may be taken: a left-out LLM port is 0 when every port given is 0.
+ */
+export function resolvePorts(ports: EmulatorPorts): Required<EmulatorPorts> {
+  const given = Object.values(ports).filter((p): p is number => p !== undefined);
+  const allRandom = given.length > 0 && given.every((p) => p === 0);
+  const llmPort = (name: "azureOpenAI" | "anthropic") => ports[name] ?? (allRandom ? 0 : DEFAULT_PORTS[name]);
+  return {
+    tiktok: ports.tiktok ?? DEFAULT_PORTS.tiktok,
+    instagram: ports.instagram ?? DEFAULT_PORTS.instagram,
+    azureOpenAI: llmPort("azureOpenAI"),
+    anthropic: llmPort("anthropic"),
+  };
+}
+
+/** Starts every emulator (port 0 = any free port); if one fails to start, those already started are closed again. */
 export async function startAllEmulators(ports: EmulatorPorts = DEFAULT_PORTS): Promise<RunningEmulators> {
-  const tiktok = await startTikTokEmulator({ port: ports.tiktok ?? DEFAULT_PORTS.tiktok });
-  let instagram: RunningEmulator<InstagramControl>;
-  try {
-    instagram = await startInstagramEmulator({ port: ports.instagram ?? DEFAULT_PORTS.instagram });
-  } catch (error) {
-    await tiktok.close();
-    throw error;
-  }
+  const resolved = resolvePorts(ports);
+  const started: Array<{ close(): Promise<void> }> = [];
+  const start = async <T extends { close(): Promise<void> }>(launch: () => Promise<T>): Promise<T> => {
+    try {
+      const emulator = await launch();
+      started.push(emulator);
+      return emulator;
+    } catch (error) {
+      await Promise.all(started.map((e) => e.close()));
+      throw error;
+    }
+  };
+  const tiktok = await start(() => startTikTokEmulator({ port: resolved.tiktok }));
+  const instagram = await start(() => startInstagramEmulator({ port: resolved.instagram }));
+  const azureOpenAI = await start(() => startAzureOpenAIEmulator({ port: resolved.azureOpenAI }));
+  const anthropic = await start(() => startAnthropicEmulator({ port: resolved.anthropic }));
   return {
     tiktok,
     instagram,
-    env: { ...tiktokEnv(tiktok.url), ...instagramEnv(instagram.url) },
+    azureOpenAI,
+    anthropic,
+    env: { ...tiktokEnv(tiktok.url), ...instagramEnv(instagram.url), ...azureOpenAIEnv(azureOpenAI.url), ...anthropicEnv(anthropic.url) },
     close: async () => {
-      await Promise.all([tiktok.close(), instagram.close()]);
+      await Promise.all(started.map((e) => e.close()));
     },
   };
 }
@@ -54,21 +86,49 @@ const instagramEnv = (url: string) => ({
   INSTAGRAM_GRAPH_URL: url,
 });
 
+// Blue is the first deployment, green the second one on the same emulated resource.
+const azureOpenAIEnv = (url: string) => ({
+  AZURE_OPENAI_ENDPOINT: url,
+  AZURE_OPENAI_API_KEY: "azure-dev-key-1",
+  AZURE_OPENAI_API_VERSION: "2024-10-21",
+  AZURE_OPENAI_DEPLOYMENT: "gpt-4o-mini",
+  AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
+});
+
+const anthropicEnv = (url: string) => ({
+  ANTHROPIC_BASE_URL: url,
+  ANTHROPIC_API_KEY: "anthropic-dev-key",
+  ANTHROPIC_MODEL: "claude-haiku-4-5",
+});
+
 const portSchema = z.coerce.number().int().min(0).max(65_535);
 
+function readPort(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const parsed = portSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name} must be a port number (0-65535), got "${raw}"`);
+  return parsed.data;
+}
+
 /** Reads TIKTOK_EMULATOR_PORT / INSTAGRAM_EMULATOR_PORT, refusing anything that is not a port number. */
-export function portsFromEnv(env: Record<string, string | undefined> = process.env): Required<EmulatorPorts> {
-  const read = (name: string, fallback: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const parsed = portSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`${name} must be a port number (0-65535), got "${raw}"`);
-    return parsed.data;
-  };
+export function portsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Required<Pick<EmulatorPorts, "tiktok" | "instagram">> {
   return {
-    tiktok: read("TIKTOK_EMULATOR_PORT", DEFAULT_PORTS.tiktok),
-    instagram: read("INSTAGRAM_EMULATOR_PORT", DEFAULT_PORTS.instagram),
+    tiktok: readPort(env, "TIKTOK_EMULATOR_PORT") ?? DEFAULT_PORTS.tiktok,
+    instagram: readPort(env, "INSTAGRAM_EMULATOR_PORT") ?? DEFAULT_PORTS.instagram,
   };
+}
+
+/**
+ * Reads AZURE_OPENAI_EMULATOR_PORT / ANTHROPIC_EMULATOR_PORT; an unset one is left out so resolvePorts() picks it
+ * (4030 / 4040, or a free port when the social emulators were both given 0).
+ */
+export function llmPortsFromEnv(env: Record<string, string | undefined> = process.env): Pick<EmulatorPorts, "azureOpenAI" | "anthropic"> {
+  const azureOpenAI = readPort(env, "AZURE_OPENAI_EMULATOR_PORT");
+  const anthropic = readPort(env, "ANTHROPIC_EMULATOR_PORT");
+  return { ...(azureOpenAI === undefined ? {} : { azureOpenAI }), ...(anthropic === undefined ? {} : { anthropic }) };
 }
 
 const asEnvLine = (vars: Record<string, string>) =>
@@ -77,9 +137,11 @@ const asEnvLine = (vars: Record<string, string>) =>
     .join(" ");
 
 async function main(): Promise<void> {
-  const running = await startAllEmulators(portsFromEnv());
+  const running = await startAllEmulators({ ...portsFromEnv(), ...llmPortsFromEnv() });
   process.stdout.write(`TikTok emulator    ${running.tiktok.url}  ${asEnvLine(tiktokEnv(running.tiktok.url))}\n`);
   process.stdout.write(`Instagram emulator ${running.instagram.url}  ${asEnvLine(instagramEnv(running.instagram.url))}\n`);
+  process.stdout.write(`Azure OpenAI emulator ${running.azureOpenAI.url}  ${asEnvLine(azureOpenAIEnv(running.azureOpenAI.url))}\n`);
+  process.stdout.write(`Anthropic emulator ${running.anthropic.url}  ${asEnvLine(anthropicEnv(running.anthropic.url))}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
