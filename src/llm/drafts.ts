@@ -6,7 +6,7 @@ import { AppError } from "@/src/errors";
 import { moduleLogger } from "@/src/observability";
 import { isLlmError } from "./errors";
 import { checkDraft, prepareUserText, type Verdict } from "./guardrails";
-import type { LlmRouter } from "./router";
+import type { LlmRouter, RouteOutcome } from "./router";
 import type { ChatMessage, TokenUsage } from "./types";
 
 export const draftRequest = z.object({
@@ -52,7 +52,14 @@ export interface DraftView {
   createdAt: Date;
 }
 
-export async function createDraft(deps: { prisma: PrismaClient; router: LlmRouter | null }, userId: string, input: DraftRequest, requestId: string): Promise<DraftView> {
+export type DraftEvent = { type: "delta"; text: string } | { type: "restart"; reason: string } | { type: "result"; draft: DraftView };
+
+/**
+ * Writes a draft, streaming the model's text as it comes: the first attempt's deltas, then (if a check
+ * failed) a `restart` and the second attempt's, then the saved result. A failure before any answer still
+ * saves the request (status error) and throws a 503.
+ */
+export async function* generateDraft(deps: { prisma: PrismaClient; router: LlmRouter | null }, userId: string, input: DraftRequest, requestId: string): AsyncGenerator<DraftEvent> {
   if (!deps.router) throw new AppError("llm_not_configured", 503, "AI drafting is not set up on this deployment.");
   const started = performance.now();
   const prepared = prepareUserText(input.context);
@@ -68,7 +75,14 @@ export async function createDraft(deps: { prisma: PrismaClient; router: LlmRoute
   let retryBecause: string | undefined;
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await deps.router.complete({ messages: messages(input, prepared.text, retryBecause), maxTokens: 300, jsonSchema: { name: "draft", schema: SCHEMA } }, { requestId });
+      if (retryBecause) yield { type: "restart", reason: retryBecause };
+      let outcome: RouteOutcome | undefined;
+      const request = { messages: messages(input, prepared.text, retryBecause), maxTokens: 300, jsonSchema: { name: "draft", schema: SCHEMA } };
+      for await (const event of deps.router.stream(request, { requestId })) {
+        if (event.type === "delta") yield event;
+        else outcome = event.outcome;
+      }
+      if (!outcome) break;
       if (outcome.status === "blocked") {
         ({ provider, deployment } = outcome);
         verdicts.push({ check: "structured_output", passed: false, detail: `content filter on the ${outcome.where}` });
@@ -117,7 +131,13 @@ export async function createDraft(deps: { prisma: PrismaClient; router: LlmRoute
   });
   moduleLogger("llm").info({ event: "draft.created", userId, status, provider, deployment, latencyMs, tokens: usage.totalTokens }, "draft created");
   if (status === "error") throw new AppError("llm_unavailable", 503, "The AI service is busy right now. Your request was saved; try again in a moment.", { "retry-after": "10" });
-  return { id: saved.id, status, text, verdicts, provider, deployment, usage, latencyMs, createdAt: saved.createdAt };
+  yield { type: "result", draft: { id: saved.id, status, text, verdicts, provider, deployment, usage, latencyMs, createdAt: saved.createdAt } };
+}
+
+/** The same, without streaming: the saved result. */
+export async function createDraft(deps: { prisma: PrismaClient; router: LlmRouter | null }, userId: string, input: DraftRequest, requestId: string): Promise<DraftView> {
+  for await (const event of generateDraft(deps, userId, input, requestId)) if (event.type === "result") return event.draft;
+  throw new AppError("llm_unavailable", 503, "The AI service is busy right now. Try again in a moment.");
 }
 
 export async function listDrafts(prisma: PrismaClient, userId: string, take = 20) {

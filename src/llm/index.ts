@@ -6,4 +6,4 @@ export { runAzureSmoke, smokeFromCurrentEnv, SMOKE_HTTP_STATUS, type SmokeReport
 export { LlmRouter, type RouterTarget, type RouteOutcome } from "./router";
 export { CircuitBreaker, redisBreakerStore, memoryBreakerStore, DEFAULT_BREAKER, type BreakerState } from "./breaker";
 export { getLlmRouter, routerTargets } from "./targets";
-export { createDraft, listDrafts, draftRequest, type DraftRequest, type DraftView } from "./drafts";
+export { createDraft, generateDraft, listDrafts, draftRequest, type DraftRequest, type DraftView, type DraftEvent } from "./drafts";

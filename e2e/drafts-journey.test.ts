@@ -1,0 +1,96 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
+import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { startApp, type AppServer } from "./support/app-server";
+import { launchBrowser, watchForProblems } from "./support/browser";
+
+type Azure = Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
+let database: TestDatabase;
+let azure: Azure;
+let app: AppServer;
+let browser: Browser;
+const prefix = testRedisPrefix("e2e_drafts");
+const DRAFT = "Golden hour at the beach, and a brand new set lands this Friday. Who is ready?";
+
+beforeAll(async () => {
+  database = await createTestDatabase("e2e_drafts");
+  azure = await startAzureOpenAIEmulator({ deployments: { "gpt-4o-mini": { model: "gpt-4o-mini" }, "gpt-4o-mini-green": { model: "gpt-4o-mini" } } });
+  [app, browser] = await Promise.all([
+    startApp({
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      AZURE_OPENAI_ENDPOINT: azure.url,
+      AZURE_OPENAI_API_KEY: "azure-dev-key-1",
+      AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
+    }),
+    launchBrowser(),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await azure?.close();
+  await database?.drop();
+  await deleteRedisPrefix(prefix);
+});
+
+describe("Azure smoke probe over HTTP", () => {
+  it("answers ok with usage, never cached, and probes green on request", async () => {
+    const response = await fetch(`${app.url}/api/ai/azure/smoke`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const body = await response.json();
+    expect(body).toMatchObject({ status: "ok", deployment: "gpt-4o-mini", apiVersion: "2024-08-01-preview", requestId: expect.any(String) });
+    expect(body.usage.totalTokens).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toContain("azure-dev-key-1");
+    expect((await (await fetch(`${app.url}/api/ai/azure/smoke?target=green`)).json()).deployment).toBe("gpt-4o-mini-green");
+    expect((await fetch(`${app.url}/api/ai/azure/smoke?target=purple`)).status).toBe(400);
+  });
+
+  it("answers 502 error when Azure fails", async () => {
+    azure.control.fault({ endpoint: "gpt-4o-mini", mode: "http_500" });
+    const response = await fetch(`${app.url}/api/ai/azure/smoke`);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ status: "error", error: { upstreamStatus: 500 } });
+  });
+});
+
+describe("writing a draft in Chromium", () => {
+  it("streams the draft in, shows it checked, copies and keeps it in history", async () => {
+    azure.control.setReply("*", JSON.stringify({ draft: DRAFT }));
+    const context = await browser.newContext();
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
+    const page = await context.newPage();
+    const problems = await watchForProblems(page);
+    await page.goto(`${app.url}/sign-up?next=%2Fapp%2Fdrafts`);
+    await page.getByLabel("Email").fill(`drafts-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill("violet staircase umbrella");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${app.url}/app/drafts`);
+
+    // Count how many times the visible text grows: a streamed answer grows more than once.
+    await page.evaluate(() => {
+      const w = window as unknown as { __growth: number };
+      w.__growth = 0;
+      new MutationObserver(() => w.__growth++).observe(document.getElementById("draft-output")!, { subtree: true, characterData: true, childList: true });
+    });
+    await page.getByLabel("What to write").selectOption("caption");
+    await page.getByLabel("Tone").selectOption("playful");
+    await page.getByLabel("What it is about").fill("Beach shoot at golden hour, new set Friday. Ask fans who is ready.");
+    await page.getByRole("button", { name: "Write draft" }).click();
+    await page.waitForSelector('#draft-output[data-status="ok"]');
+    await expect(page.locator(".draft-text").textContent()).resolves.toBe(DRAFT);
+    expect(await page.evaluate(() => (window as unknown as { __growth: number }).__growth)).toBeGreaterThan(2);
+
+    await page.getByRole("button", { name: "Copy" }).click();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(DRAFT);
+    await page.reload();
+    await expect(page.getByRole("list", { name: "Draft history" }).textContent()).resolves.toContain(DRAFT);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,156 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { partialJsonString } from "./partial-json";
+
+type Result = { status: "ok" | "blocked" | "error"; text: string | null; verdicts: Array<{ check: string; passed: boolean }> };
+
+const KINDS = [
+  ["caption", "Caption"],
+  ["fan_reply", "Fan reply"],
+  ["ppv_message", "PPV message"],
+  ["mass_message", "Mass message"],
+] as const;
+const PLATFORMS = [
+  ["instagram", "Instagram"],
+  ["tiktok", "TikTok"],
+  ["onlyfans", "OnlyFans"],
+] as const;
+const TONES = ["warm", "playful", "flirty", "professional", "excited"] as const;
+
+/** Reads `event:`/`data:` blocks from a Server-Sent Events body. */
+async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: unknown }> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = block.match(/^event: (.+)$/m)?.[1] ?? "message";
+      const data = block.match(/^data: (.+)$/m)?.[1];
+      if (data) yield { event, data: JSON.parse(data) };
+    }
+  }
+}
+
+export function DraftComposer() {
+  const router = useRouter();
+  const [raw, setRaw] = useState("");
+  const [phase, setPhase] = useState<"idle" | "writing" | "done">("idle");
+  const [result, setResult] = useState<Result | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [lastInput, setLastInput] = useState<Record<string, string> | null>(null);
+  const [copied, setCopied] = useState(false);
+
+  async function write(input: Record<string, string>) {
+    setLastInput(input);
+    setRaw("");
+    setResult(null);
+    setError(null);
+    setCopied(false);
+    setPhase("writing");
+    const response = await fetch("/api/ai/drafts/stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }).catch(() => null);
+    if (!response?.ok || !response.body) {
+      const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
+      setError(body?.error?.message ?? "Drafting failed. Check your connection and try again.");
+      setPhase("idle");
+      return;
+    }
+    for await (const { event, data } of readEvents(response.body)) {
+      if (event === "delta") setRaw((r) => r + (data as { text: string }).text);
+      else if (event === "restart") setRaw("");
+      else if (event === "result") setResult(data as Result);
+      else if (event === "error") setError((data as { message: string }).message);
+    }
+    setPhase("done");
+    router.refresh();
+  }
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    void write(Object.fromEntries(["kind", "platform", "tone", "context"].map((k) => [k, String(form.get(k) ?? "")])));
+  }
+
+  const shown = result?.text ?? partialJsonString(raw, "draft");
+  return (
+    <section aria-labelledby="composer-title" className="card">
+      <h2 id="composer-title">New draft</h2>
+      <form onSubmit={onSubmit}>
+        <div className="field">
+          <label htmlFor="kind">What to write</label>
+          <select id="kind" name="kind" defaultValue="caption">
+            {KINDS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="platform">Platform</label>
+          <select id="platform" name="platform" defaultValue="instagram">
+            {PLATFORMS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="tone">Tone</label>
+          <select id="tone" name="tone" defaultValue="warm">
+            {TONES.map((tone) => (
+              <option key={tone} value={tone}>
+                {tone[0]!.toUpperCase() + tone.slice(1)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="context">What it is about</label>
+          <textarea id="context" name="context" rows={4} maxLength={4000} required aria-describedby="context-hint" />
+          <span className="hint" id="context-hint">
+            Emails, phone numbers and card numbers are removed before the AI sees your notes.
+          </span>
+        </div>
+        <button className="button" type="submit" disabled={phase === "writing"}>
+          {phase === "writing" ? "Writing…" : "Write draft"}
+        </button>
+      </form>
+      <div aria-live="polite" className="draft-output" id="draft-output" data-status={result?.status ?? phase}>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {shown && <p className="draft-text">{shown}</p>}
+        {result?.status === "blocked" && (
+          <p className="form-error">
+            This draft was held back by the safety checks ({result.verdicts.filter((v) => !v.passed).map((v) => v.check.replace(/_/g, " ")).join(", ")}). Try different notes.
+          </p>
+        )}
+        {phase === "done" && (
+          <div className="connection__actions">
+            {result?.status === "ok" && result.text && (
+              <button type="button" className="button button--quiet" onClick={() => void navigator.clipboard.writeText(result.text!).then(() => setCopied(true))}>
+                {copied ? "Copied" : "Copy"}
+              </button>
+            )}
+            {lastInput && (
+              <button type="button" className="button button--quiet" onClick={() => void write(lastInput)}>
+                Regenerate
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
