@@ -1,5 +1,6 @@
 // Azure OpenAI through the `openai` package's AzureOpenAI client, with the SDK's own retries off so the
 // router decides what happens after a failure.
+import type { ContentFilterResultDetailsForPromptOutput } from "@azure/openai/types";
 import { APIConnectionTimeoutError, APIError, AzureOpenAI } from "openai";
 import { z } from "zod";
 import { LlmError, retryAfterMs, type LlmFailure } from "./errors";
@@ -29,8 +30,20 @@ const streamChunk = z.object({
 });
 
 const azureErrorBody = z.object({
-  error: z.object({ code: z.string().nullable().optional(), message: z.string().optional(), innererror: z.object({ code: z.string().optional() }).optional() }),
+  error: z.object({
+    code: z.string().nullable().optional(),
+    message: z.string().optional(),
+    innererror: z.object({ code: z.string().optional(), content_filter_result: z.record(z.string(), z.unknown()).optional() }).optional(),
+  }),
 });
+
+/** The categories Azure's content filter flagged (hate, sexual, violence, self_harm, jailbreak...). */
+function filteredCategories(result: Record<string, unknown> | undefined): string[] {
+  const details = (result ?? {}) as Partial<ContentFilterResultDetailsForPromptOutput> & Record<string, { filtered?: boolean; detected?: boolean } | undefined>;
+  return Object.entries(details)
+    .filter(([, value]) => typeof value === "object" && value !== null && ((value as { filtered?: boolean }).filtered || (value as { detected?: boolean }).detected))
+    .map(([name]) => name);
+}
 
 function finishReason(reason: string | null | undefined): FinishReason {
   return reason === "stop" || reason === "length" || reason === "content_filter" ? reason : "other";
@@ -49,9 +62,12 @@ export function classifyAzureError(error: unknown, deployment: string): LlmError
   const code = body.success ? (body.data.error.code ?? undefined) : undefined;
   const inner = body.success ? body.data.error.innererror?.code : undefined;
   const message = body.success ? (body.data.error.message ?? "") : "";
+  if (status === 400 && (code === "content_filter" || inner === "ResponsibleAIPolicyViolation")) {
+    const categories = body.success ? filteredCategories(body.data.error.innererror?.content_filter_result) : [];
+    return new LlmError("blocked", `Azure content filter: ${categories.join(", ") || "prompt"}`, { ...detail, status, code: "content_filter" });
+  }
   let failure: LlmFailure;
-  if (status === 400 && (code === "content_filter" || inner === "ResponsibleAIPolicyViolation")) failure = "blocked";
-  else if (status === 429) failure = "rate_limited";
+  if (status === 429) failure = "rate_limited";
   else if (status === 401 || status === 403) failure = "auth_rejected";
   else if (status === 404 || (status === 400 && /api version/i.test(message))) failure = "misconfigured";
   else if (status >= 500) failure = "unavailable";
