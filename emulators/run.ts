@@ -71,14 +71,14 @@ export async function startAllEmulators(ports: EmulatorPorts = DEFAULT_PORTS): P
 }
 
 // The names src/config/env.ts reads; the secrets are the emulators' public development defaults.
-const tiktokEnv = (url: string) => ({
+export const tiktokEnv = (url: string) => ({
   TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
   TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
   TIKTOK_AUTH_URL: `${url}/v2/auth/authorize/`,
   TIKTOK_API_URL: url,
 });
 
-const instagramEnv = (url: string) => ({
+export const instagramEnv = (url: string) => ({
   INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
   INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
   INSTAGRAM_AUTH_URL: `${url}/oauth/authorize`,
@@ -87,7 +87,7 @@ const instagramEnv = (url: string) => ({
 });
 
 // Blue is the first deployment, green the second one on the same emulated resource.
-const azureOpenAIEnv = (url: string) => ({
+export const azureOpenAIEnv = (url: string) => ({
   AZURE_OPENAI_ENDPOINT: url,
   AZURE_OPENAI_API_KEY: "azure-dev-key-1",
   AZURE_OPENAI_API_VERSION: "2024-10-21",
@@ -95,7 +95,7 @@ const azureOpenAIEnv = (url: string) => ({
   AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
 });
 
-const anthropicEnv = (url: string) => ({
+export const anthropicEnv = (url: string) => ({
   ANTHROPIC_BASE_URL: url,
   ANTHROPIC_API_KEY: "anthropic-dev-key",
   ANTHROPIC_MODEL: "claude-haiku-4-5",

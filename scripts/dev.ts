@@ -1,44 +1,36 @@
-// npm run dev: `next dev`, plus the TikTok and Instagram emulators when no real credentials are set, so a
-// new developer can click Connect and watch the whole OAuth flow with nothing configured.
+// npm run dev: `next dev`, plus an emulator for each provider that has no real credentials, so a new
+// developer can click Connect, watch the OAuth flow, and stream AI drafts with nothing configured.
 import "./load-env";
 import { spawn } from "node:child_process";
+import { startAnthropicEmulator } from "@/emulators/anthropic";
+import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
+import { anthropicEnv, azureOpenAIEnv, instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
+
+interface Started {
+  url: string;
+  close(): Promise<void>;
+}
+
+const EMULATORS: Array<{ name: string; configuredBy: string; portVariable: string; port: number; start: (o: { port: number }) => Promise<Started>; env: (url: string) => Record<string, string> }> = [
+  { name: "TikTok", configuredBy: "TIKTOK_CLIENT_KEY", portVariable: "TIKTOK_EMULATOR_PORT", port: 4010, start: startTikTokEmulator, env: tiktokEnv },
+  { name: "Instagram", configuredBy: "INSTAGRAM_CLIENT_ID", portVariable: "INSTAGRAM_EMULATOR_PORT", port: 4020, start: startInstagramEmulator, env: instagramEnv },
+  { name: "Azure OpenAI", configuredBy: "AZURE_OPENAI_ENDPOINT", portVariable: "AZURE_OPENAI_EMULATOR_PORT", port: 4030, start: startAzureOpenAIEmulator, env: azureOpenAIEnv },
+  { name: "Anthropic", configuredBy: "ANTHROPIC_API_KEY", portVariable: "ANTHROPIC_EMULATOR_PORT", port: 4040, start: startAnthropicEmulator, env: anthropicEnv },
+];
 
 const env: NodeJS.ProcessEnv = { ...process.env };
 const closers: Array<() => Promise<void>> = [];
-const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
-async function startOn<T extends { url: string; close(): Promise<void> }>(start: (o: { port: number }) => Promise<T>, preferred: number): Promise<T> {
-  try {
-    return await start({ port: preferred });
-  } catch {
-    return start({ port: 0 }); // the usual port is taken (another dev server): any free one
-  }
-}
-
-if (!env.TIKTOK_CLIENT_KEY) {
-  const tiktok = await startOn(startTikTokEmulator, port("TIKTOK_EMULATOR_PORT", 4010));
-  closers.push(tiktok.close);
-  Object.assign(env, {
-    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-    TIKTOK_API_URL: tiktok.url,
-  });
-  console.log(`TikTok emulator on ${tiktok.url} (no TIKTOK_CLIENT_KEY set)`);
-}
-if (!env.INSTAGRAM_CLIENT_ID) {
-  const instagram = await startOn(startInstagramEmulator, port("INSTAGRAM_EMULATOR_PORT", 4020));
-  closers.push(instagram.close);
-  Object.assign(env, {
-    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
-    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_API_URL: instagram.url,
-    INSTAGRAM_GRAPH_URL: instagram.url,
-  });
-  console.log(`Instagram emulator on ${instagram.url} (no INSTAGRAM_CLIENT_ID set)`);
+for (const emulator of EMULATORS) {
+  if (env[emulator.configuredBy]) continue;
+  const preferred = Number(env[emulator.portVariable] ?? emulator.port);
+  // The usual port may be taken (another dev server): any free one then.
+  const running = await emulator.start({ port: preferred }).catch(() => emulator.start({ port: 0 }));
+  closers.push(() => running.close());
+  Object.assign(env, emulator.env(running.url));
+  console.log(`${emulator.name} emulator on ${running.url} (no ${emulator.configuredBy} set)`);
 }
 
 const next = spawn("node_modules/.bin/next", ["dev", ...process.argv.slice(2)], { stdio: "inherit", env });

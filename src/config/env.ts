@@ -104,6 +104,11 @@ const schema = z
     AZURE_APIM_SUBSCRIPTION_KEY: optionalString(z.string().max(500)),
     LLM_ATTEMPT_TIMEOUT_MS: integer(15_000, 500, 120_000),
     LLM_TOTAL_TIMEOUT_MS: integer(40_000, 1_000, 300_000),
+    // Breaker: open when at least MIN_CALLS calls in WINDOW failed at least FAILURE_PERCENT %, for COOLDOWN.
+    LLM_BREAKER_WINDOW_MS: integer(30_000, 1_000, 600_000),
+    LLM_BREAKER_MIN_CALLS: integer(5, 1, 1_000),
+    LLM_BREAKER_FAILURE_PERCENT: integer(50, 1, 100),
+    LLM_BREAKER_COOLDOWN_MS: integer(30_000, 100, 600_000),
     ANTHROPIC_BASE_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://api.anthropic.com")),
     ANTHROPIC_API_KEY: optionalString(z.string().max(500)),
     ANTHROPIC_MODEL: z.preprocess(emptyAsUnset, z.string().max(100).default("claude-haiku-4-5")),

@@ -4,7 +4,7 @@ import { getKeyValueStore } from "@/src/data";
 import { getEnv, type Env } from "@/src/config";
 import { createAnthropicProvider } from "./anthropic";
 import { createAzureProvider } from "./azure";
-import { CircuitBreaker, memoryBreakerStore, redisBreakerStore } from "./breaker";
+import { CircuitBreaker, memoryBreakerStore, redisBreakerStore, type BreakerOptions } from "./breaker";
 import { LlmRouter, type RouterTarget } from "./router";
 
 export function routerTargets(env: Env): RouterTarget[] {
@@ -35,6 +35,15 @@ export function routerTargets(env: Env): RouterTarget[] {
   return targets;
 }
 
+export function breakerOptions(env: Env): BreakerOptions {
+  return {
+    windowMs: env.LLM_BREAKER_WINDOW_MS,
+    minCalls: env.LLM_BREAKER_MIN_CALLS,
+    failureRatio: env.LLM_BREAKER_FAILURE_PERCENT / 100,
+    cooldownMs: env.LLM_BREAKER_COOLDOWN_MS,
+  };
+}
+
 const holder = globalThis as unknown as { __huntazeRouter?: LlmRouter | null };
 
 /** The process router, or null when no model target is configured. */
@@ -44,7 +53,7 @@ export function getLlmRouter(): LlmRouter | null {
     const targets = routerTargets(env);
     const store = getKeyValueStore();
     holder.__huntazeRouter = targets.length
-      ? new LlmRouter(targets, new CircuitBreaker(store.redis ? redisBreakerStore(store.redis) : memoryBreakerStore()), store, {
+      ? new LlmRouter(targets, new CircuitBreaker(store.redis ? redisBreakerStore(store.redis) : memoryBreakerStore(), breakerOptions(env)), store, {
           attemptTimeoutMs: env.LLM_ATTEMPT_TIMEOUT_MS,
           totalTimeoutMs: env.LLM_TOTAL_TIMEOUT_MS,
         })
