@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@/e2e/support/app-server";
 import { createTestDatabase } from "@/src/testing/test-database";
+import { benchLlm, printLlm } from "./llm";
 import { benchOAuthCallback, type LatencySummary } from "./oauth-callback";
 import { measure, printTable, startBaseline, startProcess, waitForHttp, type Measurement } from "./harness";
 
@@ -172,6 +173,10 @@ try {
   await callbackDb.drop();
 }
 
+// 5. LLM router: overhead against the bare SDK, and a failover drill.
+const llm = await benchLlm(REDIS_URL);
+printLlm(llm);
+
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults }, null, 2));
+writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults, llm }, null, 2));
 rmSync(".bench", { recursive: true, force: true });

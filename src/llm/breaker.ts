@@ -26,30 +26,60 @@ export interface BreakerStore {
   releaseProbe(target: string): Promise<void>;
 }
 
+// Per-second counters. Successes are added up in memory and written every FLUSH_MS (one pipelined INCRBY
+// per bucket), so a healthy call costs no Redis round trip; a failure writes at once and reads the window
+// back to decide whether to open. (A sorted set of every call made each success read the whole window.)
+const BUCKET_MS = 1_000;
+const FLUSH_MS = 250;
+
 export function redisBreakerStore(redis: Redis): BreakerStore {
   const k = (target: string, part: string) => `llm:breaker:${target}:${part}`;
+  const pending = new Map<string, { count: number; ttl: number }>();
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  async function flush(): Promise<void> {
+    flushTimer = undefined;
+    if (!pending.size) return;
+    const batch = redis.multi();
+    for (const [key, { count, ttl }] of pending) batch.incrby(key, count).pexpire(key, ttl);
+    pending.clear();
+    await batch.exec().catch(() => undefined); // counts lost in an outage only delay opening
+  }
+
   return {
     async record(target, ok, now, windowMs) {
-      const calls = k(target, "calls");
-      const results = await redis
-        .multi()
-        .zadd(calls, String(now), `${now}:${Math.random().toString(36).slice(2)}:${ok ? 1 : 0}`)
-        .zremrangebyscore(calls, "-inf", String(now - windowMs))
-        .zrange(calls, "0", "-1")
-        .pexpire(calls, windowMs * 2)
-        .exec();
-      const members = (results?.[2]?.[1] as string[] | undefined) ?? [];
-      return { total: members.length, failures: members.filter((m) => m.endsWith(":0")).length };
+      const bucket = Math.floor(now / BUCKET_MS);
+      const ttl = windowMs + 2 * BUCKET_MS;
+      const totalKey = k(target, `n:${bucket}`);
+      if (ok) {
+        const entry = pending.get(totalKey) ?? { count: 0, ttl };
+        entry.count++;
+        pending.set(totalKey, entry);
+        flushTimer ??= setTimeout(() => void flush(), FLUSH_MS).unref();
+        return { total: 0, failures: 0 };
+      }
+      await flush();
+      await redis.multi().incr(totalKey).pexpire(totalKey, ttl).incr(k(target, `f:${bucket}`)).pexpire(k(target, `f:${bucket}`), ttl).exec();
+      const buckets = Array.from({ length: Math.ceil(windowMs / BUCKET_MS) }, (_, i) => bucket - i);
+      const [totals, failures] = await Promise.all([
+        redis.mget(buckets.map((b) => k(target, `n:${b}`))),
+        redis.mget(buckets.map((b) => k(target, `f:${b}`))),
+      ]);
+      const sum = (values: Array<string | null>) => values.reduce((acc, v) => acc + Number(v ?? 0), 0);
+      return { total: sum(totals), failures: sum(failures) };
     },
     async openedAt(target) {
       const value = await redis.get(k(target, "opened"));
       return value ? Number(value) : null;
     },
     async open(target, now) {
-      await redis.multi().set(k(target, "opened"), String(now)).del(k(target, "calls")).exec();
+      // Counting starts again after the breaker has been open: old failures must not re-open it at once.
+      const bucket = Math.floor(now / BUCKET_MS);
+      const stale = Array.from({ length: 600 }, (_, i) => bucket - i).flatMap((b) => [k(target, `n:${b}`), k(target, `f:${b}`)]);
+      await redis.multi().set(k(target, "opened"), String(now)).del(...stale).exec();
     },
     async close(target) {
-      await redis.del(k(target, "opened"), k(target, "calls"), k(target, "probe"));
+      await redis.del(k(target, "opened"), k(target, "probe"));
     },
     async takeProbe(target, ttlMs) {
       return (await redis.set(k(target, "probe"), "1", "PX", ttlMs, "NX")) === "OK";
@@ -93,16 +123,30 @@ export function memoryBreakerStore(): BreakerStore {
   };
 }
 
+// How long an instance trusts its last look at the shared "opened" flag: instances switch together within
+// this, and a healthy target costs one Redis read per interval instead of one per call.
+const STATE_CACHE_MS = 250;
+
 export class CircuitBreaker {
+  private readonly seen = new Map<string, { openedAt: number | null; at: number }>();
+
   constructor(
     private readonly store: BreakerStore,
     private readonly options: BreakerOptions = DEFAULT_BREAKER,
     private readonly clock: () => number = Date.now,
   ) {}
 
+  private async openedAt(target: string): Promise<number | null> {
+    const cached = this.seen.get(target);
+    if (cached && this.clock() - cached.at < STATE_CACHE_MS) return cached.openedAt;
+    const openedAt = await this.store.openedAt(target);
+    this.seen.set(target, { openedAt, at: this.clock() });
+    return openedAt;
+  }
+
   /** Whether a call may go to this target now, and in which state the breaker is. */
   async admit(target: string): Promise<{ allowed: boolean; state: BreakerState }> {
-    const openedAt = await this.store.openedAt(target);
+    const openedAt = await this.openedAt(target);
     if (openedAt === null) return { allowed: true, state: "closed" };
     if (this.clock() - openedAt < this.options.cooldownMs) return { allowed: false, state: "open" };
     const probe = await this.store.takeProbe(target, this.options.cooldownMs);
@@ -115,11 +159,13 @@ export class CircuitBreaker {
     if (state === "half_open") {
       if (ok) await this.store.close(target);
       else await this.store.open(target, now);
+      this.seen.set(target, { openedAt: ok ? null : now, at: now });
       return ok ? "closed" : "open";
     }
     const { total, failures } = await this.store.record(target, ok, now, this.options.windowMs);
     if (!ok && total >= this.options.minCalls && failures / total >= this.options.failureRatio) {
       await this.store.open(target, now);
+      this.seen.set(target, { openedAt: now, at: now });
       return "open";
     }
     return "closed";
@@ -131,7 +177,7 @@ export class CircuitBreaker {
   }
 
   async state(target: string): Promise<BreakerState> {
-    const openedAt = await this.store.openedAt(target);
+    const openedAt = await this.openedAt(target);
     if (openedAt === null) return "closed";
     return this.clock() - openedAt < this.options.cooldownMs ? "open" : "half_open";
   }

@@ -37,7 +37,12 @@ const HEALTH_FAILURES: ReadonlySet<LlmFailure> = new Set(["unavailable", "malfor
 
 const asLlmError = (error: unknown) => (isLlmError(error) ? error : new LlmError("unavailable", String(error)));
 
+// As for the breaker state: a 429 cool-down set by any instance is seen by the others within this.
+const COOLDOWN_CACHE_MS = 250;
+
 export class LlmRouter {
+  private readonly cooldownSeen = new Map<string, { active: boolean; at: number }>();
+
   constructor(
     private readonly targets: RouterTarget[],
     private readonly breaker: CircuitBreaker,
@@ -112,7 +117,7 @@ export class LlmRouter {
     for (const [index, target] of this.targets.entries()) {
       if (overall.aborted) return;
       const next = this.targets[index + 1]?.name ?? "none";
-      if ((await this.store.get(`llm:cooldown:${target.name}`)) !== null) {
+      if (await this.coolingDown(target.name)) {
         metrics().llmFailovers.inc({ from: target.name, to: next, reason: "rate_limited" });
         continue;
       }
@@ -176,10 +181,19 @@ export class LlmRouter {
     else if (candidate.state === "half_open") await this.breaker.releaseProbe(candidate.target.name);
     if (failure.failure === "rate_limited") {
       await this.store.set(`llm:cooldown:${candidate.target.name}`, "1", Math.max(1, Math.ceil((failure.detail.retryAfterMs ?? 1_000) / 1000)));
+      this.cooldownSeen.set(candidate.target.name, { active: true, at: Date.now() });
     }
     moduleLogger("llm").warn({ requestId, target: candidate.target.name, failure: failure.failure, status: failure.detail.status }, "model target failed; trying the next");
     metrics().llmFailovers.inc({ from: candidate.target.name, to: candidate.next, reason: failure.failure });
     return failure;
+  }
+
+  private async coolingDown(target: string): Promise<boolean> {
+    const cached = this.cooldownSeen.get(target);
+    if (cached && Date.now() - cached.at < COOLDOWN_CACHE_MS) return cached.active;
+    const active = (await this.store.get(`llm:cooldown:${target}`)) !== null;
+    this.cooldownSeen.set(target, { active, at: Date.now() });
+    return active;
   }
 
   private async recordHealth(candidate: Candidate, ok: boolean): Promise<void> {
