@@ -52,6 +52,8 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${app.url}/app/drafts`);
     await expect(page.getByRole("heading", { name: "Drafts", level: 1 }).isVisible()).resolves.toBe(true);
+    // No model is configured on this server: the page says so instead of offering a form that cannot work.
+    await expect(page.getByText("AI drafting is not set up here").isVisible()).resolves.toBe(true);
 
     // The shell: landmarks and the five sections.
     const nav = page.getByRole("navigation", { name: "Main" });

@@ -16,7 +16,8 @@ const DRAFT = "Golden hour at the beach, and a brand new set lands this Friday. 
 
 beforeAll(async () => {
   database = await createTestDatabase("e2e_drafts");
-  azure = await startAzureOpenAIEmulator({ deployments: { "gpt-4o-mini": { model: "gpt-4o-mini" }, "gpt-4o-mini-green": { model: "gpt-4o-mini" } } });
+  // Deltas 40 ms apart, as a model writes: the page must show the draft growing, not appear at once.
+  azure = await startAzureOpenAIEmulator({ deployments: { "gpt-4o-mini": { model: "gpt-4o-mini" }, "gpt-4o-mini-green": { model: "gpt-4o-mini" } }, streamDeltaDelayMs: 40 });
   [app, browser] = await Promise.all([
     startApp({
       DATABASE_URL: database.url,
@@ -25,6 +26,7 @@ beforeAll(async () => {
       AZURE_OPENAI_ENDPOINT: azure.url,
       AZURE_OPENAI_API_KEY: "azure-dev-key-1",
       AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
+      METRICS_TOKEN: "metrics-token-drafts-0123456789",
     }),
     launchBrowser(),
   ]);
@@ -72,11 +74,12 @@ describe("writing a draft in Chromium", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${app.url}/app/drafts`);
 
-    // Count how many times the visible text grows: a streamed answer grows more than once.
+    // Record what the creator sees while the draft arrives: partial texts prove it streams in.
     await page.evaluate(() => {
-      const w = window as unknown as { __growth: number };
-      w.__growth = 0;
-      new MutationObserver(() => w.__growth++).observe(document.getElementById("draft-output")!, { subtree: true, characterData: true, childList: true });
+      const w = window as unknown as { __seen: string[] };
+      w.__seen = [];
+      const output = document.getElementById("draft-output")!;
+      new MutationObserver(() => w.__seen.push(output.querySelector(".draft-text")?.textContent ?? "")).observe(output, { subtree: true, characterData: true, childList: true });
     });
     await page.getByLabel("What to write").selectOption("caption");
     await page.getByLabel("Tone").selectOption("playful");
@@ -84,7 +87,9 @@ describe("writing a draft in Chromium", () => {
     await page.getByRole("button", { name: "Write draft" }).click();
     await page.waitForSelector('#draft-output[data-status="ok"]');
     await expect(page.locator(".draft-text").textContent()).resolves.toBe(DRAFT);
-    expect(await page.evaluate(() => (window as unknown as { __growth: number }).__growth)).toBeGreaterThan(2);
+    const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+    const partial = new Set(seen.filter((text) => text.length > 0 && text.length < DRAFT.length && DRAFT.startsWith(text)));
+    expect(partial.size).toBeGreaterThan(2);
 
     await page.getByRole("button", { name: "Copy" }).click();
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(DRAFT);
@@ -92,5 +97,11 @@ describe("writing a draft in Chromium", () => {
     await expect(page.getByRole("list", { name: "Draft history" }).textContent()).resolves.toContain(DRAFT);
     expect(problems).toEqual([]);
     await context.close();
+
+    const metrics = await (await fetch(`${app.url}/api/metrics`, { headers: { authorization: "Bearer metrics-token-drafts-0123456789" } })).text();
+    expect(metrics).toMatch(/huntaze_llm_requests_total\{provider="azure-openai",deployment="gpt-4o-mini",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_tokens_total\{deployment="gpt-4o-mini",kind="completion"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_request_duration_seconds_count\{provider="azure-openai",deployment="gpt-4o-mini"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_breaker_state\{deployment="gpt-4o-mini"\} 0/);
   });
 });

@@ -152,7 +152,7 @@ export function sendCompletion(res: ServerResponse, c: Completion, n: number, de
   sendJson(res, 200, body);
 }
 
-export async function streamCompletion(res: ServerResponse, c: Completion, req: ChatRequest, delivery: Delivery): Promise<void> {
+export async function streamCompletion(res: ServerResponse, c: Completion, req: ChatRequest, delivery: Delivery, deltaDelayMs = 0): Promise<void> {
   const stream = openEventStream(res);
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) => ({
     id: c.id,
@@ -179,6 +179,7 @@ export async function streamCompletion(res: ServerResponse, c: Completion, req: 
   const deltas = streamDeltas(c.text);
   const cutAt = delivery === "stream_error_midway" || delivery === "malformed_json" ? Math.ceil(deltas.length / 2) : deltas.length;
   for (const delta of deltas.slice(0, cutAt)) {
+    if (deltaDelayMs) await new Promise((resolve) => setTimeout(resolve, deltaDelayMs));
     stream.send(chunk(indexes.map((i) => choice(i, { content: delta }, null))));
   }
   if (delivery === "stream_error_midway") {

@@ -116,6 +116,6 @@ export async function handleChatCompletions(ctx: AzureContext, req: EmulatorRequ
   res.setHeader("x-ratelimit-remaining-requests", "999");
   res.setHeader("x-ratelimit-limit-tokens", "150000");
   res.setHeader("x-ratelimit-remaining-tokens", String(150_000 - completion.promptTokens - completion.completionTokens));
-  if (chat.stream) return streamCompletion(res, completion, chat, delivery);
+  if (chat.stream) return streamCompletion(res, completion, chat, delivery, ctx.config.streamDeltaDelayMs);
   sendCompletion(res, completion, chat.n, delivery);
 }

@@ -26,6 +26,8 @@ export type AzureOpenAIEmulatorOptions = {
   rateLimitRetryAfterSeconds: number;
   /** How long the "timeout" fault holds a request before dropping the socket (close() drops it sooner). */
   timeoutHoldMs: number;
+  /** Pause between streamed deltas, as a model produces tokens over time (0 = all at once). */
+  streamDeltaDelayMs: number;
 };
 
 export const AZURE_OPENAI_DEFAULTS: AzureOpenAIEmulatorOptions = {
@@ -55,6 +57,7 @@ export const AZURE_OPENAI_DEFAULTS: AzureOpenAIEmulatorOptions = {
   unsupportedApiVersionStatus: 400,
   rateLimitRetryAfterSeconds: 1,
   timeoutHoldMs: 60_000,
+  streamDeltaDelayMs: 0,
 };
 
 export const AZURE_FAULT_MODES = [
@@ -82,5 +85,6 @@ export function resolveAzureOpenAIConfig(options: Partial<AzureOpenAIEmulatorOpt
     unsupportedApiVersionStatus: merged.unsupportedApiVersionStatus,
     rateLimitRetryAfterSeconds: merged.rateLimitRetryAfterSeconds,
     timeoutHoldMs: merged.timeoutHoldMs,
+    streamDeltaDelayMs: merged.streamDeltaDelayMs,
   };
 }

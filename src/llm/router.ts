@@ -74,6 +74,7 @@ export class LlmRouter {
     let attempts = 0;
     for await (const candidate of this.candidates(overall)) {
       attempts++;
+      const startedAt = performance.now();
       let events: AsyncIterator<StreamEvent>;
       let first: IteratorResult<StreamEvent>;
       try {
@@ -97,6 +98,7 @@ export class LlmRouter {
         else {
           await this.recordHealth(candidate, true);
           this.count(event.result);
+          metrics().llmDuration.observe({ provider: event.result.provider, deployment: event.result.deployment }, (performance.now() - startedAt) / 1000);
           yield { type: "done", outcome: this.outcomeOf(candidate, event.result, attempts) };
           return;
         }
