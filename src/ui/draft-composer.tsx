@@ -39,6 +39,21 @@ async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ e
   }
 }
 
+function SelectField({ name, label, options, defaultValue }: { name: string; label: string; options: ReadonlyArray<readonly [string, string]>; defaultValue: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={name}>{label}</label>
+      <select id={name} name={name} defaultValue={defaultValue}>
+        {options.map(([value, text]) => (
+          <option key={value} value={value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function DraftComposer() {
   const router = useRouter();
   const [raw, setRaw] = useState("");
@@ -83,36 +98,9 @@ export function DraftComposer() {
     <section aria-labelledby="composer-title" className="card">
       <h2 id="composer-title">New draft</h2>
       <form onSubmit={onSubmit}>
-        <div className="field">
-          <label htmlFor="kind">What to write</label>
-          <select id="kind" name="kind" defaultValue="caption">
-            {KINDS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="platform">Platform</label>
-          <select id="platform" name="platform" defaultValue="instagram">
-            {PLATFORMS.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="tone">Tone</label>
-          <select id="tone" name="tone" defaultValue="warm">
-            {TONES.map((tone) => (
-              <option key={tone} value={tone}>
-                {tone[0]!.toUpperCase() + tone.slice(1)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField name="kind" label="What to write" options={KINDS} defaultValue="caption" />
+        <SelectField name="platform" label="Platform" options={PLATFORMS} defaultValue="instagram" />
+        <SelectField name="tone" label="Tone" options={TONES.map((tone) => [tone, tone[0]!.toUpperCase() + tone.slice(1)] as const)} defaultValue="warm" />
         <div className="field">
           <label htmlFor="context">What it is about</label>
           <textarea id="context" name="context" rows={4} maxLength={4000} required aria-describedby="context-hint" />
