@@ -1,7 +1,7 @@
 // Anthropic emulator: the Messages API (api.anthropic.com/v1/messages) on one base URL.
-import { createLlmControl, startHttpServer, type LlmEmulatorControl, type RunningEmulator } from "../shared";
+import { startLlmEmulator, type LlmEmulatorControl, type RunningEmulator } from "../shared";
 import type { AnthropicReplyRequest } from "./message-reply";
-import { handleMessages, type AnthropicContext } from "./messages";
+import { handleMessages } from "./messages";
 import {
   ANTHROPIC_DEFAULTS,
   ANTHROPIC_FAULT_MODES,
@@ -26,35 +26,22 @@ export async function startAnthropicEmulator(
   options: Partial<AnthropicEmulatorOptions> = {},
 ): Promise<RunningEmulator<AnthropicControl>> {
   const config = resolveAnthropicConfig(options);
-  const parts = createLlmControl<AnthropicFaultMode, AnthropicReplyRequest>({
-    targets: config.models,
-    faultModes: ANTHROPIC_FAULT_MODES,
-    apiKeys: config.apiKeys,
-    defaultErrorMode: "overloaded",
-  });
-  const live: { ctx?: AnthropicContext } = {};
-
-  const server = await startHttpServer(
-    options.port ?? ANTHROPIC_DEFAULTS.port,
-    async (req, res) => {
-      if (parts.answerCommon(req, res)) return;
+  return startLlmEmulator<typeof config, AnthropicFaultMode, AnthropicReplyRequest>({
+    config,
+    port: options.port ?? ANTHROPIC_DEFAULTS.port,
+    control: {
+      targets: config.models,
+      faultModes: ANTHROPIC_FAULT_MODES,
+      apiKeys: config.apiKeys,
+      defaultErrorMode: "overloaded",
+    },
+    handle: async (ctx, req, res) => {
       // Every reply, error or not, carries the id support asks for; error bodies repeat it as request_id.
       res.setHeader("request-id", newRequestId());
       res.setHeader("anthropic-organization-id", ORGANIZATION_ID);
-      await handleMessages(live.ctx!, req, res);
+      await handleMessages(ctx, req, res);
     },
     // Read bodies past the API's limit so an oversized one gets Anthropic's JSON 413, not the server's plain one.
-    { maxBodyBytes: config.maxRequestBytes * 2 },
-  );
-
-  live.ctx = {
-    config,
-    apiKeys: parts.apiKeys,
-    clock: parts.clock,
-    faults: parts.faults,
-    drills: parts.drills,
-    replies: parts.replies,
-    server,
-  };
-  return { url: server.url, port: server.port, control: parts.control, close: () => server.close() };
+    server: { maxBodyBytes: config.maxRequestBytes * 2 },
+  });
 }

@@ -3,16 +3,18 @@
 // faults are delivered here: a truncated body, a cut connection, or an `error` event in the middle of the stream.
 import type { ServerResponse } from "node:http";
 import {
+  applyStopSequences,
+  countPromptTokens,
   countTokens,
+  deltasToSend,
   draftReply,
   flushPause,
   jsonFromSchema,
   keywordOf,
+  lastUserText,
   openEventStream,
   randomAlphanumeric,
-  sendJson,
-  sendTruncatedJson,
-  streamDeltas,
+  sendJsonReply,
   truncateToTokens,
   type ReplyBook,
 } from "../shared";
@@ -44,8 +46,7 @@ export type Message = {
 };
 
 function chooseText(req: MessagesRequest, replies: ReplyBook<AnthropicReplyRequest>): string {
-  const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
-  const lastUserMessage = lastUser ? textOf(lastUser.content) : "";
+  const lastUserMessage = lastUserText(req.messages, textOf);
   const chosen = replies.textFor(req.model, { model: req.model, body: req.body, lastUserMessage, system: req.system });
   if (chosen !== undefined) return chosen;
   if (req.jsonSchema !== undefined) return JSON.stringify(jsonFromSchema(req.jsonSchema, keywordOf(lastUserMessage)));
@@ -53,24 +54,18 @@ function chooseText(req: MessagesRequest, replies: ReplyBook<AnthropicReplyReque
 }
 
 export function composeMessage(req: MessagesRequest, replies: ReplyBook<AnthropicReplyRequest>): Message {
-  let text = chooseText(req, replies);
-  let stopReason: StopReason = "end_turn";
-  let stopSequence: string | null = null;
-  for (const stop of req.stopSequences) {
-    const at = stop === "" ? -1 : text.indexOf(stop);
-    if (at >= 0) {
-      text = text.slice(0, at);
-      stopReason = "stop_sequence";
-      stopSequence = stop;
-    }
-  }
+  const stopped = applyStopSequences(chooseText(req, replies), req.stopSequences);
+  let text = stopped.text;
+  let stopReason: StopReason = stopped.stop === null ? "end_turn" : "stop_sequence";
+  let stopSequence: string | null = stopped.stop;
   const cut = truncateToTokens(text, req.maxTokens);
   if (cut.truncated) {
     text = cut.text;
     stopReason = "max_tokens";
     stopSequence = null;
   }
-  const inputTokens = req.messages.reduce((sum, m) => sum + countTokens(textOf(m.content)) + 3, countTokens(req.system) + 4);
+  // Each message costs its tokens plus 3 for its turn framing, on top of the system prompt and a fixed 4.
+  const inputTokens = countPromptTokens(req.messages.map((m) => textOf(m.content)), 3, countTokens(req.system) + 4);
   return {
     id: `msg_01${randomAlphanumeric(22)}`,
     model: req.model,
@@ -104,17 +99,7 @@ export function messageBody(m: Message): Record<string, unknown> {
 }
 
 export function sendMessage(res: ServerResponse, m: Message, delivery: Delivery): void {
-  const body = messageBody(m);
-  if (delivery === "malformed_json") return sendTruncatedJson(res, body);
-  if (delivery === "stream_error_midway") {
-    // Headers promise the full length; half the body arrives, then the connection drops.
-    const text = JSON.stringify(body);
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.write(text.slice(0, Math.floor(text.length / 2)));
-    void flushPause().then(() => res.destroy());
-    return;
-  }
-  sendJson(res, 200, body);
+  sendJsonReply(res, messageBody(m), delivery);
 }
 
 export async function streamMessage(res: ServerResponse, m: Message, delivery: Delivery): Promise<void> {
@@ -126,9 +111,7 @@ export async function streamMessage(res: ServerResponse, m: Message, delivery: D
   });
   send("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
   send("ping");
-  const deltas = streamDeltas(m.text);
-  const cutAt = delivery === "normal" ? deltas.length : Math.ceil(deltas.length / 2);
-  for (const text of deltas.slice(0, cutAt)) send("content_block_delta", { index: 0, delta: { type: "text_delta", text } });
+  for (const text of deltasToSend(m.text, delivery)) send("content_block_delta", { index: 0, delta: { type: "text_delta", text } });
   if (delivery === "stream_error_midway") {
     // Anthropic reports a failure after the 200 as an `error` event, then closes the stream.
     await flushPause();

@@ -1,21 +1,13 @@
 // POST /v1/messages in the order the API checks it: size, key, anthropic-version, body, model; faults and the
 // drill error rate fire on a valid request for a known model.
 import type { ServerResponse } from "node:http";
-import { sleep, type EmulatorRequest, type FaultInjector, type HttpServerHandle, type ReplyBook, type TrafficDrills, type VirtualClock } from "../shared";
+import { nextLlmFault, sleep, type EmulatorRequest, type LlmContext, type LlmFault } from "../shared";
 import { composeMessage, sendMessage, streamMessage, type AnthropicReplyRequest, type Delivery } from "./message-reply";
 import { readMessagesRequest } from "./messages-request";
 import type { AnthropicConfig, AnthropicFaultMode } from "./options";
 import { AUTH_INVALID, AUTH_MISSING, OVERLOADED, invalidRequest, rateLimitHeaders, sendAnthropicError, sendRateLimited } from "./replies";
 
-export type AnthropicContext = {
-  config: AnthropicConfig;
-  apiKeys(): string[];
-  clock: VirtualClock;
-  faults: FaultInjector<AnthropicFaultMode>;
-  drills: TrafficDrills<AnthropicFaultMode>;
-  replies: ReplyBook<AnthropicReplyRequest>;
-  server: HttpServerHandle;
-};
+export type AnthropicContext = LlmContext<AnthropicConfig, AnthropicFaultMode, AnthropicReplyRequest>;
 
 export const MESSAGES_PATH = "/v1/messages";
 
@@ -24,7 +16,7 @@ const header = (req: EmulatorRequest, name: string) => {
   return Array.isArray(value) ? value.join(", ") : value;
 };
 
-type Fault = { mode: AnthropicFaultMode; status?: number; retryAfterSeconds?: number };
+type Fault = LlmFault<AnthropicFaultMode>;
 
 /** Answers the faults that need no reply; returns the delivery for the others. */
 function answerFault(ctx: AnthropicContext, res: ServerResponse, fault: Fault): Delivery | "answered" {
@@ -79,9 +71,7 @@ export async function handleMessages(ctx: AnthropicContext, req: EmulatorRequest
   const latency = ctx.drills.latencyFor(request.model);
   if (latency > 0) await sleep(latency);
 
-  const armed = ctx.faults.take(request.model);
-  const drillMode = armed ? undefined : ctx.drills.failureFor(request.model);
-  const fault: Fault | undefined = armed ?? (drillMode ? { mode: drillMode } : undefined);
+  const fault = nextLlmFault(ctx, request.model);
   const delivery = fault ? answerFault(ctx, res, fault) : "normal";
   if (delivery === "answered") return;
 

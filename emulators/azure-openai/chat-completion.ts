@@ -3,17 +3,19 @@
 // faults are delivered here because they need the reply: a filtered completion, a truncated body, a cut stream.
 import type { ServerResponse } from "node:http";
 import {
+  applyStopSequences,
+  countPromptTokens,
   countTokens,
+  deltasToSend,
   draftReply,
   flushPause,
   jsonFromSchema,
   keywordOf,
+  lastUserText,
   openEventStream,
   randomAlphanumeric,
   randomHexUpper,
-  sendJson,
-  sendTruncatedJson,
-  streamDeltas,
+  sendJsonReply,
   truncateToTokens,
   type ReplyBook,
 } from "../shared";
@@ -46,8 +48,7 @@ type Completion = {
 };
 
 function chooseText(req: ChatRequest, deployment: string, replies: ReplyBook<AzureReplyRequest>): string {
-  const lastUser = [...req.messages].reverse().find((m) => m.role === "user");
-  const lastUserMessage = lastUser ? contentText(lastUser.content) : "";
+  const lastUserMessage = lastUserText(req.messages, contentText);
   const chosen = replies.textFor(deployment, { deployment, body: req.body, lastUserMessage });
   if (chosen !== undefined) return chosen;
   const keyword = keywordOf(lastUserMessage);
@@ -62,12 +63,9 @@ export function composeCompletion(
   meta: { deployment: string; model: string; created: number; reasoning: boolean; filtered: boolean },
   replies: ReplyBook<AzureReplyRequest>,
 ): Completion {
-  let text = chooseText(req, meta.deployment, replies);
+  // OpenAI does not say which stop sequence matched: finish_reason stays "stop" either way.
+  let text = applyStopSequences(chooseText(req, meta.deployment, replies), req.stop).text;
   let finishReason: FinishReason = "stop";
-  for (const stop of req.stop) {
-    const at = stop === "" ? -1 : text.indexOf(stop);
-    if (at >= 0) text = text.slice(0, at);
-  }
   if (req.maxTokens !== undefined) {
     const cut = truncateToTokens(text, req.maxTokens);
     text = cut.text;
@@ -79,7 +77,7 @@ export function composeCompletion(
     finishReason = "content_filter";
   }
   // Each message costs its tokens plus a few for the role framing, as OpenAI counts them.
-  const promptTokens = req.messages.reduce((sum, m) => sum + countTokens(contentText(m.content)) + 4, 3);
+  const promptTokens = countPromptTokens(req.messages.map((m) => contentText(m.content)), 4, 3);
   return {
     id: `chatcmpl-${randomAlphanumeric(29)}`,
     created: meta.created,
@@ -139,17 +137,8 @@ export function completionBody(c: Completion, n: number): Record<string, unknown
 }
 
 export function sendCompletion(res: ServerResponse, c: Completion, n: number, delivery: Delivery): void {
-  const body = completionBody(c, n);
-  if (delivery === "malformed_json") return sendTruncatedJson(res, body);
-  if (delivery === "stream_error_midway") {
-    // Headers promise the full length; half the body arrives, then the connection drops.
-    const text = JSON.stringify(body);
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.write(text.slice(0, Math.floor(text.length / 2)));
-    void flushPause().then(() => res.destroy());
-    return;
-  }
-  sendJson(res, 200, body);
+  // A filtered completion is sent whole: its finish_reason and filter results carry the fault.
+  sendJsonReply(res, completionBody(c, n), delivery);
 }
 
 export async function streamCompletion(res: ServerResponse, c: Completion, req: ChatRequest, delivery: Delivery, deltaDelayMs = 0): Promise<void> {
@@ -176,9 +165,7 @@ export async function streamCompletion(res: ServerResponse, c: Completion, req: 
   // Azure opens with the prompt's filter results and no choices; clients must not assume choices[0] exists.
   stream.send({ id: "", object: "", created: 0, model: "", choices: [], prompt_filter_results: promptFilterResults() });
   stream.send(chunk(indexes.map((i) => choice(i, { role: "assistant", content: "", refusal: null }, null, {}))));
-  const deltas = streamDeltas(c.text);
-  const cutAt = delivery === "stream_error_midway" || delivery === "malformed_json" ? Math.ceil(deltas.length / 2) : deltas.length;
-  for (const delta of deltas.slice(0, cutAt)) {
+  for (const delta of deltasToSend(c.text, delivery)) {
     if (deltaDelayMs) await new Promise((resolve) => setTimeout(resolve, deltaDelayMs));
     stream.send(chunk(indexes.map((i) => choice(i, { content: delta }, null))));
   }

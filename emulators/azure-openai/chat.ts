@@ -1,7 +1,7 @@
 // POST /openai/deployments/{deployment}/chat/completions?api-version=… in the order the service checks it:
 // route and api-version, key, deployment, then the body; faults and the drill error rate fire on a valid request.
 import type { ServerResponse } from "node:http";
-import { sleep, type EmulatorRequest, type FaultInjector, type HttpServerHandle, type ReplyBook, type TrafficDrills, type VirtualClock } from "../shared";
+import { nextLlmFault, sleep, type EmulatorRequest, type LlmContext, type LlmFault } from "../shared";
 import { composeCompletion, sendCompletion, streamCompletion, type AzureReplyRequest, type Delivery } from "./chat-completion";
 import { readChatRequest } from "./chat-request";
 import type { AzureFaultMode, AzureOpenAIConfig } from "./options";
@@ -17,15 +17,7 @@ import {
   sendServiceUnavailable,
 } from "./replies";
 
-export type AzureContext = {
-  config: AzureOpenAIConfig;
-  apiKeys(): string[];
-  clock: VirtualClock;
-  faults: FaultInjector<AzureFaultMode>;
-  drills: TrafficDrills<AzureFaultMode>;
-  replies: ReplyBook<AzureReplyRequest>;
-  server: HttpServerHandle;
-};
+export type AzureContext = LlmContext<AzureOpenAIConfig, AzureFaultMode, AzureReplyRequest>;
 
 const CHAT_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
 
@@ -42,7 +34,7 @@ function presentedKey(req: EmulatorRequest): string | undefined {
   return header(req, "api-key") ?? header(req, "ocp-apim-subscription-key") ?? req.bearer;
 }
 
-type Fault = { mode: AzureFaultMode; status?: number; retryAfterSeconds?: number };
+type Fault = LlmFault<AzureFaultMode>;
 
 /** Answers the faults that need no reply text; returns the delivery for the others. */
 function answerFault(ctx: AzureContext, res: ServerResponse, fault: Fault, apiVersion: string, requestId: string): Delivery | "answered" {
@@ -94,9 +86,7 @@ export async function handleChatCompletions(ctx: AzureContext, req: EmulatorRequ
   const chat = readChatRequest(req, res, reasoning);
   if (!chat) return;
 
-  const armed = ctx.faults.take(deploymentName);
-  const drillMode = armed ? undefined : ctx.drills.failureFor(deploymentName);
-  const fault: Fault | undefined = armed ?? (drillMode ? { mode: drillMode } : undefined);
+  const fault = nextLlmFault(ctx, deploymentName);
   const delivery = fault ? answerFault(ctx, res, fault, apiVersion, String(res.getHeader("apim-request-id"))) : "normal";
   if (delivery === "answered") return;
 

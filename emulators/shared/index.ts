@@ -20,10 +20,13 @@ export { type HttpServerOptions } from "./server";
 export { openEventStream, flushPause, type EventStream } from "./sse";
 export {
   ReplyBook,
+  applyStopSequences,
+  countPromptTokens,
   countTokens,
   draftReply,
   jsonFromSchema,
   keywordOf,
+  lastUserText,
   streamDeltas,
   tokenize,
   truncateToTokens,
@@ -31,3 +34,5 @@ export {
 } from "./llm-replies";
 export { TrafficDrills, sleep, type ErrorRate } from "./llm-drills";
 export { createLlmControl, type LlmControlOptions, type LlmEmulatorControl } from "./llm-control";
+export { startLlmEmulator, nextLlmFault, type LlmContext, type LlmEmulatorSetup, type LlmFault } from "./llm-emulator";
+export { sendJsonReply, deltasToSend, type OutputFault } from "./llm-output";

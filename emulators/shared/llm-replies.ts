@@ -137,3 +137,30 @@ export function jsonFromSchema(schema: unknown, keyword: string, name = "value",
     }
   }
 }
+
+/** Text of the last `user` message ("" when there is none): what the generated replies and reply functions key on. */
+export function lastUserText<T extends { role: string; content: unknown }>(messages: readonly T[], textOf: (content: T["content"]) => string): string {
+  const lastUser = [...messages].reverse().find((m) => m.role === "user");
+  return lastUser ? textOf(lastUser.content) : "";
+}
+
+/**
+ * Cuts `text` at each stop sequence in turn (an empty one never matches); `stop` is the last one that cut, as
+ * Anthropic reports it, or null.
+ */
+export function applyStopSequences(text: string, stops: readonly string[]): { text: string; stop: string | null } {
+  let stop: string | null = null;
+  for (const candidate of stops) {
+    const at = candidate === "" ? -1 : text.indexOf(candidate);
+    if (at >= 0) {
+      text = text.slice(0, at);
+      stop = candidate;
+    }
+  }
+  return { text, stop };
+}
+
+/** Prompt tokens: each message's text plus a fixed framing cost per message, on top of a fixed overhead. */
+export function countPromptTokens(texts: readonly string[], perMessage: number, overhead: number): number {
+  return texts.reduce((sum, text) => sum + countTokens(text) + perMessage, overhead);
+}
