@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { PATHNAME_HEADER } from "@/src/edge";
+import { AppError } from "@/src/errors";
 import { getAuth } from "./auth";
 import { signInPathFor } from "./next-path";
 
@@ -28,6 +29,13 @@ export async function requireUser(): Promise<SignedInUser> {
   if (user) return user;
   const requested = (await headers()).get(PATHNAME_HEADER) ?? "/app";
   redirect(signInPathFor(requested));
+}
+
+/** For API routes: the user, or a 401 JSON error saying what the creator must do. */
+export async function requireApiUser(action: string): Promise<SignedInUser> {
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthenticated", 401, `Sign in to ${action}.`);
+  return user;
 }
 
 /** For the KPI area: admins only. Anyone else gets the not-found page, so the area's existence is not revealed. */

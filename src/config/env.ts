@@ -2,7 +2,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-const LOCAL_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const LOOPBACK_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** A URL hostname that only this machine can reach (no secret is needed to protect it, http is fine). */
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK_HOSTNAMES.has(hostname);
+}
 // A development-only signing secret: safe because it is refused whenever the app is served on a real host.
 const DEV_AUTH_SECRET = "huntaze-development-only-secret-not-for-real-hosts";
 // Development-only token key, refused on real hosts like DEV_AUTH_SECRET (TOKEN_ENCRYPTION_KEYS is required there).
@@ -130,7 +135,7 @@ const schema = z
     ),
   })
   .superRefine((env, ctx) => {
-    const isLocal = LOCAL_HOSTNAMES.has(new URL(env.PUBLIC_APP_URL).hostname);
+    const isLocal = isLoopbackHostname(new URL(env.PUBLIC_APP_URL).hostname);
     if (env.NODE_ENV === "production" && !isLocal && !env.BETTER_AUTH_SECRET) {
       ctx.addIssue({
         code: "custom",

@@ -1,6 +1,6 @@
 // Which site a request is for, from its host: the creator app, the internal KPI site, the marketing
 // site, or staging. Each serves only its own area; anything else in production is misdirected.
-import type { Env } from "@/src/config";
+import { isLoopbackHostname, type Env } from "@/src/config";
 
 export type HostKind = "app" | "kpi" | "marketing" | "staging" | "unknown";
 
@@ -23,8 +23,6 @@ const LOCAL_EQUIVALENTS: Record<string, HostKind> = {
 
 type HostEnv = Pick<Env, "APP_HOST" | "KPI_HOST" | "MARKETING_HOSTS" | "STAGING_HOST" | "PUBLIC_APP_URL" | "isProduction">;
 
-const LOCAL_NAMES = new Set(["localhost", "127.0.0.1"]);
-
 /**
  * The origin of the app or KPI site, same scheme and port as PUBLIC_APP_URL. On a local URL the
  * *.localhost name is used: it is a different origin from the marketing host, which Next needs in
@@ -32,7 +30,7 @@ const LOCAL_NAMES = new Set(["localhost", "127.0.0.1"]);
  */
 export function siteOrigin(env: Pick<Env, "PUBLIC_APP_URL" | "KPI_HOST">, site: "app" | "kpi"): string {
   const url = new URL(env.PUBLIC_APP_URL);
-  if (LOCAL_NAMES.has(url.hostname)) url.hostname = `${site}.localhost`;
+  if (isLoopbackHostname(url.hostname)) url.hostname = `${site}.localhost`;
   else if (site === "kpi") url.hostname = env.KPI_HOST;
   return url.origin;
 }
@@ -60,7 +58,7 @@ export function classifyHost(host: string | null, env: HostEnv): HostKind {
   if (env.MARKETING_HOSTS.includes(name)) return "marketing";
   if (name === env.STAGING_HOST) return "staging";
   const local = LOCAL_EQUIVALENTS[name];
-  if (local && (!env.isProduction || publicAppHost === "localhost" || publicAppHost === "127.0.0.1")) return local;
+  if (local && (!env.isProduction || isLoopbackHostname(publicAppHost))) return local;
   // In development any other name (a LAN address, a tunnel) is the app; in production it is misdirected.
   return env.isProduction ? "unknown" : "app";
 }

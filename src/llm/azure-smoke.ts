@@ -1,6 +1,6 @@
 // GET /api/ai/azure/smoke: one tiny completion against blue or green, read from the environment at each
 // request (a fixed variable takes effect without a restart). Answers in a fixed shape oncall can grep.
-import { EnvError, readCurrentEnv, type Env } from "@/src/config";
+import { EnvError, isLoopbackHostname, readCurrentEnv, type Env } from "@/src/config";
 import { createAzureProvider, type AzureTarget } from "./azure";
 import { isLlmError } from "./errors";
 import type { TokenUsage } from "./types";
@@ -22,7 +22,6 @@ export interface SmokeReport {
 
 export const SMOKE_HTTP_STATUS: Record<SmokeStatus, number> = { ok: 200, disabled: 503, misconfigured: 503, error: 502 };
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 function targetConfig(env: Env, target: SmokeTarget) {
   return target === "blue"
@@ -55,7 +54,7 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
   if (!endpoint || !apiKeys.length) return report("disabled", { error: { code: "not_configured", message: "Azure OpenAI endpoint or key is not set." } });
   if (!URL.canParse(endpoint)) return report("misconfigured", { error: { code: "invalid_endpoint", message: "The endpoint is not a URL." } });
   const url = new URL(endpoint);
-  if (url.protocol !== "https:" && !LOOPBACK.has(url.hostname)) {
+  if (url.protocol !== "https:" && !isLoopbackHostname(url.hostname)) {
     return report("misconfigured", { error: { code: "endpoint_not_https", message: "The endpoint must use https." } });
   }
   if (!API_VERSION.test(env.AZURE_OPENAI_API_VERSION)) {

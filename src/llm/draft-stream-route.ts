@@ -1,6 +1,6 @@
 // POST /api/ai/drafts/stream: the draft as Server-Sent Events (delta, restart, result, error). Everything
 // that can be refused (session, body, no model configured) is refused before the stream starts, as JSON.
-import { currentUser } from "@/src/auth";
+import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { apiRoute, readJsonBody } from "@/src/http";
@@ -11,8 +11,7 @@ const encoder = new TextEncoder();
 const sse = (event: string, data: unknown) => encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
 export const draftStreamRoute = apiRoute("/api/ai/drafts/stream", async (request, { requestId }) => {
-  const user = await currentUser();
-  if (!user) throw new AppError("unauthenticated", 401, "Sign in to use drafts.");
+  const user = await requireApiUser("use drafts");
   const input = await readJsonBody(request, draftRequest);
   const router = getLlmRouter();
   if (!router) throw new AppError("llm_not_configured", 503, "AI drafting is not set up on this deployment.");

@@ -1,4 +1,4 @@
-import { currentUser } from "@/src/auth";
+import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { apiRoute, noStoreJson } from "@/src/http";
@@ -9,8 +9,7 @@ import { getTokenVault } from "./oauth/vault";
 export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/[provider]", async (_request, { params }) => {
   const { provider } = await params;
   if (!isProvider(provider)) throw new AppError("unknown_provider", 404, "Huntaze connects TikTok and Instagram here.");
-  const user = await currentUser();
-  if (!user) throw new AppError("unauthenticated", 401, "Sign in to manage your connections.");
+  const user = await requireApiUser("manage your connections");
   const result = await disconnectProvider({ prisma: await getPrisma(), vault: getTokenVault() }, user.id, provider);
   return noStoreJson({ provider, ...result });
 });

@@ -27,11 +27,12 @@ export async function refreshConnection(
   const counter = metrics().socialTokenRefresh;
   const log = moduleLogger(provider);
   try {
-    const refreshed = await adapter.refresh(openTokens(deps.vault, row));
+    const current = openTokens(deps.vault, row);
+    const refreshed = await adapter.refresh(current);
     await deps.prisma.socialConnection.update({
       where: { id: row.id },
       // Keep the old refresh token only when the provider did not send a new one.
-      data: { ...sealTokens(deps.vault, row.userId, provider, { ...refreshed, refreshToken: refreshed.refreshToken ?? openTokens(deps.vault, row).refreshToken }), lastErrorCode: null },
+      data: { ...sealTokens(deps.vault, row.userId, provider, { ...refreshed, refreshToken: refreshed.refreshToken ?? current.refreshToken }), lastErrorCode: null },
     });
     counter.inc({ provider, outcome: "ok" });
     return "refreshed";
