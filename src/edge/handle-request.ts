@@ -7,6 +7,7 @@ import { moduleLogger } from "@/src/observability/logger";
 import { mustNotBeStored } from "./cache-policy";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
+import { CREDENTIALS_PATH } from "./rate-limit-policies";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
 import { contentSecurityPolicy, createNonce, PROVIDER_IMAGE_ORIGINS } from "./security-headers";
@@ -40,7 +41,7 @@ function requestHost(request: NextRequest, env: Env): string | null {
 }
 
 async function credentialEmail(request: NextRequest): Promise<string | null> {
-  if (request.method !== "POST" || !/^\/api\/auth\/sign-(in|up)\/email$/.test(request.nextUrl.pathname)) return null;
+  if (request.method !== "POST" || !CREDENTIALS_PATH.test(request.nextUrl.pathname)) return null;
   try {
     const body = (await request.clone().json()) as { email?: unknown };
     return typeof body.email === "string" ? body.email.trim().toLowerCase().slice(0, 320) : null;

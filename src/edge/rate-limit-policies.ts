@@ -20,14 +20,15 @@ export interface RateLimitPolicy {
   reason: string;
 }
 
-const CREDENTIALS = /^\/api\/auth\/sign-(in|up)\/email$/;
+/** Email sign-in and sign-up: the routes whose body carries the email the per-email limit counts. */
+export const CREDENTIALS_PATH = /^\/api\/auth\/sign-(in|up)\/email$/;
 const OAUTH = /^\/(api\/auth\/(tiktok|instagram)|auth\/instagram)(\/callback)?$/;
 
 export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
   {
     name: "credentials-ip",
     route: "POST /api/auth/sign-in/email, /api/auth/sign-up/email",
-    matches: (p, m) => m === "POST" && CREDENTIALS.test(p),
+    matches: (p, m) => m === "POST" && CREDENTIALS_PATH.test(p),
     limit: 20,
     windowSeconds: 300,
     key: "ip",
@@ -38,7 +39,7 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
   {
     name: "credentials-email",
     route: "POST /api/auth/sign-in/email, /api/auth/sign-up/email",
-    matches: (p, m) => m === "POST" && CREDENTIALS.test(p),
+    matches: (p, m) => m === "POST" && CREDENTIALS_PATH.test(p),
     limit: 8,
     windowSeconds: 900,
     key: "email",
