@@ -3,7 +3,7 @@
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { apiRoute, readJsonBody } from "@/src/http";
+import { apiRoute, readJsonBody, withIdempotencyKey } from "@/src/http";
 import { generateDraft, draftRequest } from "./drafts";
 import { getLlmRouter } from "./targets";
 
@@ -12,25 +12,27 @@ const sse = (event: string, data: unknown) => encoder.encode(`event: ${event}\nd
 
 export const draftStreamRoute = apiRoute("/api/ai/drafts/stream", async (request, { requestId }) => {
   const user = await requireApiUser("use drafts");
-  const input = await readJsonBody(request, draftRequest);
-  const router = getLlmRouter();
-  if (!router) throw new AppError("llm_not_configured", 503, "AI drafting is not set up on this deployment.");
   const prisma = await getPrisma();
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const event of generateDraft({ prisma, router }, user.id, input, requestId)) {
-          controller.enqueue(event.type === "result" ? sse("result", event.draft) : sse(event.type, event));
+  return withIdempotencyKey(prisma, request, user.id, async () => {
+    const input = await readJsonBody(request, draftRequest);
+    const router = getLlmRouter();
+    if (!router) throw new AppError("llm_not_configured", 503, "AI drafting is not set up on this deployment.");
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        try {
+          for await (const event of generateDraft({ prisma, router }, user.id, input, requestId)) {
+            controller.enqueue(event.type === "result" ? sse("result", event.draft) : sse(event.type, event));
+          }
+        } catch (error) {
+          const known = error instanceof AppError ? error : new AppError("internal_error", 500, "Something went wrong writing the draft.");
+          controller.enqueue(sse("error", { code: known.code, message: known.message, requestId }));
+        } finally {
+          controller.close();
         }
-      } catch (error) {
-        const known = error instanceof AppError ? error : new AppError("internal_error", 500, "Something went wrong writing the draft.");
-        controller.enqueue(sse("error", { code: known.code, message: known.message, requestId }));
-      } finally {
-        controller.close();
-      }
-    },
-  });
-  return new Response(body, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+      },
+    });
+    return new Response(body, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
+    });
   });
 });

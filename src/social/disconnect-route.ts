@@ -1,15 +1,18 @@
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { apiRoute, noStoreJson } from "@/src/http";
+import { apiRoute, noStoreJson, withIdempotencyKey } from "@/src/http";
 import { isProvider } from "./adapters";
 import { disconnectProvider } from "./disconnect";
 import { getTokenVault } from "./oauth/vault";
 
-export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/[provider]", async (_request, { params }) => {
+export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/[provider]", async (request, { params }) => {
   const { provider } = await params;
   if (!isProvider(provider)) throw new AppError("unknown_provider", 404, "Huntaze connects TikTok and Instagram here.");
   const user = await requireApiUser("manage your connections");
-  const result = await disconnectProvider({ prisma: await getPrisma(), vault: getTokenVault() }, user.id, provider);
-  return noStoreJson({ provider, ...result });
+  const prisma = await getPrisma();
+  return withIdempotencyKey(prisma, request, user.id, async () => {
+    const result = await disconnectProvider({ prisma, vault: getTokenVault() }, user.id, provider);
+    return noStoreJson({ provider, ...result });
+  });
 });

@@ -14,7 +14,7 @@ export function DisconnectButton({ provider, label }: { provider: string; label:
         disabled={state === "pending"}
         onClick={async () => {
           setState("pending");
-          const response = await fetch(`/api/connections/${provider}`, { method: "DELETE" }).catch(() => null);
+          const response = await fetch(`/api/connections/${provider}`, { method: "DELETE", headers: { "idempotency-key": `"${crypto.randomUUID()}"` } }).catch(() => null);
           if (!response?.ok) return setState("error");
           setState("idle");
           router.refresh();

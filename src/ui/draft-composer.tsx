@@ -70,7 +70,12 @@ export function DraftComposer() {
     setError(null);
     setCopied(false);
     setPhase("writing");
-    const response = await fetch("/api/ai/drafts/stream", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }).catch(() => null);
+    const response = await fetch("/api/ai/drafts/stream", {
+      method: "POST",
+      // One key per press: a network retry of this request cannot write a second draft.
+      headers: { "content-type": "application/json", "idempotency-key": `"${crypto.randomUUID()}"` },
+      body: JSON.stringify(input),
+    }).catch(() => null);
     if (!response?.ok || !response.body) {
       const body = (await response?.json().catch(() => null)) as { error?: { message?: string } } | null;
       setError(body?.error?.message ?? "Drafting failed. Check your connection and try again.");

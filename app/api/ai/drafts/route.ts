@@ -1,15 +1,18 @@
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
-import { apiRoute, noStoreJson, readJsonBody } from "@/src/http";
+import { apiRoute, noStoreJson, readJsonBody, withIdempotencyKey } from "@/src/http";
 import { createDraft, draftRequest, getLlmRouter, listDrafts } from "@/src/llm";
 
 export const dynamic = "force-dynamic";
 
 export const POST = apiRoute("/api/ai/drafts", async (request, { requestId }) => {
   const user = await requireApiUser("use drafts");
-  const input = await readJsonBody(request, draftRequest);
-  const draft = await createDraft({ prisma: await getPrisma(), router: getLlmRouter() }, user.id, input, requestId);
-  return noStoreJson({ draft }, { status: 201 });
+  const prisma = await getPrisma();
+  return withIdempotencyKey(prisma, request, user.id, async () => {
+    const input = await readJsonBody(request, draftRequest);
+    const draft = await createDraft({ prisma, router: getLlmRouter() }, user.id, input, requestId);
+    return noStoreJson({ draft }, { status: 201 });
+  });
 });
 
 export const GET = apiRoute("/api/ai/drafts", async () => {

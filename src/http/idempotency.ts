@@ -1,0 +1,171 @@
+// Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a client that retries a POST/DELETE with the
+// same key gets the first response again instead of a second draft, deletion or connection. Keys live in
+// Postgres, scoped per user, so every app instance sees the same ones.
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { AppError } from "@/src/errors";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+
+export const IDEMPOTENCY_HEADER = "idempotency-key";
+export const REPLAYED_HEADER = "idempotent-replayed";
+const KEY_TTL_HOURS = 24;
+/** An in-flight key older than this belongs to a request that died (crash, deploy); a retry may take it over. */
+const ABANDONED_AFTER_SECONDS = 60;
+// Headers worth replaying; everything else (security headers, request id) is the replaying response's own.
+const REPLAYED_RESPONSE_HEADERS = ["content-type", "location", "content-disposition"];
+
+// The draft defines the value as a Structured Field String ("..."); many clients (Stripe's convention)
+// send it bare. Both are accepted; either way only printable ASCII and at most 255 characters.
+const sfString = /^"((?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\])*)"$/;
+const bareKey = /^[A-Za-z0-9._~:+/=-]+$/;
+
+/** The key from the header, undefined when absent; a malformed key is a 400. */
+export function parseIdempotencyKey(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  const quoted = sfString.exec(value);
+  const key = quoted ? quoted[1]!.replace(/\\(["\\])/g, "$1") : bareKey.test(value) ? value : undefined;
+  if (!key || key.length > 255) {
+    throw new AppError(
+      "invalid_idempotency_key",
+      400,
+      'Idempotency-Key must be 1 to 255 printable ASCII characters, for example "8e03978e-40d5-43e8-bc93-6894a57f9324".',
+    );
+  }
+  return key;
+}
+
+const storedResponse = z.object({ headers: z.record(z.string(), z.string()), text: z.string() });
+type StoredResponse = z.infer<typeof storedResponse>;
+
+interface KeyRow {
+  id: string;
+  requestFingerprint: string;
+  state: "in_flight" | "completed";
+  responseStatus: number | null;
+  responseBody: unknown;
+  expired: boolean;
+  abandoned: boolean;
+}
+
+type Claim = { kind: "claimed"; id: string } | { kind: "replay"; row: KeyRow };
+
+async function fingerprintOf(request: Request): Promise<string> {
+  const body = Buffer.from(await request.clone().arrayBuffer());
+  const url = new URL(request.url);
+  return createHash("sha256").update(`${request.method} ${url.pathname}${url.search}\n`).update(body).digest("base64url");
+}
+
+async function claimKey(prisma: PrismaClient, userId: string, key: string, fingerprint: string): Promise<Claim> {
+  // A few rounds: a row can expire, be released or be taken over between our insert and our read.
+  for (let round = 0; round < 3; round++) {
+    const inserted = await prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO "IdempotencyKey" ("id", "userId", "key", "requestFingerprint", "state", "createdAt", "expiresAt")
+      VALUES (${randomUUID()}, ${userId}, ${key}, ${fingerprint}, 'in_flight', now(), now() + make_interval(hours => ${KEY_TTL_HOURS}))
+      ON CONFLICT ("userId", "key") DO NOTHING
+      RETURNING "id"`;
+    if (inserted[0]) return { kind: "claimed", id: inserted[0].id };
+
+    const [row] = await prisma.$queryRaw<KeyRow[]>`
+      SELECT "id", "requestFingerprint", "state"::text AS "state", "responseStatus", "responseBody",
+             "expiresAt" <= now() AS "expired",
+             "createdAt" < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS}) AS "abandoned"
+      FROM "IdempotencyKey" WHERE "userId" = ${userId} AND "key" = ${key}`;
+    if (!row) continue;
+    const { expired, abandoned } = row;
+    if (!expired && row.requestFingerprint !== fingerprint) {
+      throw new AppError("idempotency_key_reused", 422, "This Idempotency-Key was already used for a different request. Use a new key.");
+    }
+    if (expired || (row.state === "in_flight" && abandoned)) {
+      // Take over only the row we read: another instance may be taking it over too.
+      const taken = await prisma.$queryRaw<{ id: string }[]>`
+        UPDATE "IdempotencyKey"
+        SET "requestFingerprint" = ${fingerprint}, "state" = 'in_flight', "responseStatus" = NULL, "responseBody" = NULL,
+            "createdAt" = now(), "expiresAt" = now() + make_interval(hours => ${KEY_TTL_HOURS})
+        WHERE "id" = ${row.id}
+          AND ("expiresAt" <= now() OR ("state" = 'in_flight' AND "createdAt" < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})))
+        RETURNING "id"`;
+      if (taken[0]) return { kind: "claimed", id: taken[0].id };
+      continue;
+    }
+    if (row.state === "in_flight") {
+      throw new AppError("idempotency_key_in_use", 409, "A request with this Idempotency-Key is still being processed. Retry shortly.", { "retry-after": "2" });
+    }
+    return { kind: "replay", row };
+  }
+  throw new AppError("idempotency_key_in_use", 409, "A request with this Idempotency-Key is still being processed. Retry shortly.", { "retry-after": "2" });
+}
+
+function replay(row: KeyRow): Response {
+  const stored: StoredResponse = storedResponse.parse(row.responseBody);
+  return new Response(stored.text, {
+    status: row.responseStatus ?? 200,
+    headers: { ...stored.headers, "cache-control": "no-store", [REPLAYED_HEADER]: "true" },
+  });
+}
+
+function saveResponse(prisma: PrismaClient, id: string, status: number, headers: Record<string, string>, text: string) {
+  return prisma.idempotencyKey.update({ where: { id }, data: { state: "completed", responseStatus: status, responseBody: { headers, text } } });
+}
+
+/** Keeps what a replay needs of a response. Streams (drafts over SSE) are stored once they finish. */
+async function storeResponse(prisma: PrismaClient, id: string, response: Response): Promise<Response> {
+  const headers = Object.fromEntries(REPLAYED_RESPONSE_HEADERS.flatMap((name) => {
+    const value = response.headers.get(name);
+    return value === null ? [] : [[name, value]];
+  }));
+  if (!response.body || !response.headers.get("content-type")?.startsWith("text/event-stream")) {
+    await saveResponse(prisma, id, response.status, headers, await response.clone().text());
+    return response;
+  }
+  // The client reads one branch; the other is collected and stored, even if the client goes away.
+  const [toClient, toStore] = response.body.tee();
+  void new Response(toStore)
+    .text()
+    .then((text) => saveResponse(prisma, id, response.status, headers, text))
+    .catch(() => releaseKey(prisma, id));
+  return new Response(toClient, { status: response.status, headers: response.headers });
+}
+
+function releaseKey(prisma: PrismaClient, id: string) {
+  return prisma.idempotencyKey.deleteMany({ where: { id, state: "in_flight" } }).catch(() => undefined);
+}
+
+/**
+ * Runs `handle` at most once per (user, Idempotency-Key) within 24 h. Without the header the request runs
+ * as usual. 5xx outcomes release the key so that a retry runs again; everything else is replayed.
+ */
+export async function withIdempotencyKey(
+  prisma: PrismaClient,
+  request: Request,
+  userId: string,
+  handle: () => Promise<Response>,
+): Promise<Response> {
+  const key = parseIdempotencyKey(request.headers.get(IDEMPOTENCY_HEADER));
+  if (key === undefined) return handle();
+  const claim = await claimKey(prisma, userId, key, await fingerprintOf(request));
+  if (claim.kind === "replay") return replay(claim.row);
+  let response: Response;
+  try {
+    response = await handle();
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      // A refusal is the answer to this request: the same retry gets the same refusal (without a request id).
+      const text = JSON.stringify({ error: { code: error.code, message: error.message } });
+      await saveResponse(prisma, claim.id, error.status, { "content-type": "application/json", ...error.headers }, text);
+    } else {
+      await releaseKey(prisma, claim.id);
+    }
+    throw error;
+  }
+  if (response.status >= 500) {
+    await releaseKey(prisma, claim.id);
+    return response;
+  }
+  return storeResponse(prisma, claim.id, response);
+}
+
+/** Expired keys are only history; the scheduled clean-up removes them. */
+export async function deleteExpiredIdempotencyKeys(prisma: PrismaClient): Promise<number> {
+  return (await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } })).count;
+}
