@@ -92,6 +92,15 @@ const schema = z
     // "kid:base64key,kid:base64key": the first key seals new tokens, every listed key opens old ones.
     TOKEN_ENCRYPTION_KEYS: optionalString(z.string()),
     SOCIAL_HTTP_TIMEOUT_MS: integer(10_000, 500, 60_000),
+    // Outbox delivery: an event is retried with exponential back-off (base doubling up to max, with jitter)
+    // and moved to the dead letters after MAX_ATTEMPTS. A claimed event whose worker died is retried after LEASE.
+    OUTBOX_MAX_ATTEMPTS: integer(8, 1, 50),
+    OUTBOX_RETRY_BASE_MS: integer(2_000, 10, 600_000),
+    OUTBOX_RETRY_MAX_MS: integer(600_000, 10, 86_400_000),
+    OUTBOX_POLL_MS: integer(1_000, 20, 60_000),
+    OUTBOX_LEASE_MS: integer(60_000, 500, 3_600_000),
+    // `npm run worker` serves /metrics on this port (same METRICS_TOKEN) so Prometheus sees its counters.
+    WORKER_METRICS_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65_535).optional()),
     // Scheduled jobs inside the web process: on by default only for the embedded database, which a separate
     // worker process cannot open (PGlite is single-process). With Postgres, run `npm run worker`.
     JOBS_IN_PROCESS: z.preprocess(emptyAsUnset, z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).optional()),

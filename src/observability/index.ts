@@ -1,5 +1,5 @@
 export { logger, moduleLogger, createLogger, type Logger } from "./logger";
 export { scrubText, scrubValue } from "./redact";
-export { metrics, recordHttpRequest, type Metrics } from "./metrics";
+export { metrics, recordHttpRequest, registerOutboxStatsSource, type Metrics, type OutboxStats } from "./metrics";
 export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";

@@ -2,6 +2,41 @@
 // proxy, route handlers and Next's dev reloads all count into one set.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
+export interface OutboxStats {
+  pending: number;
+  oldestPendingAgeSeconds: number;
+  deadLetters: number;
+}
+
+// The outbox gauges are read from Postgres when scraped (any instance gives the same answer); the source is
+// registered by the process that has a database (app start-up, worker), and one query serves one scrape.
+const outboxSource: { read?: () => Promise<OutboxStats>; last?: { at: number; stats: Promise<OutboxStats | undefined> } } = {};
+
+export function registerOutboxStatsSource(read: () => Promise<OutboxStats>): void {
+  outboxSource.read = read;
+}
+
+function currentOutboxStats(): Promise<OutboxStats | undefined> {
+  const { read, last } = outboxSource;
+  if (!read) return Promise.resolve(undefined);
+  if (last && Date.now() - last.at < 1_000) return last.stats;
+  const stats = read().catch(() => undefined);
+  outboxSource.last = { at: Date.now(), stats };
+  return stats;
+}
+
+function outboxGauge(registry: Registry, name: string, help: string, pick: (stats: OutboxStats) => number) {
+  return new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect() {
+      const stats = await currentOutboxStats();
+      if (stats) this.set(pick(stats));
+    },
+  });
+}
+
 function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -82,6 +117,20 @@ function createMetrics() {
       labelNames: ["deployment"] as const,
       registers: [registry],
     }),
+    outboxDeliveries: new Counter({
+      name: "huntaze_outbox_deliveries_total",
+      help: "Outbox event deliveries by event type and outcome (delivered, retried, dead_lettered).",
+      labelNames: ["type", "outcome"] as const,
+      registers: [registry],
+    }),
+    outboxPending: outboxGauge(registry, "huntaze_outbox_pending_events", "Outbox events not yet delivered (waiting, retrying or claimed).", (s) => s.pending),
+    outboxOldestPendingAge: outboxGauge(
+      registry,
+      "huntaze_outbox_oldest_pending_age_seconds",
+      "Age of the oldest undelivered outbox event (0 when none): the delivery lag.",
+      (s) => s.oldestPendingAgeSeconds,
+    ),
+    outboxDeadLetters: outboxGauge(registry, "huntaze_outbox_dead_letters", "Dead letters waiting for a replay (npm run dlq).", (s) => s.deadLetters),
     llmFailovers: new Counter({
       name: "huntaze_llm_failovers_total",
       help: "Calls moved from one target to the next, by reason.",

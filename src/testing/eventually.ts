@@ -8,3 +8,17 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
   }
   return value;
 }
+
+/** Retries `assertion` until it passes or the time runs out, then rethrows its last failure. */
+export async function eventuallyPasses(assertion: () => Promise<unknown>, timeoutMs = 5_000, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}
