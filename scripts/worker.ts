@@ -1,19 +1,29 @@
-// npm run worker: the scheduled jobs (provider token refresh, ...) as a separate process. Run as many as you
-// like: each job takes a lease per interval. SIGTERM lets the run in progress finish.
+// npm run worker: the outbox dispatcher and the scheduled jobs (token refresh, clean-ups) as a separate
+// process. Run as many as you like: outbox events are claimed with leases, each scheduled job takes a lease
+// per interval. SIGTERM (or SIGINT) stops claiming and lets the work in progress finish.
 import "./load-env";
+import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore } from "@/src/data";
-import { startJobs } from "@/src/jobs";
-import { moduleLogger } from "@/src/observability";
+import { reportOutboxMetrics, startJobs } from "@/src/jobs";
+import { moduleLogger, startMetricsServer } from "@/src/observability";
 
 const log = moduleLogger("worker");
-const scheduler = startJobs();
-log.info({ event: "worker.started" }, "worker started");
+const jobs = await startJobs();
+reportOutboxMetrics();
+const port = getEnv().WORKER_METRICS_PORT;
+const metricsServer = port ? await startMetricsServer(port) : undefined;
+log.info({ event: "worker.started", pid: process.pid, metricsPort: port ?? null }, "worker started");
 
+let stopping = false;
 async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
   log.info({ event: "worker.stopping", signal }, "draining");
-  await scheduler.stop();
+  metricsServer?.close();
+  await jobs.stop();
   await getKeyValueStore().close();
   await (await getDatabase()).close();
+  log.info({ event: "worker.stopped" }, "worker stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,6 +1,8 @@
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { PATHNAME_HEADER } from "@/src/edge";
+import { isAPIError } from "better-auth/api";
+import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { getAuth } from "./auth";
 import { signInPathFor } from "./next-path";
@@ -38,9 +40,27 @@ export async function requireApiUser(action: string): Promise<SignedInUser> {
   return user;
 }
 
-/** For the KPI area: admins only. Anyone else gets the not-found page, so the area's existence is not revealed. */
+/**
+ * Re-authentication before something that cannot be undone (deleting the account): the current session's
+ * password, checked by better-auth against the stored hash.
+ */
+export async function reauthenticate(password: string): Promise<void> {
+  const auth = await getAuth();
+  try {
+    await auth.api.verifyPassword({ body: { password }, headers: await headers() });
+  } catch (error) {
+    if (isAPIError(error) && error.statusCode < 500) {
+      throw new AppError("reauthentication_failed", 403, "That password is not right. Enter the password you sign in with.");
+    }
+    throw error;
+  }
+}
+
+/** For the KPI area: admins only (each access is audited). Anyone else gets the not-found page, so the area's existence is not revealed. */
 export async function requireAdmin(): Promise<SignedInUser> {
   const user = await requireUser();
   if (user.role !== "admin") notFound();
+  const path = (await headers()).get(PATHNAME_HEADER) ?? "unknown";
+  await (await getPrisma()).auditLog.create({ data: { userId: user.id, action: "admin.accessed", metadata: { path } } });
   return user;
 }

@@ -16,8 +16,20 @@ void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{
   getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up"));
 });
 
-// The embedded default has no separate worker (PGlite is single-process): run the scheduled jobs here.
+// The embedded default has no separate worker (PGlite is single-process): run the jobs and the outbox here.
 const env = getEnv();
-if (env.jobsInProcess && env.NEXT_PHASE !== "phase-production-build") {
-  void import("@/src/jobs").then(({ startJobs }) => startJobs());
+if (env.NEXT_PHASE !== "phase-production-build") {
+  void Promise.all([import("@/src/jobs"), import("@/src/observability")]).then(async ([{ startJobs, reportOutboxMetrics }, { moduleLogger }]) => {
+    reportOutboxMetrics();
+    // The database may not be up yet: keep trying rather than run without the outbox.
+    while (env.jobsInProcess) {
+      try {
+        await startJobs();
+        return;
+      } catch (error) {
+        moduleLogger("jobs").error({ err: error }, "could not start the in-process jobs; retrying in 5 s");
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+    }
+  });
 }

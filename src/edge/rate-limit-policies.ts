@@ -68,6 +68,17 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
     reason: "Each call spends model tokens; 20 drafts a minute is beyond a person's pace and caps what one account can cost. Smoke probes without a session count per address.",
   },
   {
+    name: "privacy",
+    route: "/api/privacy/export, /api/privacy/deletion",
+    matches: (p) => p === "/api/privacy/export" || p === "/api/privacy/deletion",
+    limit: 10,
+    windowSeconds: 900,
+    key: "user",
+    failMode: "closed",
+    reason:
+      "Deletion checks a password and an export reads a whole account; a person needs a handful in 15 minutes. Fail closed: without the shared counter, a password could be guessed here unlimited.",
+  },
+  {
     name: "admin",
     route: "/kpi/*, /api/kpi/*, /api/admin/*",
     matches: (p) => /^\/(kpi|api\/kpi|api\/admin)(\/|$)/.test(p),

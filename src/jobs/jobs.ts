@@ -1,21 +1,53 @@
 import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore } from "@/src/data";
-import { moduleLogger } from "@/src/observability";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
+import { moduleLogger, registerOutboxStatsSource } from "@/src/observability";
+import { deleteDeliveredEvents, dispatchConfigFromEnv, readOutboxStats, startDispatcher, type OutboxHandler } from "@/src/outbox";
+import { accountDeletionHandler } from "@/src/privacy";
 import { getTokenVault, refreshDueConnections } from "@/src/social";
-import { startScheduler, type ScheduledJob, type Scheduler } from "./scheduler";
+import { startScheduler, type ScheduledJob } from "./scheduler";
 
 const TEN_MINUTES = 10 * 60 * 1000;
+const ONE_HOUR = 60 * 60 * 1000;
 
 export function scheduledJobs(): ScheduledJob[] {
+  const prisma = async () => (await getDatabase()).prisma;
   return [
     {
       name: "social-token-refresh",
       everyMs: TEN_MINUTES,
-      run: async () => refreshDueConnections({ prisma: (await getDatabase()).prisma, store: getKeyValueStore(), vault: getTokenVault() }),
+      run: async () => refreshDueConnections({ prisma: await prisma(), store: getKeyValueStore(), vault: getTokenVault() }),
     },
+    { name: "idempotency-key-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(await prisma()) }) },
+    { name: "outbox-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteDeliveredEvents(await prisma()) }) },
   ];
 }
 
-export function startJobs(): Scheduler {
-  return startScheduler(scheduledJobs(), { store: getKeyValueStore(), log: moduleLogger("jobs"), owner: randomUUID() });
+/** Every outbox event type and the code that delivers it. */
+export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
+  return [accountDeletionHandler({ prisma, vault: getTokenVault() })];
+}
+
+/** The outbox gauges on /metrics, read from the database at scrape time. */
+export function reportOutboxMetrics(): void {
+  registerOutboxStatsSource(async () => readOutboxStats((await getDatabase()).prisma));
+}
+
+export interface Jobs {
+  /** Stops taking new work and waits for the work in progress. */
+  stop(): Promise<void>;
+}
+
+/** The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. */
+export async function startJobs(): Promise<Jobs> {
+  const owner = randomUUID();
+  const { prisma } = await getDatabase();
+  const scheduler = startScheduler(scheduledJobs(), { store: getKeyValueStore(), log: moduleLogger("jobs"), owner });
+  const dispatcher = startDispatcher({ prisma, handlers: outboxHandlers(prisma), log: moduleLogger("outbox"), config: dispatchConfigFromEnv(), owner });
+  return {
+    stop: async () => {
+      await Promise.all([scheduler.stop(), dispatcher.stop()]);
+    },
+  };
 }

@@ -3,3 +3,4 @@ export { scrubText, scrubValue } from "./redact";
 export { metrics, recordHttpRequest, registerOutboxStatsSource, type Metrics, type OutboxStats } from "./metrics";
 export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";
+export { startMetricsServer } from "./metrics-server";

@@ -142,6 +142,15 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
+// On globalThis: Next bundles instrumentation and route handlers separately, and both must see one set.
+const local = globalThis as unknown as { __huntazeDispatchers?: Set<Dispatcher> };
+const localDispatchers = () => (local.__huntazeDispatchers ??= new Set());
+
+/** After an enqueue: a dispatcher running in this process (the embedded default) starts on it now. */
+export function wakeLocalDispatchers(): void {
+  for (const dispatcher of localDispatchers()) dispatcher.wake();
+}
+
 export function startDispatcher(deps: DispatcherDeps): Dispatcher {
   const owner = deps.owner ?? randomUUID();
   let stopping = false;
@@ -171,12 +180,15 @@ export function startDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   })();
 
-  return {
+  const dispatcher: Dispatcher = {
     wake: () => wakeUp?.(),
     stop: async () => {
       stopping = true;
+      localDispatchers().delete(dispatcher);
       wakeUp?.();
       await loop;
     },
   };
+  localDispatchers().add(dispatcher);
+  return dispatcher;
 }

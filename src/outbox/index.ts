@@ -1,5 +1,5 @@
 export { defineOutboxEvent, handleOutboxEvent, type DeliveredEvent, type OutboxEventType, type OutboxHandler, type Transaction } from "./events";
-export { startDispatcher, dispatchBatch, type Dispatcher, type DispatchConfig, type DispatcherDeps } from "./dispatcher";
+export { startDispatcher, dispatchBatch, wakeLocalDispatchers, type Dispatcher, type DispatchConfig, type DispatcherDeps } from "./dispatcher";
 export { retryDelayMs, type RetryPolicy } from "./backoff";
 export {
   listDeadLetters,

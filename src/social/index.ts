@@ -3,6 +3,7 @@ export { startConnection, finishConnection, connectionsUrl, CONNECTIONS_PATH, ty
 export { viewOf, openTokens, saveConnection, type ConnectionView, type ConnectionState } from "./connections";
 export { refreshConnection, refreshDueConnections, type RefreshOutcome } from "./token-refresh";
 export { disconnectProvider } from "./disconnect";
+export { revokeGrant, type RevokeResult } from "./revoke";
 export { getTokenVault } from "./oauth/vault";
 export { TokenVault, TokenVaultError, parseVaultKeys } from "./oauth/token-vault";
 export { SocialError, isSocialError, type SocialFailure } from "./oauth/errors";

@@ -1,0 +1,5 @@
+import { deletionStatusRoute } from "@/src/privacy/routes";
+
+export const dynamic = "force-dynamic";
+
+export { deletionStatusRoute as GET };

@@ -1,0 +1,5 @@
+import { exportRoute } from "@/src/privacy/routes";
+
+export const dynamic = "force-dynamic";
+
+export { exportRoute as GET };

@@ -1,0 +1,77 @@
+// Account deletion (GDPR Art. 17). The request is one transaction: the GdprRequest, its outbox event, the
+// audit entry and the end of every session. The outbox then does the slow part (revoking provider grants)
+// and the final delete; a crash part-way leaves the event to be claimed again, and each step can repeat.
+import { z } from "zod";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
+import { moduleLogger } from "@/src/observability";
+import { revokeGrant, type RevokeResult, type TokenVault } from "@/src/social";
+import { subjectHash } from "./subject";
+
+export const accountDeletionEvent = defineOutboxEvent("account.delete", z.object({ requestId: z.string().min(1) }));
+
+const log = moduleLogger("privacy");
+
+export interface DeletionRequest {
+  id: string;
+  status: "pending" | "processing" | "completed" | "failed";
+}
+
+/** Call only after the creator has re-authenticated. Signs them out everywhere at once. */
+export async function requestAccountDeletion(prisma: PrismaClient, userId: string): Promise<DeletionRequest> {
+  const hash = subjectHash(userId);
+  const request = await prisma.$transaction(async (tx) => {
+    const open = await tx.gdprRequest.findFirst({ where: { userId, kind: "delete", status: { in: ["pending", "processing"] } } });
+    if (open) return open;
+    const created = await tx.gdprRequest.create({ data: { userId, subjectHash: hash, kind: "delete" } });
+    await accountDeletionEvent.enqueue(tx, { requestId: created.id });
+    await tx.auditLog.create({ data: { userId, subjectHash: hash, action: "privacy.deletion_requested", metadata: { requestId: created.id } } });
+    await tx.session.deleteMany({ where: { userId } });
+    return created;
+  });
+  log.info({ event: "privacy.deletion_requested", userId, requestId: request.id }, "account deletion requested");
+  return { id: request.id, status: request.status };
+}
+
+/** Public by its unguessable id: the creator is signed out by then and can still follow it. */
+export async function deletionStatus(prisma: PrismaClient, requestId: string) {
+  const request = await prisma.gdprRequest.findFirst({ where: { id: requestId, kind: "delete" }, select: { id: true, status: true, requestedAt: true, completedAt: true } });
+  return request;
+}
+
+/**
+ * Idempotent by request: a finished request is not redone; each connection is revoked and removed on its
+ * own (so progress survives a crash); the final transaction removes every personal row and keeps one audit
+ * record under the subject hash.
+ */
+export function accountDeletionHandler(deps: { prisma: PrismaClient; vault: TokenVault }): OutboxHandler {
+  return handleOutboxEvent(accountDeletionEvent, async ({ payload }) => {
+    const { prisma } = deps;
+    const request = await prisma.gdprRequest.findUnique({ where: { id: payload.requestId } });
+    if (!request || request.status === "completed") return;
+    const userId = request.userId;
+    if (userId) {
+      if (request.status === "pending") await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "processing" } });
+      for (const connection of await prisma.socialConnection.findMany({ where: { userId } })) {
+        // Throws on a transient provider failure: the outbox retries and, in the end, dead-letters.
+        const result: RevokeResult = await revokeGrant(deps.vault, connection);
+        // Recorded under the subject hash only, so it outlives the user's own audit rows.
+        await prisma.$transaction([
+          prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "privacy.grant_revoked", metadata: { requestId: request.id, provider: connection.provider, result } } }),
+          prisma.socialConnection.delete({ where: { id: connection.id } }),
+        ]);
+      }
+      await prisma.$transaction([
+        prisma.auditLog.deleteMany({ where: { userId } }),
+        prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } }),
+        // Cascades to sessions, accounts, snapshots, summaries, drafts and idempotency keys.
+        prisma.user.deleteMany({ where: { id: userId } }),
+        prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "account.deleted", metadata: { requestId: request.id } } }),
+      ]);
+    } else {
+      // The account was removed some other way (an operator, a cascade): only the bookkeeping is left.
+      await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });
+    }
+    log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
+  });
+}

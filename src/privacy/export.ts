@@ -1,0 +1,50 @@
+// Everything Huntaze holds about a creator, as one JSON document (GDPR Art. 15 and 20). Secrets are never
+// part of it: no password hash, no session tokens, no provider tokens.
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { AppError } from "@/src/errors";
+import { subjectHash } from "./subject";
+
+export const EXPORT_FORMAT_VERSION = 1;
+
+export async function buildAccountExport(prisma: PrismaClient, userId: string) {
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { id: true, name: true, email: true, emailVerified: true, image: true, role: true, createdAt: true, updatedAt: true },
+  });
+  if (!user) throw new AppError("account_not_found", 404, "This account no longer exists.");
+  const [sessions, connections, snapshots, summaries, drafts, auditTrail, privacyRequests] = await Promise.all([
+    prisma.session.findMany({ where: { userId }, select: { createdAt: true, expiresAt: true, ipAddress: true, userAgent: true }, orderBy: { createdAt: "asc" } }),
+    prisma.socialConnection.findMany({
+      where: { userId },
+      select: {
+        provider: true, externalId: true, username: true, displayName: true, avatarUrl: true, scopes: true, status: true,
+        accessTokenExpiresAt: true, lastSyncAt: true, lastErrorCode: true, createdAt: true, updatedAt: true,
+      },
+      orderBy: { createdAt: "asc" },
+    }),
+    prisma.analyticsSnapshot.findMany({ where: { userId }, select: { provider: true, kind: true, capturedAt: true, data: true }, orderBy: { capturedAt: "asc" } }),
+    prisma.summary.findMany({ where: { userId }, select: { periodDays: true, periodStart: true, periodEnd: true, figures: true, narrative: true, narrativeStatus: true, createdAt: true }, orderBy: { periodEnd: "asc" } }),
+    prisma.aiDraft.findMany({
+      where: { userId },
+      select: { id: true, kind: true, platform: true, tone: true, context: true, text: true, status: true, verdicts: true, provider: true, deployment: true, createdAt: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    prisma.auditLog.findMany({ where: { OR: [{ userId }, { subjectHash: subjectHash(userId) }] }, select: { action: true, metadata: true, createdAt: true }, orderBy: { createdAt: "asc" } }),
+    prisma.gdprRequest.findMany({ where: { userId }, select: { kind: true, status: true, requestedAt: true, completedAt: true }, orderBy: { requestedAt: "asc" } }),
+  ]);
+  return {
+    format: "huntaze-account-export",
+    version: EXPORT_FORMAT_VERSION,
+    exportedAt: new Date().toISOString(),
+    profile: user,
+    sessions,
+    connections,
+    analyticsSnapshots: snapshots,
+    summaries,
+    drafts,
+    auditTrail,
+    privacyRequests,
+  };
+}
+
+export type AccountExport = Awaited<ReturnType<typeof buildAccountExport>>;
