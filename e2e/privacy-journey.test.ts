@@ -2,6 +2,7 @@
 // the JSON export download, and account deletion (wrong password refused, then the deletion runs through
 // the outbox: TikTok grant revoked, account gone, sign-in refused).
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
@@ -189,5 +190,33 @@ describe("privacy page in Chromium", () => {
     const anonymous = await fetch(`${app.url}/api/privacy/export`);
     expect(anonymous.status).toBe(401);
     expect((await anonymous.json()).error.code).toBe("unauthenticated");
+  });
+});
+
+describe("audit trail of admin access", () => {
+  it("records each visit of an admin to the KPI area", async () => {
+    const { context, email } = await signedInCreator("/app");
+    await context.close();
+    const granted = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin-create.ts", email], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", DATABASE_URL: database.url, LOG_LEVEL: "error" },
+      encoding: "utf8",
+    });
+    expect(granted.stdout).toContain("is now an admin");
+
+    // The KPI host's local equivalent; Chromium resolves *.localhost to this machine.
+    const kpi = `http://kpi.localhost:${app.port}`;
+    const admin = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${++creators}` } });
+    const page = await admin.newPage();
+    await page.goto(`${kpi}/sign-in?next=%2Fkpi`);
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${kpi}/kpi`);
+    const rows = await query<{ metadata: { path: string } }>(
+      `SELECT a.metadata FROM "AuditLog" a JOIN "user" u ON u.id = a."userId" WHERE u.email = $1 AND a.action = 'admin.accessed'`,
+      [email],
+    );
+    expect(rows.map((r) => r.metadata.path)).toContain("/kpi");
+    await admin.close();
   });
 });
