@@ -36,6 +36,7 @@ beforeAll(async () => {
       // The deletion is delivered by the outbox dispatcher inside this server, as in the embedded default.
       JOBS_IN_PROCESS: "true",
       OUTBOX_POLL_MS: "200",
+      METRICS_TOKEN: "metrics-token-privacy-0123456789",
       TOKEN_ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 5).toString("base64")}`,
       SOCIAL_HTTP_TIMEOUT_MS: "2500",
       TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
@@ -172,6 +173,11 @@ describe("privacy page in Chromium", () => {
     expect(await query(`SELECT 1 FROM "user" WHERE id = $1`, [userId])).toHaveLength(0);
     expect(await query(`SELECT 1 FROM "AuditLog" WHERE "userId" = $1`, [userId])).toHaveLength(0);
     expect(await query(`SELECT action FROM "AuditLog" WHERE action = 'account.deleted' AND metadata->>'requestId' = $1`, [reference])).toHaveLength(1);
+
+    const scraped = await (await fetch(`${app.url}/api/metrics`, { headers: { authorization: "Bearer metrics-token-privacy-0123456789" } })).text();
+    expect(scraped).toMatch(/huntaze_outbox_deliveries_total\{type="account.delete",outcome="delivered"\} 1/);
+    expect(scraped).toContain("huntaze_outbox_pending_events 0");
+    expect(scraped).toContain("huntaze_outbox_dead_letters 0");
 
     await page.goto(`${app.url}/sign-in`);
     await page.getByLabel("Email").fill(email);
