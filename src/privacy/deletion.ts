@@ -21,7 +21,7 @@ export interface DeletionRequest {
 export async function requestAccountDeletion(prisma: PrismaClient, userId: string): Promise<DeletionRequest> {
   const hash = subjectHash(userId);
   const request = await prisma.$transaction(async (tx) => {
-    const open = await tx.gdprRequest.findFirst({ where: { userId, kind: "delete", status: { in: ["pending", "processing"] } } });
+    const open = await tx.gdprRequest.findFirst({ where: { userId, kind: "delete", status: { in: ["pending", "processing", "failed"] } } });
     if (open) return open;
     const created = await tx.gdprRequest.create({ data: { userId, subjectHash: hash, kind: "delete" } });
     await accountDeletionEvent.enqueue(tx, { requestId: created.id });
@@ -39,39 +39,49 @@ export async function deletionStatus(prisma: PrismaClient, requestId: string) {
   return request;
 }
 
+export function accountDeletionHandler(deps: { prisma: PrismaClient; vault: TokenVault }): OutboxHandler {
+  return handleOutboxEvent(accountDeletionEvent, async ({ payload, isLastAttempt }) => {
+    try {
+      await deleteAccount(deps, payload.requestId);
+    } catch (error) {
+      // About to be dead-lettered: the status page says so until oncall replays it.
+      if (isLastAttempt) await deps.prisma.gdprRequest.updateMany({ where: { id: payload.requestId, status: { not: "completed" } }, data: { status: "failed" } });
+      throw error;
+    }
+  });
+}
+
 /**
  * Idempotent by request: a finished request is not redone; each connection is revoked and removed on its
  * own (so progress survives a crash); the final transaction removes every personal row and keeps one audit
  * record under the subject hash.
  */
-export function accountDeletionHandler(deps: { prisma: PrismaClient; vault: TokenVault }): OutboxHandler {
-  return handleOutboxEvent(accountDeletionEvent, async ({ payload }) => {
-    const { prisma } = deps;
-    const request = await prisma.gdprRequest.findUnique({ where: { id: payload.requestId } });
-    if (!request || request.status === "completed") return;
-    const userId = request.userId;
-    if (userId) {
-      if (request.status === "pending") await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "processing" } });
-      for (const connection of await prisma.socialConnection.findMany({ where: { userId } })) {
-        // Throws on a transient provider failure: the outbox retries and, in the end, dead-letters.
-        const result: RevokeResult = await revokeGrant(deps.vault, connection);
-        // Recorded under the subject hash only, so it outlives the user's own audit rows.
-        await prisma.$transaction([
-          prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "privacy.grant_revoked", metadata: { requestId: request.id, provider: connection.provider, result } } }),
-          prisma.socialConnection.delete({ where: { id: connection.id } }),
-        ]);
-      }
+async function deleteAccount(deps: { prisma: PrismaClient; vault: TokenVault }, requestId: string): Promise<void> {
+  const { prisma } = deps;
+  const request = await prisma.gdprRequest.findUnique({ where: { id: requestId } });
+  if (!request || request.status === "completed") return;
+  const userId = request.userId;
+  if (userId) {
+    if (request.status !== "processing") await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "processing" } });
+    for (const connection of await prisma.socialConnection.findMany({ where: { userId } })) {
+      // Throws on a transient provider failure: the outbox retries and, in the end, dead-letters.
+      const result: RevokeResult = await revokeGrant(deps.vault, connection);
+      // Recorded under the subject hash only, so it outlives the user's own audit rows.
       await prisma.$transaction([
-        prisma.auditLog.deleteMany({ where: { userId } }),
-        prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } }),
-        // Cascades to sessions, accounts, snapshots, summaries, drafts and idempotency keys.
-        prisma.user.deleteMany({ where: { id: userId } }),
-        prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "account.deleted", metadata: { requestId: request.id } } }),
+        prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "privacy.grant_revoked", metadata: { requestId: request.id, provider: connection.provider, result } } }),
+        prisma.socialConnection.delete({ where: { id: connection.id } }),
       ]);
-    } else {
-      // The account was removed some other way (an operator, a cascade): only the bookkeeping is left.
-      await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });
     }
-    log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
-  });
+    await prisma.$transaction([
+      prisma.auditLog.deleteMany({ where: { userId } }),
+      prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } }),
+      // Cascades to sessions, accounts, snapshots, summaries, drafts and idempotency keys.
+      prisma.user.deleteMany({ where: { id: userId } }),
+      prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "account.deleted", metadata: { requestId: request.id } } }),
+    ]);
+  } else {
+    // The account was removed some other way (an operator, a cascade): only the bookkeeping is left.
+    await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });
+  }
+  log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
 }

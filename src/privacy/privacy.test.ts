@@ -131,26 +131,36 @@ describe("account deletion", () => {
     expect(await prisma.auditLog.count({ where: { subjectHash: subjectHash(id), action: "account.deleted" } })).toBe(1);
   });
 
-  it("keeps the tokens while TikTok fails, retries, dead-letters, and finishes on replay", async () => {
+  it.each(["http_503", "rate_limited", "timeout"] as const)("keeps the tokens while TikTok answers %s, retries, dead-letters, and finishes on replay", async (mode) => {
+    // A short deadline so the timeout drill fails fast; the others answer at once.
+    useEnvironment({ SOCIAL_HTTP_TIMEOUT_MS: "500" });
     const { id } = await busyCreator();
     const accessToken = emulator.control.issuedTokens()[0]!;
-    await requestAccountDeletion(prisma, id);
-    emulator.control.fault({ endpoint: "revoke", mode: "http_503", times: -1 });
+    const request = await requestAccountDeletion(prisma, id);
+    emulator.control.fault({ endpoint: "revoke", mode, times: -1 });
     for (let attempt = 1; attempt <= 3; attempt++) {
       await new Promise((r) => setTimeout(r, 60));
       expect(await deliverAll()).toBe(1);
       // Deleting the tokens now would leave the grant alive at TikTok for good: the connection stays.
       expect((await counts(id)).connections).toBe(1);
+      const status = (await prisma.gdprRequest.findUniqueOrThrow({ where: { id: request.id } })).status;
+      // The creator's status page says "being deleted", then (dead-lettered) that it has not finished yet.
+      expect(status).toBe(attempt < 3 ? "processing" : "failed");
     }
     const [letter] = await listDeadLetters(prisma);
     expect(letter).toMatchObject({ type: "account.delete", attempts: 3 });
-    expect(letter!.lastError).toMatch(/503|unavailable/i);
+    expect(letter!.lastError).toMatch(/tiktok|revoke/i);
     expect(letter!.lastError).not.toContain(accessToken);
+    // Asking again while it is dead-lettered does not queue a second deletion.
+    expect((await requestAccountDeletion(prisma, id)).id).toBe(request.id);
+    expect(await prisma.outboxEvent.count()).toBe(0);
 
     emulator.control.clearFaults();
+    useEnvironment({ SOCIAL_HTTP_TIMEOUT_MS: "2500" });
     await replayDeadLetter(prisma, letter!.id);
     expect(await deliverAll()).toBe(1);
     expect((await counts(id)).users).toBe(0);
+    expect(await prisma.gdprRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "completed" });
     expect(emulator.control.revocations()).toContain(accessToken);
   });
 
