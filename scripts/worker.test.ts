@@ -144,8 +144,9 @@ describe("npm run worker under faults", () => {
     expect(await prisma.gdprRequest.count({ where: { kind: "delete", status: "completed" } })).toBe(ids.length);
     expect(await prisma.deadLetter.count()).toBe(0);
     expect(revokeCalls()).toBeGreaterThanOrEqual(ids.length + 3);
-    const retried = await prisma.outboxEvent.findMany({ where: { attempts: { gt: 1 } } });
-    expect(retried).toHaveLength(3);
+    // At least the dead worker's three were delivered a second time (on a loaded machine, a lease can also
+    // run out under a live worker; the exactly-once checks above hold either way).
+    expect(await prisma.outboxEvent.count({ where: { attempts: { gt: 1 } } })).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
   it("drains on SIGTERM: the delivery in progress finishes before the worker exits", async () => {
