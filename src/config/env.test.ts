@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { childProcessEnv, EnvError, parseEnv } from "./env";
 
 function problemsOf(source: Record<string, string>): string[] {
   try {
@@ -19,6 +19,7 @@ describe("environment configuration", () => {
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.PGLITE_DIR).toBe(".data/pglite");
+    expect(env.BACKUP_DIR).toBe(".data/backups");
     expect(env.TRUST_PROXY_HOPS).toBe(0);
     expect(env.authSecret.length).toBeGreaterThanOrEqual(32);
   });
@@ -125,5 +126,11 @@ describe("OAuth and token vault configuration", () => {
     // The authorize endpoint is used exactly as documented, trailing slash included.
     expect(parseEnv({}).TIKTOK_AUTH_URL).toBe("https://www.tiktok.com/v2/auth/authorize/");
     expect(parseEnv({ TIKTOK_API_URL: "http://127.0.0.1:4010/" }).TIKTOK_API_URL).toBe("http://127.0.0.1:4010");
+  });
+
+  it("hands child processes the whole environment with the overrides on top", () => {
+    const env = childProcessEnv({ PGPASSWORD: "from-the-url" });
+    expect(env.PGPASSWORD).toBe("from-the-url");
+    expect(env.PATH).toBe(process.env.PATH);
   });
 });

@@ -62,6 +62,8 @@ const schema = z
       z.string().regex(/^postgres(ql)?:\/\/\S+$/, { message: "must be a postgres:// or postgresql:// URL" }),
     ),
     PGLITE_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
+    // Where `npm run backup` writes (one directory per backup); in production, a volume synced to S3.
+    BACKUP_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/backups")),
     DB_AUTO_MIGRATE: flag(true),
     DB_POOL_MAX: integer(10, 1, 100),
     REDIS_URL: optionalString(z.string().regex(/^rediss?:\/\/\S+$/, { message: "must be a redis:// or rediss:// URL" })),
@@ -235,6 +237,14 @@ const cache = globalThis as unknown as { __huntazeEnv?: Env };
  */
 export function readCurrentEnv(): Env {
   return parseEnv(process.env);
+}
+
+/**
+ * The environment handed to a child process (pg_dump, pg_restore) with `overrides` on top. The whole of it, not
+ * a selection: libpq reads its own PG* variables (PGSSLROOTCERT for RDS, for instance).
+ */
+export function childProcessEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }
 
 /** The validated process environment, parsed once per process. */

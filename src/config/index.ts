@@ -1,1 +1,1 @@
-export { getEnv, parseEnv, readCurrentEnv, isLoopbackHostname, EnvError, type Env } from "./env";
+export { childProcessEnv, getEnv, parseEnv, readCurrentEnv, isLoopbackHostname, EnvError, type Env } from "./env";
