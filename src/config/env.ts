@@ -76,6 +76,9 @@ const schema = z
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ),
     LOG_PRETTY: flag(false),
+    // How long the log groups keep lines (docs/SECURITY.md "Logs"): at least 30 days for incident review, at most
+    // 90 because lines still name creators by id. CloudWatch enforces it; the app logs it at start for oncall.
+    LOG_RETENTION_DAYS: integer(30, 30, 90),
     METRICS_TOKEN: optionalString(z.string().min(16, { message: "must be at least 16 characters" })),
     TRUST_PROXY_HOPS: integer(0, 0, 5),
     APP_HOST: z.preprocess(emptyAsUnset, hostname.default("app.huntaze.com")),

@@ -12,6 +12,8 @@ try {
 
 // Open the database (applying migrations) and Redis now rather than on the first request.
 void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase, getKeyValueStore }, { moduleLogger }]) => {
+  // The log groups enforce retention (docs/SECURITY.md "Logs"); this line lets oncall check they match.
+  moduleLogger("config").info({ event: "config.log_retention", logRetentionDays: getEnv().LOG_RETENTION_DAYS }, "log retention configured");
   getKeyValueStore();
   getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up"));
 });

@@ -3,6 +3,7 @@
 // outage on its own users.) Defaults: open when at least 5 calls in 30 s failed 50 % or more; stay open 30 s;
 // then exactly one probe (a lease) decides between closing and opening again.
 import type { Redis } from "ioredis";
+import { AppError } from "@/src/errors";
 
 export type BreakerState = "closed" | "open" | "half_open";
 
@@ -32,6 +33,15 @@ export interface BreakerStore {
 const BUCKET_MS = 1_000;
 const FLUSH_MS = 250;
 
+/** Redis failing mid-call is the key-value store's retryable 503 (src/data/kv.ts), never a driver error and a 500. */
+async function shared<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new AppError("store_unavailable", 503, "A shared service is briefly unavailable. Try again in a moment.", { "retry-after": "5" }, error);
+  }
+}
+
 export function redisBreakerStore(redis: Redis): BreakerStore {
   const k = (target: string, part: string) => `llm:breaker:${target}:${part}`;
   const pending = new Map<string, { count: number; ttl: number }>();
@@ -59,34 +69,38 @@ export function redisBreakerStore(redis: Redis): BreakerStore {
         return { total: 0, failures: 0 };
       }
       await flush();
-      await redis.multi().incr(totalKey).pexpire(totalKey, ttl).incr(k(target, `f:${bucket}`)).pexpire(k(target, `f:${bucket}`), ttl).exec();
-      const buckets = Array.from({ length: Math.ceil(windowMs / BUCKET_MS) }, (_, i) => bucket - i);
-      const [totals, failures] = await Promise.all([
-        redis.mget(buckets.map((b) => k(target, `n:${b}`))),
-        redis.mget(buckets.map((b) => k(target, `f:${b}`))),
-      ]);
-      const sum = (values: Array<string | null>) => values.reduce((acc, v) => acc + Number(v ?? 0), 0);
-      return { total: sum(totals), failures: sum(failures) };
+      return shared(async () => {
+        await redis.multi().incr(totalKey).pexpire(totalKey, ttl).incr(k(target, `f:${bucket}`)).pexpire(k(target, `f:${bucket}`), ttl).exec();
+        const buckets = Array.from({ length: Math.ceil(windowMs / BUCKET_MS) }, (_, i) => bucket - i);
+        const [totals, failures] = await Promise.all([
+          redis.mget(buckets.map((b) => k(target, `n:${b}`))),
+          redis.mget(buckets.map((b) => k(target, `f:${b}`))),
+        ]);
+        const sum = (values: Array<string | null>) => values.reduce((acc, v) => acc + Number(v ?? 0), 0);
+        return { total: sum(totals), failures: sum(failures) };
+      });
     },
-    async openedAt(target) {
-      const value = await redis.get(k(target, "opened"));
-      return value ? Number(value) : null;
-    },
-    async open(target, now) {
-      // Counting starts again after the breaker has been open: old failures must not re-open it at once.
-      const bucket = Math.floor(now / BUCKET_MS);
-      const stale = Array.from({ length: 600 }, (_, i) => bucket - i).flatMap((b) => [k(target, `n:${b}`), k(target, `f:${b}`)]);
-      await redis.multi().set(k(target, "opened"), String(now)).del(...stale).exec();
-    },
-    async close(target) {
-      await redis.del(k(target, "opened"), k(target, "probe"));
-    },
-    async takeProbe(target, ttlMs) {
-      return (await redis.set(k(target, "probe"), "1", "PX", ttlMs, "NX")) === "OK";
-    },
-    async releaseProbe(target) {
-      await redis.del(k(target, "probe"));
-    },
+    openedAt: (target) =>
+      shared(async () => {
+        const value = await redis.get(k(target, "opened"));
+        return value ? Number(value) : null;
+      }),
+    open: (target, now) =>
+      shared(async () => {
+        // Counting starts again after the breaker has been open: old failures must not re-open it at once.
+        const bucket = Math.floor(now / BUCKET_MS);
+        const stale = Array.from({ length: 600 }, (_, i) => bucket - i).flatMap((b) => [k(target, `n:${b}`), k(target, `f:${b}`)]);
+        await redis.multi().set(k(target, "opened"), String(now)).del(...stale).exec();
+      }),
+    close: (target) =>
+      shared(async () => {
+        await redis.del(k(target, "opened"), k(target, "probe"));
+      }),
+    takeProbe: (target, ttlMs) => shared(async () => (await redis.set(k(target, "probe"), "1", "PX", ttlMs, "NX")) === "OK"),
+    releaseProbe: (target) =>
+      shared(async () => {
+        await redis.del(k(target, "probe"));
+      }),
   };
 }
 

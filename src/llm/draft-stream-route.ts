@@ -2,7 +2,7 @@
 // that can be refused (session, body, no model configured) is refused before the stream starts, as JSON.
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
-import { AppError } from "@/src/errors";
+import { AppError, knownAppError } from "@/src/errors";
 import { apiRoute, readJsonBody, withIdempotencyKey } from "@/src/http";
 import { generateDraft, draftRequest } from "./drafts";
 import { getLlmRouter } from "./targets";
@@ -24,7 +24,7 @@ export const draftStreamRoute = apiRoute("/api/ai/drafts/stream", async (request
             controller.enqueue(event.type === "result" ? sse("result", event.draft) : sse(event.type, event));
           }
         } catch (error) {
-          const known = error instanceof AppError ? error : new AppError("internal_error", 500, "Something went wrong writing the draft.");
+          const known = knownAppError(error) ?? new AppError("internal_error", 500, "Something went wrong writing the draft.");
           controller.enqueue(sse("error", { code: known.code, message: known.message, requestId }));
         } finally {
           controller.close();

@@ -8,7 +8,17 @@ export type LlmFailure =
   | "bad_request" // our request was wrong (400)
   | "malformed"; // not the documented shape
 
+// The router is a process singleton made by whichever server bundle asks first (the drafts page, often), and
+// each bundle has its own copy of this module: the brand lets every copy recognise the others' errors.
+const LLM_ERROR_BRAND = Symbol.for("huntaze.LlmError");
+
 export class LlmError extends Error {
+  readonly [LLM_ERROR_BRAND] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [LLM_ERROR_BRAND]?: unknown })[LLM_ERROR_BRAND] === true;
+  }
+
   constructor(
     readonly failure: LlmFailure,
     message: string,

@@ -6,18 +6,26 @@ const SECRET_KEY =
   /^(authorization|proxy-authorization|cookie|set-cookie|password|pass|passwd|secret|client_secret|token|access_token|refresh_token|id_token|api[-_]?key|x-api-key|ocp-apim-subscription-key|session|session_token|code_verifier|credentials?)$|(password|secret|token|apikey|api_key|privatekey|private_key)/i;
 const PERSONAL_KEY = /^(email|e-mail|phone|phone_number|phonenumber|mobile)$/i;
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// The at sign and the plus may arrive URL-encoded (%40, %2B), as they are in a query string.
+const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // International or national numbers with separators: +33 6 12 34 56 78, (415) 555-0134, 415.555.0134.
 // Candidates are then kept only with 9-15 digits (E.164) and when they are not a date.
-const PHONE = /(?<![\w.+])(?:\+|\()?(?:\d[\s().-]{0,2}){8,14}\d(?!\w)/g;
+const PHONE = /(?<![\w.+])(?:\+|%2[Bb]|\()?(?:\d[\s().-]{0,2}){8,14}\d(?!\w)/g;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
-// Bearer tokens and "key=value" style secrets that end up in free text (URLs, error messages).
+// Bearer tokens and "key=value" style secrets that end up in free text (URLs, error messages). A name that
+// ends in a secret word counts too: cookies are named like `better-auth.session_token=`.
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const SECRET_PARAM =
-  /\b(access_token|refresh_token|client_secret|code|token|api-key|api_key|key|password|code_verifier)=([^&\s"']+)/gi;
+  /\b([\w.-]*(?:access_token|refresh_token|id_token|session_token|csrf_token|client_secret|api-key|api_key|password|code_verifier)|code|token|key)=([^&\s"';,]+)/gi;
+// Secret headers written out as text ("Cookie: a=b; c=d", "api-key: ..."): the value runs to the end of the line.
+const SECRET_HEADER = /\b((?:set-)?cookie|(?:x-)?api-key|ocp-apim-subscription-key)(\s*:\s*)[^\r\n"]+/gi;
+// Self-describing credentials that need no label to be recognised: JSON Web Tokens, and Anthropic/OpenAI keys
+// (sk-ant-api03-…, sk-proj-…). Free text such as an OAuth callback's `error` parameter is chosen by the caller.
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
+const PREFIXED_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g;
 
 function looksLikePhone(match: string): boolean {
-  const digits = match.replace(/\D/g, "");
+  const digits = match.replace(/^%2B/i, "").replace(/\D/g, "");
   return digits.length >= 9 && digits.length <= 15 && !DATE_LIKE.test(match);
 }
 
@@ -25,7 +33,10 @@ export function scrubText(text: string): string {
   return text
     .replace(EMAIL, "[email]")
     .replace(BEARER, "$1 [REDACTED]")
+    .replace(SECRET_HEADER, "$1$2[REDACTED]")
     .replace(SECRET_PARAM, "$1=[REDACTED]")
+    .replace(JWT, REDACTED)
+    .replace(PREFIXED_KEY, REDACTED)
     .replace(PHONE, (m) => (looksLikePhone(m) ? "[phone]" : m));
 }
 

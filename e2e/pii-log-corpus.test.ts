@@ -1,0 +1,217 @@
+// A corpus of requests that carry personal data and secrets, sent through the production build; then every
+// line the server wrote (stdout and stderr, pino and Next's own output) is searched for each value in the
+// forms a log could hold it: as sent, URL-encoded, JSON-escaped, lower-cased. Controls prove the search can
+// fail: the request ids and a harmless marker sent beside the secrets must show up in the same lines.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
+import { startInstagramEmulator } from "@/emulators/instagram";
+import { startTikTokEmulator } from "@/emulators/tiktok";
+import { eventually } from "@/src/testing/eventually";
+import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { startApp, type AppServer } from "./support/app-server";
+import { rawRequest } from "./support/http";
+
+const run = randomBytes(3).toString("hex");
+const prefix = testRedisPrefix("e2e_pii");
+let database: TestDatabase;
+let app: AppServer;
+let closeEmulators: () => Promise<void>;
+let azure: Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
+
+// Every value is unique to this run, so a hit can only come from this file's requests.
+const PII = {
+  email: `pii.alice+${run}@example.com`,
+  emailUpper: `CAROL.${run.toUpperCase()}@EXAMPLE.NET`,
+  emailForm: `dave.${run}@mail.example.org`,
+  emailInPrompt: `fan.${run}@example.co.uk`,
+  phoneE164: "+447700900123",
+  phoneIntlSpaced: "+33 6 12 34 56 78",
+  phoneUs: "(415) 555-0134",
+  phoneFrNational: "06 98 76 54 32",
+  phoneDotted: "415.555.0199",
+  bearer: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkcmlsbC${run}.c2lnbmF0dXJlZHJpbGw`,
+  basic: Buffer.from(`alice:${run}-basic-secret`).toString("base64"),
+  oauthCode: `drillcode${run}Zx81`,
+  accessToken: `act.DrillAccessToken${run}0001`,
+  refreshToken: `rft.DrillRefreshToken${run}0002`,
+  password: `violet-Drill-${run}-staircase!`,
+  sessionCookie: `drillSessionCookie${run}Q9`,
+  setCookie: `drillSetCookie${run}W3`,
+  azureKey: `${run}0123456789abcdef0123456789`,
+  anthropicKey: `sk-ant-api03-Drill${run}AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AAAAA`,
+  metricsToken: `wrong-metrics-token-${run}-0123456789`,
+};
+
+/** Harmless text sent right beside the secrets: it must reach the log, or the search proves nothing. */
+const CONTROL = `drill-control-${run}`;
+
+function formsOf(value: string): string[] {
+  const forms = new Set([value, value.toLowerCase(), encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, "+"), JSON.stringify(value).slice(1, -1)]);
+  // The distinctive part alone: a log that kept "pii.alice+…@[email]" or the digits of a phone still leaks.
+  if (value.includes("@")) forms.add(value.split("@")[0]!.toLowerCase());
+  if (/^[+(\d]/.test(value)) forms.add(value.replace(/\D/g, ""));
+  return [...forms].filter((form) => form.length >= 8);
+}
+
+const sent: Array<{ label: string; requestId: string; status: number }> = [];
+let ip = 0;
+
+/** One corpus request, with its own request id (echoed in logs) and client address (per-IP limits). */
+async function send(label: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const requestId = `pii-${run}-${String(sent.length).padStart(2, "0")}`;
+  const headers = new Headers(init.headers);
+  headers.set("x-request-id", requestId);
+  headers.set("x-forwarded-for", `198.51.100.${++ip}`);
+  if (!headers.has("origin")) headers.set("origin", app.url);
+  const response = await fetch(`${app.url}${path}`, { redirect: "manual", ...init, headers });
+  sent.push({ label, requestId, status: response.status });
+  return response;
+}
+
+const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+async function signUp(email: string): Promise<string> {
+  const response = await send("sign-up", "/api/auth/sign-up/email", json({ email, password: PII.password, name: `Alice ${PII.phoneE164}` }));
+  expect(response.status).toBe(200);
+  return response.headers.get("set-cookie")!.split(";")[0]!;
+}
+
+/** The state a provider would send back, from the Location of the app's connect entry point. */
+async function oauthState(path: string, cookie: string): Promise<string> {
+  const response = await send(`connect ${path}`, path, { headers: { cookie } });
+  expect(response.status).toBe(307);
+  return new URL(response.headers.get("location")!).searchParams.get("state")!;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("e2e_pii");
+  const [tiktok, instagram] = await Promise.all([startTikTokEmulator(), startInstagramEmulator()]);
+  azure = await startAzureOpenAIEmulator();
+  closeEmulators = async () => {
+    await Promise.all([tiktok.close(), instagram.close(), azure.close()]);
+  };
+  app = await startApp({
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    // The most verbose level the app has: whatever debug lines exist are searched too.
+    LOG_LEVEL: "debug",
+    LOG_RETENTION_DAYS: "60",
+    TRUST_PROXY_HOPS: "1",
+    METRICS_TOKEN: "metrics-token-pii-0123456789",
+    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
+    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
+    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
+    TIKTOK_API_URL: tiktok.url,
+    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
+    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
+    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
+    INSTAGRAM_API_URL: instagram.url,
+    INSTAGRAM_GRAPH_URL: instagram.url,
+    AZURE_OPENAI_ENDPOINT: azure.url,
+    AZURE_OPENAI_API_KEY: "azure-dev-key-1",
+    AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
+  });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await closeEmulators?.();
+  await database?.drop();
+  await deleteRedisPrefix(prefix);
+});
+
+describe("logs written while serving requests full of personal data and secrets", () => {
+  it("contain none of the corpus values in any form, while the lines around them are there", async () => {
+    // Accounts: sign-up, a duplicate, failed sign-ins, a weak password, malformed and form-encoded bodies.
+    const cookie = await signUp(PII.email);
+    await send("duplicate sign-up", "/api/auth/sign-up/email", json({ email: PII.email, password: PII.password, name: "Alice" }));
+    await send("weak password", "/api/auth/sign-up/email", json({ email: PII.emailUpper, password: `${PII.emailUpper}1`, name: "Carol" }));
+    await send("wrong password", "/api/auth/sign-in/email", json({ email: PII.email, password: `${PII.password}-wrong` }));
+    await send("unknown account", "/api/auth/sign-in/email", json({ email: PII.emailUpper, password: PII.password }));
+    await send("form-encoded sign-in", "/api/auth/sign-in/email", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: PII.emailForm, password: PII.password, phone: PII.phoneFrNational }).toString(),
+    });
+    await send("malformed sign-in", "/api/auth/sign-in/email", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"email":"${PII.emailForm}","password":"${PII.password}",`,
+    });
+    await send("sign-in with secrets in the query", `/api/auth/sign-in/email?email=${encodeURIComponent(PII.emailForm)}&access_token=${PII.accessToken}`, json({ email: PII.emailForm, password: PII.password }));
+    await send("get-session with a forged cookie", "/api/auth/get-session", { headers: { cookie: `better-auth.session_token=${PII.sessionCookie}`, authorization: `Bearer ${PII.bearer}` } });
+
+    // OAuth: callbacks whose error parameters carry personal data (only a valid state gets that far), forged
+    // states with codes and tokens, and a callback with a code the provider never issued.
+    // Header-shaped text runs to the end of the line when scrubbed, so it comes last.
+    const errorText = [
+      `access_denied ${CONTROL} ${PII.email} ${PII.emailUpper} ${encodeURIComponent(PII.emailForm)} ${JSON.stringify({ email: PII.emailInPrompt })}`,
+      `${PII.phoneE164} ${encodeURIComponent(PII.phoneE164)} ${PII.phoneIntlSpaced} ${PII.phoneUs} ${PII.phoneFrNational} ${PII.phoneDotted}`,
+      `${PII.anthropicKey} ${PII.bearer} Basic ${PII.basic} password=${PII.password} better-auth.session_token=${PII.sessionCookie}; code=${PII.oauthCode}`,
+      `access_token=${PII.accessToken}&refresh_token=${PII.refreshToken} api-key: ${PII.azureKey}`,
+    ].join(" ");
+    const tiktokState = await oauthState("/api/auth/tiktok", cookie);
+    await send("tiktok denial", `/api/auth/tiktok/callback?state=${tiktokState}&error=${encodeURIComponent(errorText)}&error_description=${encodeURIComponent(`${PII.email} said no`)}`, { headers: { cookie } });
+    const instagramState = await oauthState("/auth/instagram", cookie);
+    await send("instagram denial", `/auth/instagram/callback?state=${instagramState}&error=${encodeURIComponent(errorText)}&error_reason=user_denied&error_description=${encodeURIComponent(PII.phoneUs)}`, { headers: { cookie } });
+    await send("forged tiktok state", `/api/auth/tiktok/callback?code=${PII.oauthCode}&state=forged${run}&access_token=${PII.accessToken}&refresh_token=${PII.refreshToken}`, { headers: { cookie } });
+    const codeState = await oauthState("/api/auth/tiktok", cookie);
+    await send("unknown tiktok code", `/api/auth/tiktok/callback?code=${PII.oauthCode}&state=${codeState}&scopes=user.info.basic`, { headers: { cookie } });
+    await send("instagram callback signed out", `/auth/instagram/callback?code=${PII.oauthCode}&state=${instagramState}&error_description=${encodeURIComponent(PII.emailUpper)}`);
+
+    // Drafts: personal data and keys inside the prompt, a success, and a model outage that logs warnings.
+    const prompt = `Reply to ${PII.emailInPrompt}, call ${PII.phoneIntlSpaced} or ${PII.phoneUs}, key ${PII.azureKey}, ${PII.anthropicKey}, password ${PII.password}`;
+    const draft = { kind: "fan_reply", platform: "onlyfans", tone: "warm", context: prompt };
+    expect((await send("draft", "/api/ai/drafts", json(draft, { cookie }))).status).toBe(201);
+    azure.control.fault({ endpoint: "*", mode: "http_500", times: -1 });
+    const failedDraftIds: string[] = [];
+    expect((await send("draft during a model outage", "/api/ai/drafts", json(draft, { cookie }))).status).toBe(503);
+    failedDraftIds.push(sent.at(-1)!.requestId);
+    azure.control.reset();
+    await send("draft with a malformed body", "/api/ai/drafts", { method: "POST", headers: { cookie, "content-type": "application/json" }, body: `{"context":"${PII.emailInPrompt}` });
+    await send("draft as text", "/api/ai/drafts", { method: "POST", headers: { cookie, "content-type": "text/plain" }, body: prompt });
+    await send("drafts with a forged bearer", "/api/ai/drafts", { headers: { authorization: `Bearer ${PII.bearer}` } });
+
+    // Unknown routes and probes carrying secrets in the path, query and headers.
+    await send("unknown api route", `/api/users/${encodeURIComponent(PII.email)}/tokens?access_token=${PII.accessToken}&phone=${encodeURIComponent(PII.phoneE164)}`, {
+      headers: { "api-key": PII.azureKey, "x-api-key": PII.anthropicKey, cookie: `theme=dark; better-auth.session_token=${PII.sessionCookie}` },
+    });
+    await send("unknown page", `/profile/${encodeURIComponent(PII.emailUpper)}?code=${PII.oauthCode}&refresh_token=${PII.refreshToken}`);
+    await send("metrics with a wrong token", "/api/metrics", { headers: { authorization: `Bearer ${PII.metricsToken}` } });
+    await send("metrics with basic auth", "/api/metrics", { headers: { authorization: `Basic ${PII.basic}` } });
+    await send("app page with a forged session", `/app?email=${encodeURIComponent(PII.email)}`, { headers: { cookie: `better-auth.session_token=${PII.sessionCookie}` } });
+    // fetch() refuses to send Set-Cookie; a raw request can, as a misbehaving client or proxy would.
+    const raw = await rawRequest(app.port, `/api/health?token=${PII.accessToken}`, {
+      headers: { "set-cookie": `better-auth.session_token=${PII.setCookie}; Path=/`, "x-request-id": `pii-${run}-raw`, cookie: `sid=${PII.sessionCookie}` },
+    });
+    expect(raw.status).toBe(200);
+
+    // Lines are flushed asynchronously: wait until the control and the 503's request id are in.
+    const logs = await eventually(async () => app.logs(), (text) => text.includes(CONTROL) && failedDraftIds.every((id) => text.includes(id)), 5_000);
+
+    expect(sent.filter((r) => r.status >= 500 && !failedDraftIds.includes(r.requestId))).toEqual([]);
+    // The controls: the marker that travelled with the secrets is logged, and so are the request ids of the
+    // requests that log by design (a 5xx, a model failure), so the lines the secrets would be in were written.
+    const lines = logs.split("\n").filter(Boolean);
+    expect(lines.filter((line) => line.includes(CONTROL)).length).toBeGreaterThanOrEqual(2);
+    for (const id of failedDraftIds) expect(lines.filter((line) => line.includes(id)).length, id).toBeGreaterThanOrEqual(2);
+    expect(lines.some((line) => line.includes('"event":"user.signed_up"'))).toBe(true);
+    expect(lines.some((line) => line.includes("auth request refused"))).toBe(true);
+    // Start-up states the configured retention, once.
+    expect(lines.filter((line) => line.includes('"event":"config.log_retention"'))).toEqual([expect.stringContaining('"logRetentionDays":60')]);
+
+    const leaks = Object.entries(PII).flatMap(([name, value]) =>
+      formsOf(value)
+        .filter((form) => logs.toLowerCase().includes(form.toLowerCase()))
+        .map((form) => `${name} as ${JSON.stringify(form)}: ${lines.find((line) => line.toLowerCase().includes(form.toLowerCase()))}`),
+    );
+    expect(leaks).toEqual([]);
+  });
+});
