@@ -78,7 +78,11 @@ const schema = z
     LOG_PRETTY: flag(false),
     // How long the log groups keep lines (docs/SECURITY.md "Logs"): at least 30 days for incident review, at most
     // 90 because lines still name creators by id. CloudWatch enforces it; the app logs it at start for oncall.
-    LOG_RETENTION_DAYS: integer(30, 30, 90),
+    // CloudWatch Logs accepts only fixed retention periods; 30, 60 and 90 are the ones in range.
+    LOG_RETENTION_DAYS: z.preprocess(
+      emptyAsUnset,
+      z.enum(["30", "60", "90"], { message: "must be 30, 60 or 90 (the CloudWatch retention periods in range)" }).default("30").transform(Number),
+    ),
     METRICS_TOKEN: optionalString(z.string().min(16, { message: "must be at least 16 characters" })),
     TRUST_PROXY_HOPS: integer(0, 0, 5),
     APP_HOST: z.preprocess(emptyAsUnset, hostname.default("app.huntaze.com")),
