@@ -22,12 +22,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Only what the test passes plus PATH and HOME: nothing leaks in from the developer's shell. */
-export async function startApp(env: Record<string, string>, { waitForReady = true } = {}): Promise<AppServer> {
+/**
+ * Only what the test passes plus PATH and HOME: nothing leaks in from the developer's shell.
+ * `hostname` is what `next start -H` binds. With an IP there, Next takes the proxy's own rewrites (the
+ * not-found page) for external ones, since their origin (http://localhost:port) differs from the IP's, and
+ * proxies them to itself over HTTP; `localhost` keeps them internal, as a production start does.
+ */
+export async function startApp(env: Record<string, string>, { waitForReady = true, hostname = "127.0.0.1" } = {}): Promise<AppServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const output: string[] = [];
-  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", hostname], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",

@@ -10,6 +10,7 @@ import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
 import { CREDENTIALS_PATH } from "./rate-limit-policies";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
+import { hasMalformedEscape } from "./request-path";
 import { contentSecurityPolicy, createNonce, PROVIDER_IMAGE_ORIGINS } from "./security-headers";
 import { verifiedSessionKey } from "./session-key";
 
@@ -84,6 +85,9 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
   let response: NextResponse;
   if (route.action === "misdirected") {
     response = jsonError(421, "misdirected_request", "This host is not served here.", requestId);
+  } else if (isApi && hasMalformedEscape(pathname)) {
+    // Refused here: past this proxy, Next would answer it with a bare 500 (see request-path.ts).
+    response = jsonError(400, "malformed_path", "The request path has a malformed percent-encoded character.", requestId);
   } else if (route.action === "redirect") {
     const crossHost = !route.location.startsWith("/");
     response = NextResponse.redirect(new URL(route.location, request.url), crossHost ? 308 : 307);
