@@ -11,7 +11,7 @@ import { startAllEmulators, type RunningEmulators } from "@/emulators/run";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { contractProblem, createFuzzAgent, describeExchange, isBareNext405, isDegradedReadiness, runPool, sendFuzzRequest, type FuzzResponse } from "./support/fuzz-client";
+import { contractProblem, createFuzzAgent, describeExchange, isDegradedReadiness, runPool, sendFuzzRequest, type FuzzResponse } from "./support/fuzz-client";
 import { rssMiB, serverPid } from "./support/fuzz-process";
 import { fuzzRequest, type FuzzRequest, type SessionChoice } from "./support/fuzz-requests";
 import type { FuzzContext } from "./support/fuzz-routes";
@@ -113,7 +113,6 @@ interface Tally {
   byStatus: Map<number, number>;
   byRoute: Map<string, Map<number, number>>;
   latency: Map<string, { count: number; totalMs: number; maxMs: number }>;
-  bare405: number;
   degradedReadiness: number;
   signedIn: number;
   bodyBytes: number;
@@ -123,7 +122,7 @@ interface Tally {
   failures: Map<string, { count: number; examples: string[] }>;
 }
 
-const newTally = (): Tally => ({ total: 0, byStatus: new Map(), byRoute: new Map(), latency: new Map(), bare405: 0, degradedReadiness: 0, signedIn: 0, bodyBytes: 0, slowest: [], failures: new Map() });
+const newTally = (): Tally => ({ total: 0, byStatus: new Map(), byRoute: new Map(), latency: new Map(), degradedReadiness: 0, signedIn: 0, bodyBytes: 0, slowest: [], failures: new Map() });
 const bump = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
 function record(tally: Tally, index: number, request: FuzzRequest, response: FuzzResponse) {
@@ -133,7 +132,6 @@ function record(tally: Tally, index: number, request: FuzzRequest, response: Fuz
   bump(tally.byRoute.get(request.route)!, response.status);
   const latency = tally.latency.get(request.route) ?? { count: 0, totalMs: 0, maxMs: 0 };
   tally.latency.set(request.route, { count: latency.count + 1, totalMs: latency.totalMs + response.ms, maxMs: Math.max(latency.maxMs, response.ms) });
-  if (isBareNext405(request, response)) tally.bare405++;
   if (isDegradedReadiness(request, response)) tally.degradedReadiness++;
   if (request.session !== "none") tally.signedIn++;
   if (request.body.kind === "bytes") tally.bodyBytes += request.body.bytes.byteLength;
@@ -249,7 +247,7 @@ describe("fuzzing the HTTP surface", () => {
           return `  ${route.padEnd(28)} ${statusLine(counts)}  (mean ${(totalMs / count).toFixed(0)} ms, max ${maxMs.toFixed(0)} ms)`;
         }),
         `slowest: ${tally.slowest.map((s) => s.line).join("; ")}`,
-        `not rate limited: ${(reachedShare * 100).toFixed(1)} %; bodiless 405 from Next for a method route.ts does not export: ${tally.bare405 + warmUp.bare405}; readiness "degraded" 503: ${tally.degradedReadiness + warmUp.degradedReadiness}`,
+        `not rate limited: ${(reachedShare * 100).toFixed(1)} %; readiness "degraded" 503: ${tally.degradedReadiness + warmUp.degradedReadiness}`,
         `server pid ${pid} peak RSS: warm-up ${Math.max(...warmUpRss).toFixed(0)} MiB, then per quarter ${quarterPeaks.map((r) => r.toFixed(0)).join(" → ")} MiB (last quarter vs. up to the first: ${rssGrowth >= 0 ? "+" : ""}${rssGrowth.toFixed(0)} MiB, bound ${MAX_RSS_GROWTH_MIB})`,
       ].join("\n"),
     );

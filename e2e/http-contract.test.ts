@@ -67,6 +67,23 @@ describe("request ids", () => {
 });
 
 describe("errors", () => {
+  it("answers a method a route does not serve with a JSON 405 and the true Allow header", async () => {
+    for (const [path, method, allow] of [
+      ["/api/health", "POST", "GET, HEAD, OPTIONS"],
+      ["/api/ai/drafts", "PUT", "GET, HEAD, POST, OPTIONS"],
+      ["/api/connections/tiktok", "GET", "DELETE, OPTIONS"],
+      ["/api/auth/sign-in/email", "PATCH", "GET, HEAD, POST, OPTIONS"],
+    ] as const) {
+      const response = await fetch(`${app.url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect((await response.json()).error.code).toBe("method_not_allowed");
+    }
+    const options = await fetch(`${app.url}/api/ai/drafts`, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("GET, HEAD, POST, OPTIONS");
+  });
+
   it("answers unknown API paths with a JSON 404 carrying the request id", async () => {
     const response = await fetch(`${app.url}/api/does/not/exist`, { headers: { "x-request-id": "req-404-abcdefgh" } });
     expect(response.status).toBe(404);

@@ -108,9 +108,9 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /**
  * What is wrong with this answer, or null. The contract: no 5xx; under /api every 4xx is JSON
  * `{ error: { code, message } }` (a HEAD answer carries no body, so its content type is checked); the OAuth
- * routes redirect (307) only to this app or the provider, never answer 200. Two exceptions, counted apart:
- * Next itself answers a method a route.ts does not export with a bodiless 405 (`isBareNext405`), and the
- * readiness probe may report "degraded" under load (`isDegradedReadiness`).
+ * routes redirect (307) only to this app or the provider, never answer 200. One exception, counted apart:
+ * the readiness probe may report "degraded" under load (`isDegradedReadiness`). (Methods a route does not
+ * serve answer a JSON 405 through `otherMethods`, not Next's bodiless one.)
  */
 export function contractProblem(request: FuzzRequest, response: FuzzResponse, appUrl: string): string | null {
   if (response.error) return `no answer: ${response.error}`;
@@ -119,7 +119,6 @@ export function contractProblem(request: FuzzRequest, response: FuzzResponse, ap
   const pathname = new URL(request.target, appUrl).pathname;
   const isApi = pathname.startsWith("/api/");
   const status = response.status;
-  if (isBareNext405(request, response)) return null;
   if (isApi && status >= 400 && status < 500) {
     const contentType = String(response.headers["content-type"] ?? "");
     if (!contentType.includes("application/json")) return `${status} without a JSON content type (${contentType || "none"})`;
@@ -149,7 +148,7 @@ export function contractProblem(request: FuzzRequest, response: FuzzResponse, ap
 /**
  * The readiness probe answers 503 "degraded" when Postgres or Redis misses its fixed 1 s deadline: that is
  * its contract (take this instance out of rotation), and under this test's load on two shared cores it can
- * happen. Reported apart, like the bare 405s.
+ * happen. Reported apart.
  */
 export function isDegradedReadiness(request: FuzzRequest, response: FuzzResponse): boolean {
   if (request.route !== "/api/health/ready" || response.status !== 503) return false;
@@ -161,10 +160,6 @@ export function isDegradedReadiness(request: FuzzRequest, response: FuzzResponse
   }
 }
 
-/** Next answers a method that route.ts does not export with 405 and no body, before our code runs. */
-export function isBareNext405(request: FuzzRequest, response: FuzzResponse): boolean {
-  return response.status === 405 && response.bodyLength === 0 && !request.implemented.includes(request.method) && request.method !== "OPTIONS";
-}
 
 const printable = (bytes: Buffer) => JSON.stringify(bytes.toString("latin1"));
 

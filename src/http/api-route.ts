@@ -2,7 +2,7 @@
 import type { NextRequest } from "next/server";
 import type { Logger } from "pino";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/src/edge/request-id";
-import { toErrorResponse } from "@/src/errors";
+import { AppError, toErrorResponse } from "@/src/errors";
 import { moduleLogger, recordHttpRequest } from "@/src/observability";
 
 export interface RouteContext<Params> {
@@ -30,5 +30,20 @@ export function apiRoute<Params = Record<string, never>>(route: string, handler:
     }
     recordHttpRequest(route, request.method, response.status, (performance.now() - started) / 1000);
     return response;
+  };
+}
+
+/**
+ * For the methods a route does not serve: Next would answer those with an empty 405 (and list them in its
+ * automatic OPTIONS reply once exported); these give the JSON error shape and the true Allow header
+ * (RFC 9110 §15.5.6, §9.3.7).
+ */
+export function otherMethods(route: string, allowed: string[]) {
+  const allow = [...allowed, "OPTIONS"].join(", ");
+  return {
+    notAllowed: apiRoute<Record<string, string | string[]>>(route, () => {
+      throw new AppError("method_not_allowed", 405, `${route} accepts ${allowed.join(", ")} only.`, { allow });
+    }),
+    options: apiRoute<Record<string, string | string[]>>(route, () => new Response(null, { status: 204, headers: { allow } })),
   };
 }

@@ -1,6 +1,6 @@
+import { apiRoute, noStoreJson, otherMethods, readJsonBody, withIdempotencyKey } from "@/src/http";
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
-import { apiRoute, noStoreJson, readJsonBody, withIdempotencyKey } from "@/src/http";
 import { createDraft, draftRequest, getLlmRouter, listDrafts } from "@/src/llm";
 
 export const dynamic = "force-dynamic";
@@ -19,3 +19,6 @@ export const GET = apiRoute("/api/ai/drafts", async () => {
   const user = await requireApiUser("use drafts");
   return noStoreJson({ drafts: await listDrafts(await getPrisma(), user.id) });
 });
+
+const { notAllowed, options } = otherMethods("/api/ai/drafts", ["GET", "HEAD", "POST"]);
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };

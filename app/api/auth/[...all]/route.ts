@@ -1,5 +1,5 @@
 import { handleAuthRequest } from "@/src/auth";
-import { apiRoute } from "@/src/http";
+import { apiRoute, otherMethods } from "@/src/http";
 
 export const dynamic = "force-dynamic";
 
@@ -8,3 +8,6 @@ const handle = apiRoute<{ all: string[] }>("/api/auth/[...all]", (request, { req
 );
 
 export { handle as GET, handle as POST };
+
+const { notAllowed, options } = otherMethods("/api/auth/[...all]", ["GET", "HEAD", "POST"]);
+export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };

@@ -1,5 +1,5 @@
+import { apiRoute, noStoreJson, otherMethods } from "@/src/http";
 import { AppError } from "@/src/errors";
-import { apiRoute, noStoreJson } from "@/src/http";
 import { smokeFromCurrentEnv, SMOKE_HTTP_STATUS } from "@/src/llm";
 
 export const dynamic = "force-dynamic";
@@ -10,3 +10,6 @@ export const GET = apiRoute("/api/ai/azure/smoke", async (request, { requestId }
   const report = await smokeFromCurrentEnv(target, requestId);
   return noStoreJson(report, { status: SMOKE_HTTP_STATUS[report.status] });
 });
+
+const { notAllowed, options } = otherMethods("/api/ai/azure/smoke", ["GET", "HEAD"]);
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };
