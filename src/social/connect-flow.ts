@@ -53,7 +53,9 @@ export async function finishConnection(deps: FlowDeps, provider: Provider, query
   }
   const error = query.get("error");
   if (error) {
-    log.info({ event: "social.connect_denied", reason: error }, "creator did not grant access");
+    // The caller chooses this text: only OAuth's own error codes (RFC 6749 §4.1.2.1) are logged as they are.
+    const reason = /^[a-z_]{1,40}$/.test(error) ? error : "other";
+    log.info({ event: "social.connect_denied", reason }, "creator did not grant access");
     return "denied";
   }
   const code = query.get("code");
