@@ -57,3 +57,10 @@ describe("scrubbing free text", () => {
     expect(scrubbed).toContain("access_denied");
   });
 });
+
+describe("token counts", () => {
+  it("keeps numeric *Tokens fields (usage counts) and still removes token strings under the same names", () => {
+    expect(scrubValue({ promptTokens: 120, completionTokens: 40, totalTokens: 160 })).toEqual({ promptTokens: 120, completionTokens: 40, totalTokens: 160 });
+    expect(scrubValue({ promptTokens: "act.secret", accessToken: 5, token: 7 })).toEqual({ promptTokens: "[REDACTED]", accessToken: "[REDACTED]", token: "[REDACTED]" });
+  });
+});

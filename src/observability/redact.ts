@@ -48,7 +48,8 @@ export function scrubValue(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return scrubValue(describeError(value), depth + 1);
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (SECRET_KEY.test(key)) out[key] = REDACTED;
+    // Token *counts* (promptTokens: 120) are numbers, never credentials; the KPI schema needs them.
+    if (SECRET_KEY.test(key) && !(typeof inner === "number" && /tokens$/i.test(key))) out[key] = REDACTED;
     else if (PERSONAL_KEY.test(key)) out[key] = REDACTED;
     else out[key] = scrubValue(inner, depth + 1);
   }

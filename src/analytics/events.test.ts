@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
+import { flushEvents, recordEvent, storeKpiEventsIn } from "./events";
+
+let services: IntegrationServices;
+let prisma: PrismaClient;
+beforeAll(async () => {
+  services = await openIntegrationServices("kpi_events");
+  prisma = services.db.prisma;
+  storeKpiEventsIn(async () => prisma);
+});
+afterAll(() => services.close());
+
+describe("KPI events", () => {
+  it("writes one row per event with its fields, the user apart", async () => {
+    recordEvent("llm.request", { provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 });
+    recordEvent("social.connected", { userId: "u-1", provider: "tiktok" });
+    await flushEvents();
+    const rows = await prisma.kpiEvent.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.name, r.userId, r.properties])).toEqual([
+      ["llm.request", null, { provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 }],
+      ["social.connected", "u-1", { provider: "tiktok" }],
+    ]);
+  });
+
+  it("refuses an event that does not match its schema, without throwing at the caller", async () => {
+    const before = await prisma.kpiEvent.count();
+    expect(() => recordEvent("social.connected", { userId: "u-2", provider: "myspace" } as never)).not.toThrow();
+    await flushEvents();
+    expect(await prisma.kpiEvent.count()).toBe(before);
+  });
+});
