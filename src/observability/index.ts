@@ -4,3 +4,4 @@ export { metrics, recordHttpRequest, registerOutboxStatsSource, type Metrics, ty
 export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";
+export { recordEvent, flushEvents, storeKpiEventsIn, KPI_EVENTS, type KpiEventName, type KpiEventFields } from "./kpi-events";

@@ -3,7 +3,7 @@
 // the KPI host can answer from Postgres. Rows are written in small batches; a lost batch loses no log line.
 import { z } from "zod";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger } from "./logger";
 
 const provider = z.enum(["tiktok", "instagram", "onlyfans"]);
 const userId = z.string().min(1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
-import { flushEvents, recordEvent, storeKpiEventsIn } from "./events";
+import { flushEvents, recordEvent, storeKpiEventsIn } from "./kpi-events";
 
 let services: IntegrationServices;
 let prisma: PrismaClient;
