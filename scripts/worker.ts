@@ -3,11 +3,12 @@
 // per interval. SIGTERM (or SIGINT) stops claiming and lets the work in progress finish.
 import "./load-env";
 import { getEnv } from "@/src/config";
-import { getDatabase, getKeyValueStore } from "@/src/data";
+import { getDatabase, getKeyValueStore, getPrisma } from "@/src/data";
 import { reportOutboxMetrics, startJobs } from "@/src/jobs";
-import { moduleLogger, startMetricsServer } from "@/src/observability";
+import { flushEvents, moduleLogger, startMetricsServer, storeKpiEventsIn } from "@/src/observability";
 
 const log = moduleLogger("worker");
+storeKpiEventsIn(getPrisma);
 const jobs = await startJobs();
 reportOutboxMetrics();
 const port = getEnv().WORKER_METRICS_PORT;
@@ -21,6 +22,7 @@ async function shutdown(signal: string) {
   log.info({ event: "worker.stopping", signal }, "draining");
   metricsServer?.close();
   await jobs.stop();
+  await flushEvents();
   await getKeyValueStore().close();
   await (await getDatabase()).close();
   log.info({ event: "worker.stopped" }, "worker stopped");

@@ -7,7 +7,7 @@ import { getPrisma } from "@/src/data";
 import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
 import { siteOrigin } from "@/src/edge/hosts";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, recordEvent } from "@/src/observability";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "./password-policy";
 
 const SEVEN_DAYS = 60 * 60 * 24 * 7;
@@ -79,7 +79,7 @@ function createAuth(prisma: PrismaClient) {
         create: {
           after: async (user) => {
             await prisma.auditLog.create({ data: { userId: user.id, action: "auth.signed_up" } });
-            log.info({ event: "user.signed_up", userId: user.id }, "creator signed up");
+            recordEvent("user.signed_up", { userId: user.id });
           },
         },
       },
@@ -87,7 +87,7 @@ function createAuth(prisma: PrismaClient) {
         create: {
           after: async (session) => {
             await prisma.auditLog.create({ data: { userId: session.userId, action: "auth.signed_in" } });
-            log.info({ event: "user.signed_in", userId: session.userId }, "session started");
+            recordEvent("user.signed_in", { userId: session.userId });
           },
         },
       },

@@ -11,7 +11,8 @@ try {
 }
 
 // Open the database (applying migrations) and Redis now rather than on the first request.
-void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase, getKeyValueStore }, { moduleLogger }]) => {
+void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase, getKeyValueStore, getPrisma }, { moduleLogger, storeKpiEventsIn }]) => {
+  storeKpiEventsIn(getPrisma);
   // The log groups enforce retention (docs/SECURITY.md "Logs"); this line lets oncall check they match.
   moduleLogger("config").info({ event: "config.log_retention", logRetentionDays: getEnv().LOG_RETENTION_DAYS }, "log retention configured");
   getKeyValueStore();

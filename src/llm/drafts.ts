@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { AppError } from "@/src/errors";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, recordEvent } from "@/src/observability";
 import { isLlmError } from "./errors";
 import { checkDraft, prepareUserText, type Verdict } from "./guardrails";
 import type { LlmRouter, RouteOutcome } from "./router";
@@ -129,7 +129,7 @@ export async function* generateDraft(deps: { prisma: PrismaClient; router: LlmRo
       latencyMs,
     },
   });
-  moduleLogger("llm").info({ event: "draft.created", userId, status, provider, deployment, latencyMs, tokens: usage.totalTokens }, "draft created");
+  recordEvent("draft.created", { userId, status, deployment, latencyMs: Math.round(latencyMs) });
   if (status === "error") throw new AppError("llm_unavailable", 503, "The AI service is busy right now. Your request was saved; try again in a moment.", { "retry-after": "10" });
   yield { type: "result", draft: { id: saved.id, status, text, verdicts, provider, deployment, usage, latencyMs, createdAt: saved.createdAt } };
 }

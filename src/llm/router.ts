@@ -3,7 +3,7 @@
 // single retry with the secondary key on 401/403. A content-filter verdict is an answer, never a failover.
 // Streams fail over only before their first token.
 import type { KeyValueStore } from "@/src/data";
-import { metrics, moduleLogger } from "@/src/observability";
+import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
 import type { CompletionRequest, CompletionResult, LlmProvider, StreamEvent } from "./types";
@@ -97,7 +97,7 @@ export class LlmRouter {
         if (event.type === "delta") yield event;
         else {
           await this.recordHealth(candidate, true);
-          this.count(event.result);
+          this.count(event.result, performance.now() - startedAt);
           metrics().llmDuration.observe({ provider: event.result.provider, deployment: event.result.deployment }, (performance.now() - startedAt) / 1000);
           yield { type: "done", outcome: this.outcomeOf(candidate, event.result, attempts) };
           return;
@@ -136,11 +136,13 @@ export class LlmRouter {
   /** Tries the primary key; after a 401/403, the secondary once; then the target is misconfigured. */
   private async withKeys<T>(target: RouterTarget, attempt: (provider: LlmProvider, signal: AbortSignal) => Promise<T>, overall: AbortSignal): Promise<T> {
     for (const [keyIndex, provider] of target.providers.entries()) {
+      const startedAt = performance.now();
       try {
         return await attempt(provider, AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]));
       } catch (error) {
         const failure = asLlmError(error);
         metrics().llmRequests.inc({ provider: provider.provider, deployment: provider.deployment, outcome: failure.failure });
+        recordEvent("llm.request", { provider: provider.provider, deployment: provider.deployment, outcome: failure.failure, latencyMs: Math.round(performance.now() - startedAt), promptTokens: 0, completionTokens: 0 });
         if (failure.failure === "auth_rejected" && keyIndex < target.providers.length - 1) continue;
         throw failure.failure === "auth_rejected" ? new LlmError("misconfigured", failure.message, failure.detail) : failure;
       }
@@ -150,18 +152,28 @@ export class LlmRouter {
 
   private async timed(provider: LlmProvider, call: () => Promise<CompletionResult>): Promise<CompletionResult> {
     const stop = metrics().llmDuration.startTimer({ provider: provider.provider, deployment: provider.deployment });
+    const startedAt = performance.now();
     try {
       const result = await call();
-      this.count(result);
+      this.count(result, performance.now() - startedAt);
       return result;
     } finally {
       stop();
     }
   }
 
-  private count(result: CompletionResult): void {
+  private count(result: CompletionResult, latencyMs: number): void {
     const m = metrics();
-    m.llmRequests.inc({ provider: result.provider, deployment: result.deployment, outcome: result.finishReason === "content_filter" ? "blocked" : "ok" });
+    const outcome = result.finishReason === "content_filter" ? "blocked" : "ok";
+    m.llmRequests.inc({ provider: result.provider, deployment: result.deployment, outcome });
+    recordEvent("llm.request", {
+      provider: result.provider,
+      deployment: result.deployment,
+      outcome,
+      latencyMs: Math.round(latencyMs),
+      promptTokens: result.usage.promptTokens,
+      completionTokens: result.usage.completionTokens,
+    });
     m.llmTokens.inc({ deployment: result.deployment, kind: "prompt" }, result.usage.promptTokens);
     m.llmTokens.inc({ deployment: result.deployment, kind: "completion" }, result.usage.completionTokens);
   }

@@ -74,6 +74,8 @@ async function deleteAccount(deps: { prisma: PrismaClient; vault: TokenVault }, 
     }
     await prisma.$transaction([
       prisma.auditLog.deleteMany({ where: { userId } }),
+      // KPI counts stay right; the events just stop pointing at a person.
+      prisma.kpiEvent.updateMany({ where: { userId }, data: { userId: null } }),
       prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } }),
       // Cascades to sessions, accounts, snapshots, summaries, drafts and idempotency keys.
       prisma.user.deleteMany({ where: { id: userId } }),

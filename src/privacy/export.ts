@@ -12,7 +12,7 @@ export async function buildAccountExport(prisma: PrismaClient, userId: string) {
     select: { id: true, name: true, email: true, emailVerified: true, image: true, role: true, createdAt: true, updatedAt: true },
   });
   if (!user) throw new AppError("account_not_found", 404, "This account no longer exists.");
-  const [sessions, connections, snapshots, summaries, drafts, auditTrail, privacyRequests] = await Promise.all([
+  const [sessions, connections, snapshots, summaries, drafts, auditTrail, privacyRequests, activity] = await Promise.all([
     prisma.session.findMany({ where: { userId }, select: { createdAt: true, expiresAt: true, ipAddress: true, userAgent: true }, orderBy: { createdAt: "asc" } }),
     prisma.socialConnection.findMany({
       where: { userId },
@@ -31,6 +31,7 @@ export async function buildAccountExport(prisma: PrismaClient, userId: string) {
     }),
     prisma.auditLog.findMany({ where: { OR: [{ userId }, { subjectHash: subjectHash(userId) }] }, select: { action: true, metadata: true, createdAt: true }, orderBy: { createdAt: "asc" } }),
     prisma.gdprRequest.findMany({ where: { userId }, select: { kind: true, status: true, requestedAt: true, completedAt: true }, orderBy: { requestedAt: "asc" } }),
+    prisma.kpiEvent.findMany({ where: { userId }, select: { name: true, occurredAt: true, properties: true }, orderBy: { occurredAt: "asc" } }),
   ]);
   return {
     format: "huntaze-account-export",
@@ -44,6 +45,8 @@ export async function buildAccountExport(prisma: PrismaClient, userId: string) {
     drafts,
     auditTrail,
     privacyRequests,
+    /** Product usage events (sign-ins, connections, drafts) kept for our activation figures. */
+    activity,
   };
 }
 

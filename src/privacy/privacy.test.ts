@@ -61,6 +61,7 @@ async function busyCreator() {
   await prisma.aiDraft.create({ data: { userId: id, kind: "caption", platform: "tiktok", tone: "warm", context: "beach day", text: "Sun's out!", status: "ok" } });
   await prisma.idempotencyKey.create({ data: { userId: id, key: "k1", requestFingerprint: "f", expiresAt: new Date(Date.now() + 3_600_000) } });
   await prisma.auditLog.create({ data: { userId: id, action: "auth.signed_in" } });
+  await prisma.kpiEvent.create({ data: { name: "user.signed_in", userId: id } });
   return { id, connection };
 }
 
@@ -88,6 +89,7 @@ describe("account export", () => {
     expect(document.summaries[0]).toMatchObject({ narrative: "Up 10 %." });
     expect(document.drafts[0]).toMatchObject({ context: "beach day", text: "Sun's out!" });
     expect(document.auditTrail.map((a) => a.action)).toEqual(expect.arrayContaining(["auth.signed_in", "social.connected"]));
+    expect(document.activity.map((a) => a.name)).toContain("user.signed_in");
     const text = JSON.stringify(document);
     const accessToken = emulator.control.issuedTokens()[0]!;
     for (const secret of [accessToken, connection.accessTokenEncrypted!, connection.refreshTokenEncrypted!, "scrypt-hash-of-the-password", `session-token-${id}`]) {
@@ -123,6 +125,9 @@ describe("account deletion", () => {
     ]);
     expect(kept[0]!.metadata).toMatchObject({ provider: "tiktok", result: "revoked" });
     expect(JSON.stringify(kept)).not.toContain(id);
+    // Usage events still count for the KPIs, without pointing at the person.
+    expect(await prisma.kpiEvent.count({ where: { userId: id } })).toBe(0);
+    expect(await prisma.kpiEvent.count({ where: { name: "user.signed_in", userId: null } })).toBeGreaterThan(0);
     expect(await prisma.gdprRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "completed", userId: null });
 
     // Delivered again (a replay, or a worker that died before recording the delivery): nothing more happens.

@@ -2,7 +2,7 @@
 // profile, sealed storage). Every failure ends on the Connections page with a reason, never a 500.
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import type { KeyValueStore } from "@/src/data";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { ConnectionTakenError, saveConnection } from "./connections";
 import { isSocialError } from "./oauth/errors";
@@ -67,7 +67,7 @@ export async function finishConnection(deps: FlowDeps, provider: Provider, query
   try {
     const account = await adapter.completeAuthorization(code, state.record.codeVerifier);
     await saveConnection(deps.prisma, deps.vault, state.record.userId, provider, account);
-    log.info({ event: "social.connected", provider, userId: state.record.userId }, "account connected");
+    recordEvent("social.connected", { userId: state.record.userId, provider });
     return "connected";
   } catch (error) {
     if (error instanceof ConnectionTakenError) {

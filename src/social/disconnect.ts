@@ -1,5 +1,5 @@
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens } from "./connections";
 import { isSocialError } from "./oauth/errors";
@@ -31,6 +31,6 @@ export async function disconnectProvider(deps: { prisma: PrismaClient; vault: To
     }),
     deps.prisma.auditLog.create({ data: { userId, action: "social.disconnected", metadata: { provider, revokedAtProvider: revoked } } }),
   ]);
-  moduleLogger(provider).info({ event: "social.disconnected", provider, userId, revoked }, "account disconnected");
+  recordEvent("social.disconnected", { userId, provider, revokedAtProvider: revoked });
   return { disconnected: true, revoked };
 }

@@ -2,7 +2,7 @@
 // refresh token, so two concurrent refreshes would make the loser look revoked).
 import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
 import type { KeyValueStore } from "@/src/data";
-import { metrics, moduleLogger } from "@/src/observability";
+import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens, sealTokens } from "./connections";
 import { isSocialError } from "./oauth/errors";
@@ -35,15 +35,18 @@ export async function refreshConnection(
       data: { ...sealTokens(deps.vault, row.userId, provider, { ...refreshed, refreshToken: refreshed.refreshToken ?? current.refreshToken }), lastErrorCode: null },
     });
     counter.inc({ provider, outcome: "ok" });
+    recordEvent("social.token_refresh", { userId: row.userId, provider, outcome: "ok" });
     return "refreshed";
   } catch (error) {
     if (isSocialError(error) && (error.failure === "invalid_grant" || error.failure === "token_invalid")) {
       await deps.prisma.socialConnection.update({ where: { id: row.id }, data: { status: "needs_attention", lastErrorCode: error.failure } });
       counter.inc({ provider, outcome: "needs_attention" });
+      recordEvent("social.token_refresh", { userId: row.userId, provider, outcome: "needs_attention", reason: error.failure });
       log.warn({ event: "social.refresh_failed", connectionId: row.id, reason: error.failure }, "token refresh refused: creator must reconnect");
       return "needs_attention";
     }
     counter.inc({ provider, outcome: "error" });
+    recordEvent("social.token_refresh", { userId: row.userId, provider, outcome: "error", reason: isSocialError(error) ? error.failure : "unexpected" });
     log.warn({ event: "social.refresh_failed", connectionId: row.id, reason: isSocialError(error) ? error.failure : "unexpected", err: isSocialError(error) ? undefined : error }, "token refresh failed; will retry");
     return "error";
   } finally {

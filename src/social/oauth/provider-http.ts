@@ -2,7 +2,7 @@
 // and the provider's own error mapping. URLs are never logged (Instagram puts tokens in query strings).
 import type { z } from "zod";
 import { getEnv } from "@/src/config";
-import { metrics, moduleLogger } from "@/src/observability";
+import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { SocialError } from "./errors";
 
 export type Provider = "tiktok" | "instagram";
@@ -24,8 +24,9 @@ export async function callProvider<T>(call: ProviderCall<T>): Promise<T> {
   const log = moduleLogger(provider);
   const stopTimer = m.socialDuration.startTimer({ provider, endpoint });
   const record = (outcome: string) => {
-    stopTimer();
+    const seconds = stopTimer();
     m.socialRequests.inc({ provider, endpoint, outcome });
+    recordEvent("social.request", { provider, endpoint, outcome, durationMs: Math.round(seconds * 1000) });
   };
 
   let response: Response;
