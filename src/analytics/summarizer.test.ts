@@ -6,7 +6,7 @@ import { parseEnv } from "@/src/config";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { CircuitBreaker, LlmRouter, memoryBreakerStore, routerTargets } from "@/src/llm";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
-import { flushEvents, storeKpiEventsIn } from "./events";
+import { flushEvents, storeKpiEventsIn } from "@/src/observability";
 import { latestSummary, summarizeAll, summarizeCreator } from "./summarizer";
 import { fitNarrative } from "./summary-narrative";
 

@@ -4,7 +4,7 @@
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import type { LlmRouter } from "@/src/llm";
 import { moduleLogger } from "@/src/observability";
-import { recordEvent } from "./events";
+import { recordEvent } from "@/src/observability";
 import { NARRATIVE_STATUSES, writeNarrative, type NarrativeStatus } from "./summary-narrative";
 import { computeSummaryFigures, START_TOLERANCE_MS, summaryFigures, summaryPeriod, type PeriodDays, type SummaryFigures, type SummaryPeriod } from "./summary-figures";
 

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore } from "@/src/data";
 import type { PrismaClient } from "@/src/generated/prisma/client";
+import { summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
+import { getLlmRouter } from "@/src/llm";
 import { moduleLogger, registerOutboxStatsSource } from "@/src/observability";
 import { deleteDeliveredEvents, dispatchConfigFromEnv, readOutboxStats, startDispatcher, type OutboxHandler } from "@/src/outbox";
 import { accountDeletionHandler } from "@/src/privacy";
@@ -19,6 +21,9 @@ export function scheduledJobs(): ScheduledJob[] {
       everyMs: TEN_MINUTES,
       run: async () => refreshDueConnections({ prisma: await prisma(), store: getKeyValueStore(), vault: getTokenVault() }),
     },
+    // Idempotent per creator, period and day: hourly runs fill in today's summaries and retry narratives
+    // that were unavailable.
+    { name: "analytics-summaries", everyMs: ONE_HOUR, run: async () => summarizeAll({ prisma: await prisma(), router: getLlmRouter() }, new Date()) },
     { name: "idempotency-key-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(await prisma()) }) },
     { name: "outbox-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteDeliveredEvents(await prisma()) }) },
   ];
