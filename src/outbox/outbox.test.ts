@@ -26,7 +26,7 @@ beforeEach(async () => {
 
 const greeting = defineOutboxEvent("test.greeting", z.object({ name: z.string() }));
 const config: DispatchConfig = { maxAttempts: 3, baseMs: 20, maxMs: 200, leaseMs: 2_000, pollMs: 20, batchSize: 10 };
-const { log } = captureLogger();
+const { log, output } = captureLogger();
 
 /** A handler that records each delivery by event id, as an idempotent handler would check. */
 function recorder() {
@@ -105,6 +105,9 @@ describe("outbox", () => {
     const after = (await metrics().outboxDeliveries.get()).values.filter((v) => v.labels.type === "test.greeting" && v.labels.outcome === "dead_lettered").reduce((a, v) => a + v.value, 0);
     expect(after - before).toBe(1);
     expect(await readOutboxStats(prisma)).toMatchObject({ pending: 0, deadLetters: 1 });
+    // The log line docs/KPI-RUNBOOK.md counts dead letters by.
+    const line = output().split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.event === "outbox.dead_lettered" && l.eventId === id);
+    expect(line).toMatchObject({ type: "test.greeting", attempt: 3 });
   });
 
   it("spreads retries with jitter inside a doubling ceiling", () => {
