@@ -39,9 +39,11 @@ export function fetchMediaInsights(config: InstagramConfig, accessToken: string,
 export function fetchAccountInsights(
   config: InstagramConfig,
   accessToken: string,
-  options: { metrics?: string[]; period?: "day" | "week" | "days_28"; since?: Date; until?: Date } = {},
+  options: { metrics?: string[]; period?: "day" | "week" | "days_28"; since?: Date; until?: Date; metricType?: "time_series" | "total_value" } = {},
 ): Promise<Insights> {
   const params: Record<string, string> = { metric: (options.metrics ?? ["reach", "follower_count"]).join(","), period: options.period ?? "day" };
+  // Total-only metrics (views, accounts_engaged, ...) are refused (#100) without metric_type=total_value.
+  if (options.metricType) params.metric_type = options.metricType;
   if (options.since) params.since = String(Math.floor(options.since.getTime() / 1000));
   if (options.until) params.until = String(Math.floor(options.until.getTime() / 1000));
   return graph(config, "account_insights", "/me/insights", params, accessToken, insights);
