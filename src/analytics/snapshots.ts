@@ -1,0 +1,204 @@
+// AnalyticsSnapshot rows (one per connection, kind and hour: snapshotDedupeKey) and the latest of each kind per
+// creator and platform in Redis, so the dashboard reads one key instead of scanning history. Redis is a cache:
+// when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row.
+import { z } from "zod";
+import type { KeyValueStore } from "@/src/data";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
+
+export interface SnapshotDeps {
+  prisma: PrismaClient;
+  store: KeyValueStore;
+}
+
+/** Two days: a missed sync or two still shows figures; the backup keep-list keeps `analytics:*`. */
+export const LATEST_TTL_SECONDS = 2 * 24 * 60 * 60;
+
+export const latestKey = (userId: string, provider: string, kind: SnapshotKind) => `analytics:latest:${userId}:${provider}:${kind}`;
+
+export interface SnapshotOwner {
+  id: string;
+  userId: string;
+  provider: "tiktok" | "instagram";
+}
+
+export interface LatestSnapshot<K extends SnapshotKind> {
+  connectionId: string;
+  capturedAt: string;
+  data: z.infer<(typeof SNAPSHOT_KINDS)[K]>;
+}
+
+const cachedLatest = <K extends SnapshotKind>(kind: K) =>
+  z.object({ connectionId: z.string(), capturedAt: z.iso.datetime(), data: SNAPSHOT_KINDS[kind] as (typeof SNAPSHOT_KINDS)[K] });
+
+/**
+ * Writes one row per kind. A kind whose (connection, kind, hour) row already exists is left as it is — another
+ * collector got there first — and so is its Redis copy. Returns the rows written.
+ */
+export async function saveSnapshots(
+  deps: SnapshotDeps,
+  connection: SnapshotOwner,
+  snapshots: { account: AccountSnapshot; posts: PostsSnapshot },
+  capturedAt = new Date(),
+): Promise<number> {
+  let written = 0;
+  for (const kind of ["account", "posts"] as const) {
+    const data = SNAPSHOT_KINDS[kind].parse(snapshots[kind]);
+    const { count } = await deps.prisma.analyticsSnapshot.createMany({
+      data: [{ userId: connection.userId, connectionId: connection.id, provider: connection.provider, kind, capturedAt, data, dedupeKey: snapshotDedupeKey(connection.id, kind, capturedAt) }],
+      skipDuplicates: true,
+    });
+    if (count === 0) continue;
+    written += count;
+    await writeLatest(deps.store, connection.userId, connection.provider, kind, { connectionId: connection.id, capturedAt: capturedAt.toISOString(), data });
+  }
+  return written;
+}
+
+async function writeLatest<K extends SnapshotKind>(store: KeyValueStore, userId: string, provider: string, kind: K, value: LatestSnapshot<K>) {
+  await store.set(latestKey(userId, provider, kind), JSON.stringify(value), LATEST_TTL_SECONDS);
+}
+
+/** The newest snapshot of a kind: Redis first, else the newest row (and Redis is filled again). */
+export async function readLatest<K extends SnapshotKind>(deps: SnapshotDeps, userId: string, provider: string, kind: K): Promise<LatestSnapshot<K> | null> {
+  const raw = await deps.store.get(latestKey(userId, provider, kind)).catch(() => null);
+  if (raw !== null) {
+    try {
+      const cached = cachedLatest(kind).safeParse(JSON.parse(raw));
+      if (cached.success) return cached.data as LatestSnapshot<K>;
+    } catch {
+      // Not JSON: rebuilt below.
+    }
+  }
+  const row = await deps.prisma.analyticsSnapshot.findFirst({
+    where: { userId, provider: provider as SnapshotOwner["provider"], kind },
+    orderBy: { capturedAt: "desc" },
+  });
+  if (!row) return null;
+  const data = SNAPSHOT_KINDS[kind].safeParse(row.data);
+  if (!data.success) return null;
+  const latest = { connectionId: row.connectionId, capturedAt: row.capturedAt.toISOString(), data: data.data } as LatestSnapshot<K>;
+  // Best effort: with Redis down the dashboard still answers from the database.
+  await writeLatest(deps.store, userId, provider, kind, latest).catch(() => undefined);
+  return latest;
+}
+
+export interface DailyPoint {
+  /** UTC day, YYYY-MM-DD. */
+  date: string;
+  /** Followers at the day's last snapshot. */
+  followers: number | null;
+  /** Views of the recent posts at the day's last posts snapshot (posts without views are left out). */
+  views: number | null;
+  /** (likes + comments + shares + saves) / views over those same posts, 4 decimals. */
+  engagementRate: number | null;
+  /** The account's own views over its last day, where the platform reports it (Instagram insights). */
+  accountViews: number | null;
+}
+
+export interface TopPost extends PostFigures {
+  engagementRate: number | null;
+}
+
+export interface PlatformDashboard {
+  provider: SnapshotOwner["provider"];
+  status: "connected" | "needs_attention";
+  username: string | null;
+  lastSyncAt: string | null;
+  lastErrorCode: string | null;
+  account: (AccountSnapshot & { capturedAt: string }) | null;
+  series: DailyPoint[];
+  topPosts: TopPost[];
+}
+
+export interface Dashboard {
+  days: number;
+  platforms: PlatformDashboard[];
+}
+
+const DAY_MS = 86_400_000;
+const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
+const interactions = (p: PostFigures) => p.likes + p.comments + (p.shares ?? 0) + (p.saves ?? 0);
+
+/** Views and engagement over the posts that report views. */
+function engagementOf(posts: PostFigures[]): { views: number | null; engagementRate: number | null } {
+  const withViews = posts.filter((p) => p.views !== undefined);
+  if (!withViews.length) return { views: null, engagementRate: null };
+  const views = withViews.reduce((sum, p) => sum + p.views!, 0);
+  const engaged = withViews.reduce((sum, p) => sum + interactions(p), 0);
+  return { views, engagementRate: views > 0 ? round4(engaged / views) : null };
+}
+
+export function topPostsOf(posts: PostFigures[], count: number): TopPost[] {
+  return [...posts]
+    .sort((a, b) => (b.views ?? -1) - (a.views ?? -1) || interactions(b) - interactions(a) || Date.parse(b.publishedAt) - Date.parse(a.publishedAt))
+    .slice(0, count)
+    .map((p) => ({ ...p, engagementRate: p.views ? round4(interactions(p) / p.views) : null }));
+}
+
+async function dailySeries(deps: SnapshotDeps, userId: string, provider: SnapshotOwner["provider"], days: number, now: Date): Promise<DailyPoint[]> {
+  const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS;
+  const rows = await deps.prisma.analyticsSnapshot.findMany({
+    where: { userId, provider, kind: { in: ["account", "posts"] }, capturedAt: { gte: new Date(firstDay), lte: now } },
+    orderBy: { capturedAt: "asc" },
+    select: { kind: true, capturedAt: true, data: true },
+  });
+  // The last snapshot of each day and kind (rows come oldest first).
+  const accounts = new Map<string, AccountSnapshot>();
+  const posts = new Map<string, PostsSnapshot>();
+  for (const row of rows) {
+    const date = row.capturedAt.toISOString().slice(0, 10);
+    if (row.kind === "account") {
+      const parsed = SNAPSHOT_KINDS.account.safeParse(row.data);
+      if (parsed.success) accounts.set(date, parsed.data);
+    } else {
+      const parsed = SNAPSHOT_KINDS.posts.safeParse(row.data);
+      if (parsed.success) posts.set(date, parsed.data);
+    }
+  }
+  return Array.from({ length: days }, (_, i) => {
+    const date = new Date(firstDay + i * DAY_MS).toISOString().slice(0, 10);
+    const account = accounts.get(date);
+    const dayPosts = posts.get(date);
+    return {
+      date,
+      followers: account?.followers ?? null,
+      ...(dayPosts ? engagementOf(dayPosts.posts) : { views: null, engagementRate: null }),
+      accountViews: account?.views ?? null,
+    };
+  });
+}
+
+/**
+ * Per connected platform: the latest account figures (Redis, else the database), a daily series over `days`,
+ * the top posts of the latest posts snapshot (by views, then engagement) and the last sync time.
+ */
+export async function readDashboard(deps: SnapshotDeps, userId: string, options: { days: number; topPosts?: number; now?: Date }): Promise<Dashboard> {
+  const days = Math.min(Math.max(1, Math.floor(options.days)), 365);
+  const now = options.now ?? new Date();
+  const connections = await deps.prisma.socialConnection.findMany({
+    where: { userId, provider: { in: ["tiktok", "instagram"] }, status: { in: ["connected", "needs_attention"] } },
+    orderBy: { provider: "asc" },
+  });
+  const platforms = await Promise.all(
+    connections.map(async (connection): Promise<PlatformDashboard> => {
+      const provider = connection.provider as SnapshotOwner["provider"];
+      const [account, posts, series] = await Promise.all([
+        readLatest(deps, userId, provider, "account"),
+        readLatest(deps, userId, provider, "posts"),
+        dailySeries(deps, userId, provider, days, now),
+      ]);
+      return {
+        provider,
+        status: connection.status === "connected" ? "connected" : "needs_attention",
+        username: connection.username,
+        lastSyncAt: connection.lastSyncAt?.toISOString() ?? null,
+        lastErrorCode: connection.lastErrorCode,
+        account: account ? { ...account.data, capturedAt: account.capturedAt } : null,
+        series,
+        topPosts: posts ? topPostsOf(posts.data.posts, options.topPosts ?? 5) : [],
+      };
+    }),
+  );
+  return { days, platforms };
+}
