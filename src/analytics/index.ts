@@ -15,3 +15,20 @@ export {
   type PeriodDays,
   type Platform,
 } from "./summary-figures";
+export { collectForConnection, isCollectedProvider, COLLECTED_PROVIDERS, type CollectedProvider, type CollectedSnapshots, type CollectorInput } from "./collectors";
+export {
+  saveSnapshots,
+  readLatest,
+  readDashboard,
+  latestKey,
+  LATEST_TTL_SECONDS,
+  type SnapshotDeps,
+  type SnapshotOwner,
+  type LatestSnapshot,
+  type Dashboard,
+  type PlatformDashboard,
+  type DailyPoint,
+  type TopPost,
+} from "./snapshots";
+export { collectConnection, collectDueConnections, syncJitterMs, COLLECT_INTERVAL_MS, type CollectDeps, type CollectOutcome, type CollectResult, type DueOptions } from "./collect";
+export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, type SyncState, type SyncStateName } from "./sync";

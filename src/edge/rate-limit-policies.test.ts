@@ -29,6 +29,8 @@ describe("rate-limit policy table", () => {
     expect(names("/api/ai/azure/smoke")).toEqual(["ai"]);
     expect(names("/api/kpi/activation")).toEqual(["admin"]);
     expect(names("/kpi")).toEqual(["admin"]);
+    expect(names("/api/analytics/sync", "POST")).toEqual(["analytics-sync"]);
+    expect(names("/api/analytics/sync")).toEqual(["api"]);
   });
 
   it("applies the general API limit only where nothing more specific does, and never to probes", () => {

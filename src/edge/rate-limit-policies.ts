@@ -79,6 +79,17 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
       "Deletion checks a password and an export reads a whole account; a person needs a handful in 15 minutes. Fail closed: without the shared counter, a password could be guessed here unlimited.",
   },
   {
+    name: "analytics-sync",
+    route: "POST /api/analytics/sync",
+    matches: (p, m) => m === "POST" && p === "/api/analytics/sync",
+    limit: 3,
+    windowSeconds: 600,
+    key: "user",
+    failMode: "open",
+    reason:
+      "Each sync reads every connected platform against their API quotas, and the schedule already syncs every 6 hours; 3 presses in 10 minutes covers an impatient creator. Fail open: a sync costs quota, not security.",
+  },
+  {
     name: "admin",
     route: "/kpi/*, /api/kpi/*, /api/admin/*",
     matches: (p) => /^\/(kpi|api\/kpi|api\/admin)(\/|$)/.test(p),

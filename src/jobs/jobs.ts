@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore } from "@/src/data";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { summarizeAll } from "@/src/analytics";
+import { analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
 import { getLlmRouter } from "@/src/llm";
 import { moduleLogger, registerOutboxStatsSource } from "@/src/observability";
@@ -10,6 +10,7 @@ import { accountDeletionHandler } from "@/src/privacy";
 import { getTokenVault, refreshDueConnections } from "@/src/social";
 import { startScheduler, type ScheduledJob } from "./scheduler";
 
+const FIVE_MINUTES = 5 * 60 * 1000;
 const TEN_MINUTES = 10 * 60 * 1000;
 const ONE_HOUR = 60 * 60 * 1000;
 
@@ -24,6 +25,12 @@ export function scheduledJobs(): ScheduledJob[] {
     // Idempotent per creator, period and day: hourly runs fill in today's summaries and retry narratives
     // that were unavailable.
     { name: "analytics-summaries", everyMs: ONE_HOUR, run: async () => summarizeAll({ prisma: await prisma(), router: getLlmRouter() }, new Date()) },
+    {
+      // Each pass collects the connections due (6 h + per-connection jitter), a bounded number at a time.
+      name: "analytics-collect",
+      everyMs: FIVE_MINUTES,
+      run: async () => collectDueConnections({ prisma: await prisma(), store: getKeyValueStore(), vault: getTokenVault() }),
+    },
     { name: "idempotency-key-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteExpiredIdempotencyKeys(await prisma()) }) },
     { name: "outbox-cleanup", everyMs: ONE_HOUR, run: async () => ({ deleted: await deleteDeliveredEvents(await prisma()) }) },
   ];
@@ -31,7 +38,10 @@ export function scheduledJobs(): ScheduledJob[] {
 
 /** Every outbox event type and the code that delivers it. */
 export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
-  return [accountDeletionHandler({ prisma, vault: getTokenVault() })];
+  return [
+    accountDeletionHandler({ prisma, vault: getTokenVault() }),
+    analyticsSyncHandler({ prisma, store: getKeyValueStore(), vault: getTokenVault() }),
+  ];
 }
 
 /** The outbox gauges on /metrics, read from the database at scrape time. */

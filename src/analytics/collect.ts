@@ -1,0 +1,155 @@
+// Scheduled and on-demand collection for one connection at a time: a Redis lease per connection (two workers
+// never read the same account at once), a per-provider cool-down after a rate limit, the outcome on the
+// SocialConnection row (lastSyncAt / lastErrorCode, needs_attention on a dead token) and one KPI event.
+import { createHash, randomUUID } from "node:crypto";
+import type { KeyValueStore } from "@/src/data";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+import { moduleLogger } from "@/src/observability";
+import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/social";
+import { collectForConnection, isCollectedProvider } from "./collectors";
+import { recordEvent } from "./events";
+import { readLatest, saveSnapshots, type SnapshotOwner } from "./snapshots";
+
+export interface CollectDeps {
+  prisma: PrismaClient;
+  store: KeyValueStore;
+  vault: TokenVault;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+export type CollectOutcome = "collected" | "busy" | "cooldown" | "rate_limited" | "needs_attention" | "failed" | "skipped";
+
+export interface CollectResult {
+  outcome: CollectOutcome;
+  /** Snapshot rows written (0 when this hour's rows already existed). */
+  snapshots: number;
+  /** The failure, as stored in lastErrorCode. */
+  errorCode?: string;
+}
+
+/** Every 6 hours per connection, spread by a stable per-connection jitter of up to an hour. */
+export const COLLECT_INTERVAL_MS = 6 * 60 * 60 * 1000;
+export const COLLECT_JITTER_MS = 60 * 60 * 1000;
+/** Longer than a slow Instagram run (profile, insights, 30 media insights at 10 s deadlines, 5 at a time). */
+const LEASE_SECONDS = 300;
+/** After a failure other than a rate limit, the scheduler leaves the connection alone this long. */
+const FAILURE_BACKOFF_SECONDS = 30 * 60;
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+// Outside `analytics:*` on purpose: leases and cool-downs are about this moment and must not be backed up.
+export const collectLeaseKey = (connectionId: string) => `analytics-collect:lease:${connectionId}`;
+export const providerCooldownKey = (provider: string) => `analytics-collect:cooldown:${provider}`;
+export const failureBackoffKey = (connectionId: string) => `analytics-collect:backoff:${connectionId}`;
+
+const log = moduleLogger("analytics");
+
+/** A stable 0..COLLECT_JITTER_MS offset from the connection id, so connections made together do not sync together. */
+export function syncJitterMs(connectionId: string): number {
+  return createHash("sha256").update(connectionId).digest().readUInt32BE(0) % COLLECT_JITTER_MS;
+}
+
+export async function isProviderCoolingDown(store: KeyValueStore, provider: string): Promise<boolean> {
+  return (await store.get(providerCooldownKey(provider))) !== null;
+}
+
+export async function collectConnection(deps: CollectDeps, connectionId: string): Promise<CollectResult> {
+  const row = await deps.prisma.socialConnection.findUnique({ where: { id: connectionId } });
+  if (!row || row.status !== "connected" || !row.accessTokenEncrypted || !isCollectedProvider(row.provider)) return { outcome: "skipped", snapshots: 0 };
+  const owner: SnapshotOwner = { id: row.id, userId: row.userId, provider: row.provider };
+  if (await isProviderCoolingDown(deps.store, owner.provider)) return { outcome: "cooldown", snapshots: 0, errorCode: "rate_limited" };
+  const leaseOwner = randomUUID();
+  if (!(await deps.store.setIfAbsent(collectLeaseKey(row.id), leaseOwner, LEASE_SECONDS))) return { outcome: "busy", snapshots: 0 };
+
+  const now = deps.now?.() ?? new Date();
+  try {
+    const previous = await readLatest(deps, owner.userId, owner.provider, "posts");
+    const collected = await collectForConnection(row, {
+      accessToken: openTokens(deps.vault, row).accessToken,
+      // Another account connected earlier on this platform: its posts are not this account's history.
+      previousPosts: previous?.connectionId === row.id ? previous.data : null,
+      now,
+    });
+    const snapshots = await saveSnapshots(deps, owner, collected, now);
+    await deps.prisma.socialConnection.update({ where: { id: row.id }, data: { lastSyncAt: now, lastErrorCode: null } });
+    recordEvent("analytics.synced", { userId: owner.userId, provider: owner.provider, outcome: "ok", snapshots });
+    log.info({ event: "analytics.collected", connectionId: row.id, provider: owner.provider, snapshots, fetchedPosts: collected.fetchedPosts }, "analytics collected");
+    return { outcome: "collected", snapshots };
+  } catch (error) {
+    return await recordFailure(deps, owner, error);
+  } finally {
+    // Release only our own lease: after a very slow run it may already belong to someone else.
+    if ((await deps.store.get(collectLeaseKey(row.id)).catch(() => null)) === leaseOwner) await deps.store.del(collectLeaseKey(row.id)).catch(() => undefined);
+  }
+}
+
+async function recordFailure(deps: CollectDeps, owner: SnapshotOwner, error: unknown): Promise<CollectResult> {
+  const failure = isSocialError(error) ? error.failure : "unexpected";
+  let outcome: CollectOutcome = "failed";
+  if (failure === "rate_limited") {
+    outcome = "rate_limited";
+    const seconds = (isSocialError(error) && error.detail.retryAfterSeconds) || DEFAULT_RETRY_AFTER_SECONDS;
+    await deps.store.set(providerCooldownKey(owner.provider), String(seconds), seconds);
+  } else if (failure === "token_invalid" || failure === "invalid_grant") {
+    outcome = "needs_attention";
+  } else {
+    await deps.store.set(failureBackoffKey(owner.id), failure, FAILURE_BACKOFF_SECONDS).catch(() => undefined);
+  }
+  await deps.prisma.socialConnection.update({
+    where: { id: owner.id },
+    data: { lastErrorCode: failure, ...(outcome === "needs_attention" ? { status: "needs_attention" as const } : {}) },
+  });
+  recordEvent("analytics.synced", { userId: owner.userId, provider: owner.provider, outcome: failure, snapshots: 0 });
+  log.warn(
+    { event: "analytics.collect_failed", connectionId: owner.id, provider: owner.provider, reason: failure, err: isSocialError(error) ? undefined : error },
+    outcome === "needs_attention" ? "token refused while collecting: creator must reconnect" : "analytics collection failed; will retry",
+  );
+  return { outcome, snapshots: 0, errorCode: failure };
+}
+
+export interface DueOptions {
+  /** Connections collected per run at most. */
+  limit?: number;
+  intervalMs?: number;
+  concurrency?: number;
+}
+
+/**
+ * One scheduled pass: connected accounts whose last sync is older than the interval plus their jitter (or that
+ * have never been collected), at most `limit`, skipping providers in a cool-down and connections backing off.
+ */
+export async function collectDueConnections(deps: CollectDeps, options: DueOptions = {}): Promise<Record<CollectOutcome, number>> {
+  const limit = options.limit ?? 20;
+  const interval = options.intervalMs ?? COLLECT_INTERVAL_MS;
+  const now = deps.now?.() ?? new Date();
+  const candidates = await deps.prisma.socialConnection.findMany({
+    where: {
+      status: "connected",
+      provider: { in: ["tiktok", "instagram"] },
+      accessTokenEncrypted: { not: null },
+      OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: new Date(now.getTime() - interval) } }, { snapshots: { none: {} } }],
+    },
+    orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
+    take: limit * 4,
+    select: { id: true, provider: true, lastSyncAt: true, snapshots: { take: 1, select: { id: true } } },
+  });
+  const cooling = new Map<string, boolean>();
+  const due: string[] = [];
+  for (const c of candidates) {
+    if (due.length >= limit) break;
+    const neverCollected = c.snapshots.length === 0 || !c.lastSyncAt;
+    if (!neverCollected && c.lastSyncAt!.getTime() + interval + syncJitterMs(c.id) > now.getTime()) continue;
+    if (!ADAPTERS[c.provider as keyof typeof ADAPTERS]?.isConfigured()) continue;
+    if (!cooling.has(c.provider)) cooling.set(c.provider, await isProviderCoolingDown(deps.store, c.provider));
+    if (cooling.get(c.provider)) continue;
+    if ((await deps.store.get(failureBackoffKey(c.id))) !== null) continue;
+    due.push(c.id);
+  }
+  const outcomes: Record<CollectOutcome, number> = { collected: 0, busy: 0, cooldown: 0, rate_limited: 0, needs_attention: 0, failed: 0, skipped: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < due.length) outcomes[(await collectConnection(deps, due[next++]!)).outcome]++;
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 3, due.length) }, worker));
+  return outcomes;
+}
