@@ -1,20 +1,58 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { latestSummary, readDashboard } from "@/src/analytics";
 import { requireUser } from "@/src/auth";
+import { getKeyValueStore, getPrisma } from "@/src/data";
+import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
+import { SummaryCard } from "@/src/ui/summary-card";
+import { formatFigure, TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Home" };
 
+const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
+const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
+
 export default async function AppHomePage() {
   const user = await requireUser();
+  const prisma = await getPrisma();
+  const overview = await Promise.all([readDashboard({ prisma, store: getKeyValueStore() }, user.id, { days: 14, topPosts: 0 }), latestSummary(prisma, user.id, 7)]).catch(
+    (error: unknown) => {
+      moduleLogger("analytics").error({ err: error, userId: user.id }, "home figures could not load");
+      return null;
+    },
+  );
+  const [dashboard, summary] = overview ?? [null, null];
   return (
-    <>
+    <div className="stack">
       <h1>Welcome, {user.name}</h1>
-      <EmptyState title="Nothing to show yet">
-        <p>
-          Your numbers appear here once an account is connected. Start on the <Link href="/app/connections">Connections</Link> page.
-        </p>
-      </EmptyState>
-    </>
+      {!overview && <p className="notice">Your figures could not load just now. Reload the page in a minute.</p>}
+      {dashboard && dashboard.platforms.length === 0 && (
+        <EmptyState title="Nothing to show yet">
+          <p>
+            Your numbers appear here once an account is connected. Start on the <Link href="/app/connections">Connections</Link> page.
+          </p>
+        </EmptyState>
+      )}
+      {summary && <SummaryCard summary={summary} />}
+      {dashboard && dashboard.platforms.length > 0 && (
+        <section aria-labelledby="followers-title" className="stack">
+          <h2 id="followers-title">Followers, last 14 days</h2>
+          <div className="grid-2">
+            {dashboard.platforms.map((platform) => (
+              <TrendChart
+                key={platform.provider}
+                title={`${PLATFORM_NAME[platform.provider]}: ${formatFigure(platform.account?.followers ?? null)} followers`}
+                labels={platform.series.map((p) => dayLabel(p.date))}
+                series={[{ label: "Followers", values: platform.series.map((p) => p.followers) }]}
+              />
+            ))}
+          </div>
+          <p>
+            <Link href="/app/analytics">See views, engagement and top posts</Link>
+          </p>
+        </section>
+      )}
+    </div>
   );
 }

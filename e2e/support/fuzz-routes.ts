@@ -135,6 +135,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { pattern: "/api/ai/drafts", methods: ["GET", "POST"], contract: "json", weight: 4, body: draftBody, headers: idempotencyHeaders },
   { pattern: "/api/ai/drafts/stream", methods: ["POST"], contract: "json", weight: 3, body: draftBody, headers: idempotencyHeaders },
   { pattern: "/api/privacy/export", methods: ["GET"], contract: "json", weight: 1 },
+  { pattern: "/api/analytics/sync", methods: ["GET", "POST"], contract: "json", weight: 2, headers: idempotencyHeaders },
   {
     pattern: "/api/privacy/deletion",
     methods: ["POST"],

@@ -13,7 +13,7 @@ import { answerConsent } from "@/src/testing/consent";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { deleteRedisPrefix } from "@/src/testing/test-redis";
 import { collectConnection, collectDueConnections, providerCooldownKey, type CollectDeps } from "./collect";
-import { flushEvents, storeKpiEventsIn } from "./events";
+import { flushEvents, storeKpiEventsIn } from "@/src/observability";
 import { latestKey, readDashboard } from "./snapshots";
 import { analyticsSyncHandler, readSyncState, requestSync } from "./sync";
 

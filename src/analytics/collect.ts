@@ -7,7 +7,7 @@ import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability";
 import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/social";
 import { collectForConnection, isCollectedProvider } from "./collectors";
-import { recordEvent } from "./events";
+import { recordEvent } from "@/src/observability";
 import { readLatest, saveSnapshots, type SnapshotOwner } from "./snapshots";
 
 export interface CollectDeps {

@@ -1,15 +1,149 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { latestSummary, readDashboard, readSyncState, type Dashboard, type PlatformDashboard, type SummaryView, type SyncState } from "@/src/analytics";
+import { requireUser } from "@/src/auth";
+import { getKeyValueStore, getPrisma } from "@/src/data";
+import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
+import { SummaryCard } from "@/src/ui/summary-card";
+import { SyncPanel } from "@/src/ui/sync-panel";
+import { formatFigure, TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Analytics" };
 
-export default function AnalyticsPage() {
+const DAYS = 28;
+const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
+const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+
+function PlatformSection({ platform }: { platform: PlatformDashboard }) {
+  const name = PLATFORM_NAME[platform.provider];
+  const labels = platform.series.map((p) => dayLabel(p.date));
+  const account = platform.account;
+  const latest = platform.series.at(-1);
   return (
-    <>
+    <section className="platform card" aria-labelledby={`platform-${platform.provider}`} data-platform={platform.provider}>
+      <h2 id={`platform-${platform.provider}`}>
+        {name}
+        {platform.username ? ` · @${platform.username}` : ""}
+      </h2>
+      {platform.status === "needs_attention" && (
+        <p className="notice">
+          {name} needs to be reconnected before it can sync again: <Link href="/app/connections">go to Connections</Link>.
+        </p>
+      )}
+      {account ? (
+        <dl className="stats">
+          <div>
+            <dt>Followers</dt>
+            <dd>{formatFigure(account.followers)}</dd>
+          </div>
+          <div>
+            <dt>Posts</dt>
+            <dd>{formatFigure(account.posts)}</dd>
+          </div>
+          <div>
+            <dt>Recent post views</dt>
+            <dd>{formatFigure(latest?.views ?? null)}</dd>
+          </div>
+          <div>
+            <dt>Engagement rate</dt>
+            <dd>{formatFigure(latest?.engagementRate ?? null, "percent")}</dd>
+          </div>
+        </dl>
+      ) : (
+        <p>No figures yet: the first sync of {name} has not finished.</p>
+      )}
+      {platform.series.length > 0 && (
+        <div className="grid-2">
+          <TrendChart title={`${name} followers`} labels={labels} series={[{ label: "Followers", values: platform.series.map((p) => p.followers) }]} />
+          <TrendChart title={`${name} views of recent posts`} kind="bar" labels={labels} series={[{ label: "Views", values: platform.series.map((p) => p.views) }]} />
+          <TrendChart
+            title={`${name} engagement rate`}
+            format="percent"
+            labels={labels}
+            series={[{ label: "Engagement rate", values: platform.series.map((p) => p.engagementRate) }]}
+          />
+        </div>
+      )}
+      {platform.topPosts.length > 0 && (
+        <div className="table-scroll">
+          <table className="data-table">
+            <caption className="visually-hidden">Top {name} posts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Top posts</th>
+                <th scope="col">Published</th>
+                <th scope="col" className="num">
+                  Views
+                </th>
+                <th scope="col" className="num">
+                  Likes
+                </th>
+                <th scope="col" className="num">
+                  Comments
+                </th>
+                <th scope="col" className="num">
+                  Engagement
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {platform.topPosts.map((post) => (
+                <tr key={post.id}>
+                  <th scope="row">{post.url ? <a href={post.url}>{post.title || "Untitled post"}</a> : post.title || "Untitled post"}</th>
+                  <td>{dateFormat.format(new Date(post.publishedAt))}</td>
+                  <td className="num">{formatFigure(post.views ?? null)}</td>
+                  <td className="num">{formatFigure(post.likes)}</td>
+                  <td className="num">{formatFigure(post.comments)}</td>
+                  <td className="num">{formatFigure(post.engagementRate, "percent")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export default async function AnalyticsPage() {
+  const user = await requireUser();
+  const deps = { prisma: await getPrisma(), store: getKeyValueStore() };
+  let loaded: [Dashboard, SummaryView | null, SyncState];
+  try {
+    loaded = await Promise.all([readDashboard(deps, user.id, { days: DAYS }), latestSummary(deps.prisma, user.id, 7), readSyncState(deps, user.id)]);
+  } catch (error) {
+    moduleLogger("analytics").error({ err: error, userId: user.id }, "analytics page could not load");
+    return (
+      <>
+        <h1>Analytics</h1>
+        <EmptyState title="Your analytics could not load">
+          <p>Something on our side did not answer. Your data is safe; reload the page in a minute.</p>
+        </EmptyState>
+      </>
+    );
+  }
+  const [dashboard, summary, sync] = loaded;
+  return (
+    <div className="stack">
       <h1>Analytics</h1>
-      <EmptyState title="No analytics yet">
-        <p>Followers, views and engagement will show here after your first connected account has synced.</p>
-      </EmptyState>
-    </>
+      {dashboard.platforms.length === 0 ? (
+        <EmptyState title="No analytics yet">
+          <p>
+            Connect TikTok or Instagram on the <Link href="/app/connections">Connections</Link> page; your followers, views and engagement show here after the
+            first sync.
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <SyncPanel initial={sync} />
+          {summary && <SummaryCard summary={summary} />}
+          {dashboard.platforms.map((platform) => (
+            <PlatformSection key={platform.provider} platform={platform} />
+          ))}
+        </>
+      )}
+    </div>
   );
 }
