@@ -4,8 +4,11 @@ import { z } from "zod";
 import type { KeyValueStore } from "@/src/data";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
+import { getLlmRouter } from "@/src/llm";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
+import { moduleLogger } from "@/src/observability";
 import { collectConnection, type CollectDeps } from "./collect";
+import { summarizeCreator, SUMMARY_PERIODS } from "./summarizer";
 
 export const analyticsSyncEvent = defineOutboxEvent("analytics.sync", z.object({ userId: z.string().min(1) }));
 
@@ -100,6 +103,12 @@ export function analyticsSyncHandler(deps: CollectDeps): OutboxHandler {
       if (result.outcome !== "collected" && result.outcome !== "busy" && result.outcome !== "skipped") errors.push(result.errorCode ?? result.outcome);
       state.done++;
       await writeProgress(deps.store, userId, state);
+    }
+    // Today's summaries from the fresh figures (idempotent per day; a failing model still leaves the figures).
+    for (const periodDays of SUMMARY_PERIODS) {
+      await summarizeCreator({ prisma: deps.prisma, router: getLlmRouter() }, userId, { periodDays, now: deps.now?.() ?? new Date() }).catch((error: unknown) => {
+        moduleLogger("analytics").warn({ event: "summary.failed", userId, periodDays, err: error }, "summary after sync failed; the hourly job retries");
+      });
     }
     await writeProgress(deps.store, userId, { ...state, state: errors.length ? "failed" : "done", ...(errors[0] ? { error: errors[0] } : {}) });
   });
