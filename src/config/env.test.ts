@@ -46,6 +46,13 @@ describe("environment configuration", () => {
     expect(error!.message).not.toContain("short");
   });
 
+  it("accepts a KPI API token of 24+ characters, refuses a shorter one, and leaves bearer access off when unset", () => {
+    expect(parseEnv({}).KPI_API_TOKEN).toBeUndefined();
+    expect(parseEnv({ KPI_API_TOKEN: "" }).KPI_API_TOKEN).toBeUndefined();
+    expect(parseEnv({ KPI_API_TOKEN: "k".repeat(24) }).KPI_API_TOKEN).toBe("k".repeat(24));
+    expect(problemsOf({ KPI_API_TOKEN: "k".repeat(23) }).join()).toContain("KPI_API_TOKEN");
+  });
+
   it("rejects NEXT_PUBLIC_ variables whose names look like secrets", () => {
     const problems = problemsOf({ NEXT_PUBLIC_AZURE_OPENAI_API_KEY: "x", NEXT_PUBLIC_STRIPE_SECRET: "y", NEXT_PUBLIC_SITE_NAME: "ok" });
     expect(problems.join("\n")).toContain("NEXT_PUBLIC_AZURE_OPENAI_API_KEY");

@@ -84,6 +84,8 @@ const schema = z
       z.enum(["30", "60", "90"], { message: "must be 30, 60 or 90 (the CloudWatch retention periods in range)" }).default("30").transform(Number),
     ),
     METRICS_TOKEN: optionalString(z.string().min(16, { message: "must be at least 16 characters" })),
+    // Scripts read /api/kpi/* with this bearer token; unset = only an admin session gets in.
+    KPI_API_TOKEN: optionalString(z.string().min(24, { message: "must be at least 24 characters" })),
     TRUST_PROXY_HOPS: integer(0, 0, 5),
     APP_HOST: z.preprocess(emptyAsUnset, hostname.default("app.huntaze.com")),
     KPI_HOST: z.preprocess(emptyAsUnset, hostname.default("kpi.huntaze.com")),
