@@ -1,4 +1,3 @@
-export { kpiOverview, type KpiOverview } from "./kpi-overview";
 export { summarizeCreator, summarizeAll, latestSummary, loadSummaryFigures, SUMMARY_PERIODS, type SummarizerDeps, type SummaryView, type SummarizeOptions, type SummarizeAllOptions, type SummarizeAllReport } from "./summarizer";
 export { writeNarrative, fitNarrative, MAX_NARRATIVE_CHARS, NARRATIVE_STATUSES, type Narrative, type NarrativeStatus } from "./summary-narrative";
 export {
@@ -32,3 +31,5 @@ export {
 } from "./snapshots";
 export { collectConnection, collectDueConnections, syncJitterMs, COLLECT_INTERVAL_MS, type CollectDeps, type CollectOutcome, type CollectResult, type DueOptions } from "./collect";
 export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, type SyncState, type SyncStateName } from "./sync";
+export { kpiReport, kpiWindow, kpiQuerySchema, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
+export { kpiCsv, csvField } from "./kpi-csv";

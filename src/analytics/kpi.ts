@@ -1,0 +1,232 @@
+// The KPI host's figures for a window of whole UTC days (today included). Each block is one SQL statement,
+// one round trip, and the blocks run in parallel. Event scans filter on `name` and `occurredAt` so that they
+// use KpiEvent's (name, occurredAt) index and read only the window's rows of that event.
+import { z } from "zod";
+import type { PrismaClient } from "@/src/generated/prisma/client";
+
+export const KPI_DEFAULT_DAYS = 30;
+export const KPI_MAX_DAYS = 90;
+
+/** Query parameters of the KPI API and page: `days` is the window, 1..90, default 30. */
+export const kpiQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(KPI_MAX_DAYS).default(KPI_DEFAULT_DAYS),
+});
+export type KpiQuery = z.infer<typeof kpiQuerySchema>;
+
+// What a creator does, as opposed to what jobs do for them (token refresh, analytics sync, scheduled
+// summaries): only these make a creator "active" on a day.
+const CREATOR_ACTIONS = ["user.signed_up", "user.signed_in", "social.connected", "social.disconnected", "draft.created"];
+
+export interface KpiWindow {
+  days: number;
+  /** Start of the first day (UTC midnight), inclusive. */
+  from: string;
+  /** The moment the report was computed, exclusive. */
+  to: string;
+  /** Every day of the window, `YYYY-MM-DD`, oldest first. */
+  dayLabels: string[];
+}
+
+export type FunnelStep = "signed_up" | "connected" | "drafted" | "summarized";
+export interface KpiReport {
+  window: KpiWindow;
+  /** Creators who signed up in the window and reached each step (each step includes the ones before it). */
+  funnel: Array<{ step: FunnelStep; label: string; creators: number }>;
+  activeCreators: {
+    daily: Array<{ day: string; creators: number }>;
+    /** ISO weeks overlapping the window, counting only events inside it. */
+    weekly: Array<{ week: string; weekStart: string; creators: number }>;
+    inWindow: number;
+  };
+  /** Current state of every connection, whenever it was made. */
+  connections: Array<{ provider: string; status: string; count: number }>;
+  tokenRefresh: { daily: Array<{ day: string; attempts: number; failures: number }>; attempts: number; failures: number };
+  llm: {
+    daily: Array<{ day: string; requests: number; errors: number }>;
+    deployments: Array<{
+      provider: string;
+      deployment: string;
+      requests: number;
+      errors: number;
+      errorRate: number;
+      p95LatencyMs: number | null;
+      promptTokens: number;
+      completionTokens: number;
+    }>;
+  };
+  socialApi: Array<{ provider: string; requests: number; errors: number; errorRate: number; p95DurationMs: number | null }>;
+  deadLetters: { waiting: number; oldestFailedAt: string | null };
+}
+
+const DAY_MS = 86_400_000;
+
+export function kpiWindow(days: number, now = new Date()): KpiWindow {
+  const todayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const first = todayStart - (days - 1) * DAY_MS;
+  const dayLabels = Array.from({ length: days }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
+  return { days, from: new Date(first).toISOString(), to: now.toISOString(), dayLabels };
+}
+
+/** The ISO week (`2025-W26`) of a `YYYY-MM-DD` day, and the Monday it starts on. */
+export function isoWeekOf(day: string): { week: string; weekStart: string } {
+  const date = new Date(`${day}T00:00:00Z`);
+  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const monday = new Date(date.getTime() - weekday * DAY_MS);
+  // The ISO year and week are those of the week's Thursday.
+  const thursday = new Date(monday.getTime() + 3 * DAY_MS);
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / DAY_MS / 7) + 1;
+  return { week: `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`, weekStart: monday.toISOString().slice(0, 10) };
+}
+
+const rate = (errors: number, requests: number) => (requests ? errors / requests : 0);
+const round = (value: number | null) => (value === null ? null : Math.round(value * 10) / 10);
+
+// Columns are `timestamp(3)` holding UTC; an ISO string cast to timestamp keeps that wall time whatever the
+// session's TimeZone, where a timestamptz parameter would be shifted by it.
+async function funnelBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["funnel"]> {
+  const [row] = await prisma.$queryRaw<Array<{ signed_up: number; connected: number; drafted: number; summarized: number }>>`
+    SELECT count(*)::int AS signed_up,
+           count(*) FILTER (WHERE connected)::int AS connected,
+           count(*) FILTER (WHERE connected AND drafted)::int AS drafted,
+           count(*) FILTER (WHERE connected AND drafted AND summarized)::int AS summarized
+    FROM (
+      SELECT EXISTS (SELECT 1 FROM "SocialConnection" c WHERE c."userId" = u.id)
+               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'social.connected') AS connected,
+             EXISTS (SELECT 1 FROM "AiDraft" d WHERE d."userId" = u.id)
+               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'draft.created') AS drafted,
+             EXISTS (SELECT 1 FROM "Summary" s WHERE s."userId" = u.id)
+               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'summary.created') AS summarized
+      FROM "user" u
+      WHERE u.role = 'creator' AND u."createdAt" >= ${w.from}::timestamp AND u."createdAt" < ${w.to}::timestamp
+    ) cohort`;
+  const r = row ?? { signed_up: 0, connected: 0, drafted: 0, summarized: 0 };
+  return [
+    { step: "signed_up", label: "Signed up", creators: r.signed_up },
+    { step: "connected", label: "Connected an account", creators: r.connected },
+    { step: "drafted", label: "Created a draft", creators: r.drafted },
+    { step: "summarized", label: "Got a summary", creators: r.summarized },
+  ];
+}
+
+async function activityBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["activeCreators"]> {
+  // One scan, three groupings: per day, per ISO week, and the whole window (GROUPING() tells them apart).
+  const rows = await prisma.$queryRaw<Array<{ grouping: number; day: string | null; week_start: string | null; creators: number }>>`
+    SELECT GROUPING(d, wk)::int AS grouping,
+           to_char(d, 'YYYY-MM-DD') AS day,
+           to_char(wk, 'YYYY-MM-DD') AS week_start,
+           count(DISTINCT "userId")::int AS creators
+    FROM (
+      SELECT e."userId", date_trunc('day', e."occurredAt") AS d, date_trunc('week', e."occurredAt") AS wk
+      FROM "KpiEvent" e
+      WHERE e.name = ANY(${CREATOR_ACTIONS}::text[])
+        AND e."occurredAt" >= ${w.from}::timestamp AND e."occurredAt" < ${w.to}::timestamp
+        AND e."userId" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "user" u WHERE u.id = e."userId" AND u.role = 'admin')
+    ) events
+    GROUP BY GROUPING SETS ((d), (wk), ())`;
+  const byDay = new Map(rows.filter((r) => r.grouping === 1).map((r) => [r.day!, r.creators]));
+  const byWeek = new Map(rows.filter((r) => r.grouping === 2).map((r) => [r.week_start!, r.creators]));
+  const weeks = new Map(w.dayLabels.map(isoWeekOf).map((x) => [x.weekStart, x]));
+  const weekly = [...weeks.values()].map((x) => ({ ...x, creators: byWeek.get(x.weekStart) ?? 0 }));
+  return {
+    daily: w.dayLabels.map((day) => ({ day, creators: byDay.get(day) ?? 0 })),
+    weekly,
+    inWindow: rows.find((r) => r.grouping === 3)?.creators ?? 0,
+  };
+}
+
+async function connectionsBlock(prisma: PrismaClient): Promise<KpiReport["connections"]> {
+  return prisma.$queryRaw<KpiReport["connections"]>`
+    SELECT provider::text AS provider, status::text AS status, count(*)::int AS count
+    FROM "SocialConnection" GROUP BY provider, status ORDER BY provider, status`;
+}
+
+async function tokenRefreshBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["tokenRefresh"]> {
+  const rows = await prisma.$queryRaw<Array<{ day: string; attempts: number; failures: number }>>`
+    SELECT to_char(date_trunc('day', "occurredAt"), 'YYYY-MM-DD') AS day,
+           count(*)::int AS attempts,
+           count(*) FILTER (WHERE properties->>'outcome' IS DISTINCT FROM 'ok')::int AS failures
+    FROM "KpiEvent"
+    WHERE name = 'social.token_refresh' AND "occurredAt" >= ${w.from}::timestamp AND "occurredAt" < ${w.to}::timestamp
+    GROUP BY 1`;
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const daily = w.dayLabels.map((day) => ({ day, attempts: byDay.get(day)?.attempts ?? 0, failures: byDay.get(day)?.failures ?? 0 }));
+  return { daily, attempts: rows.reduce((n, r) => n + r.attempts, 0), failures: rows.reduce((n, r) => n + r.failures, 0) };
+}
+
+async function llmBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["llm"]> {
+  const rows = await prisma.$queryRaw<
+    Array<{ grouping: number; day: string | null; provider: string | null; deployment: string | null; requests: number; errors: number; p95: number | null; prompt: number; completion: number }>
+  >`
+    SELECT GROUPING(d, provider, deployment)::int AS grouping,
+           to_char(d, 'YYYY-MM-DD') AS day, provider, deployment,
+           count(*)::int AS requests,
+           count(*) FILTER (WHERE outcome IS DISTINCT FROM 'ok')::int AS errors,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY latency) AS p95,
+           coalesce(sum(prompt), 0)::float8 AS prompt,
+           coalesce(sum(completion), 0)::float8 AS completion
+    FROM (
+      SELECT date_trunc('day', "occurredAt") AS d,
+             coalesce(properties->>'provider', 'unknown') AS provider,
+             coalesce(properties->>'deployment', 'unknown') AS deployment,
+             properties->>'outcome' AS outcome,
+             (properties->>'latencyMs')::float8 AS latency,
+             (properties->>'promptTokens')::float8 AS prompt,
+             (properties->>'completionTokens')::float8 AS completion
+      FROM "KpiEvent"
+      WHERE name = 'llm.request' AND "occurredAt" >= ${w.from}::timestamp AND "occurredAt" < ${w.to}::timestamp
+    ) requests
+    GROUP BY GROUPING SETS ((d), (provider, deployment))`;
+  const byDay = new Map(rows.filter((r) => r.grouping === 3).map((r) => [r.day!, r]));
+  return {
+    daily: w.dayLabels.map((day) => ({ day, requests: byDay.get(day)?.requests ?? 0, errors: byDay.get(day)?.errors ?? 0 })),
+    deployments: rows
+      .filter((r) => r.grouping === 4)
+      .map((r) => ({
+        provider: r.provider!,
+        deployment: r.deployment!,
+        requests: r.requests,
+        errors: r.errors,
+        errorRate: rate(r.errors, r.requests),
+        p95LatencyMs: round(r.p95),
+        promptTokens: r.prompt,
+        completionTokens: r.completion,
+      }))
+      .sort((a, b) => b.requests - a.requests || a.deployment.localeCompare(b.deployment)),
+  };
+}
+
+async function socialApiBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["socialApi"]> {
+  const rows = await prisma.$queryRaw<Array<{ provider: string; requests: number; errors: number; p95: number | null }>>`
+    SELECT coalesce(properties->>'provider', 'unknown') AS provider,
+           count(*)::int AS requests,
+           count(*) FILTER (WHERE properties->>'outcome' IS DISTINCT FROM 'ok')::int AS errors,
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY (properties->>'durationMs')::float8) AS p95
+    FROM "KpiEvent"
+    WHERE name = 'social.request' AND "occurredAt" >= ${w.from}::timestamp AND "occurredAt" < ${w.to}::timestamp
+    GROUP BY 1 ORDER BY 1`;
+  return rows.map((r) => ({ provider: r.provider, requests: r.requests, errors: r.errors, errorRate: rate(r.errors, r.requests), p95DurationMs: round(r.p95) }));
+}
+
+async function deadLettersBlock(prisma: PrismaClient): Promise<KpiReport["deadLetters"]> {
+  const [row] = await prisma.$queryRaw<Array<{ waiting: number; oldest: string | null }>>`
+    SELECT count(*)::int AS waiting, to_char(min("failedAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS oldest
+    FROM "DeadLetter" WHERE "replayedAt" IS NULL`;
+  return { waiting: row?.waiting ?? 0, oldestFailedAt: row?.oldest ?? null };
+}
+
+/** Every KPI figure for the window ending now. */
+export async function kpiReport(prisma: PrismaClient, query: KpiQuery, now = new Date()): Promise<KpiReport> {
+  const window = kpiWindow(query.days, now);
+  const [funnel, activeCreators, connections, tokenRefresh, llm, socialApi, deadLetters] = await Promise.all([
+    funnelBlock(prisma, window),
+    activityBlock(prisma, window),
+    connectionsBlock(prisma),
+    tokenRefreshBlock(prisma, window),
+    llmBlock(prisma, window),
+    socialApiBlock(prisma, window),
+    deadLettersBlock(prisma),
+  ]);
+  return { window, funnel, activeCreators, connections, tokenRefresh, llm, socialApi, deadLetters };
+}
