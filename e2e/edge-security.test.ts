@@ -107,7 +107,7 @@ describe("cache rules", () => {
       ["/auth/instagram/callback?code=x&state=y", HOSTS.APP_HOST],
       ["/api/auth/get-session", HOSTS.APP_HOST],
       ["/api/metrics", HOSTS.APP_HOST],
-      ["/api/kpi/activation", HOSTS.KPI_HOST],
+      ["/api/kpi/overview", HOSTS.KPI_HOST],
       ["/kpi", HOSTS.KPI_HOST],
       ["/app", HOSTS.APP_HOST],
       ["/app/connections", HOSTS.APP_HOST],
@@ -126,7 +126,7 @@ describe("cache rules", () => {
 describe("host routing", () => {
   it("serves the app and keeps the KPI area off it", async () => {
     expect((await get("/sign-in", HOSTS.APP_HOST)).status).toBe(200);
-    expect((await get("/api/kpi/activation", HOSTS.APP_HOST)).status).toBe(404);
+    expect((await get("/api/kpi/overview", HOSTS.APP_HOST)).status).toBe(404);
   });
 
   it("serves only the KPI area on the KPI host, admins only, and keeps it out of search engines", async () => {

@@ -2,6 +2,7 @@
 // one round trip, and the blocks run in parallel. Event scans filter on `name` and `occurredAt` so that they
 // use KpiEvent's (name, occurredAt) index and read only the window's rows of that event.
 import { z } from "zod";
+import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 
 export const KPI_DEFAULT_DAYS = 30;
@@ -12,6 +13,13 @@ export const kpiQuerySchema = z.object({
   days: z.coerce.number().int().min(1).max(KPI_MAX_DAYS).default(KPI_DEFAULT_DAYS),
 });
 export type KpiQuery = z.infer<typeof kpiQuerySchema>;
+
+/** The window from a request's query string; a bad value is a 400 that says what is allowed. */
+export function parseKpiQuery(params: URLSearchParams): KpiQuery {
+  const parsed = kpiQuerySchema.safeParse({ days: params.get("days") ?? undefined });
+  if (!parsed.success) throw new AppError("invalid_query", 400, `days must be a whole number from 1 to ${KPI_MAX_DAYS}.`);
+  return parsed.data;
+}
 
 // What a creator does, as opposed to what jobs do for them (token refresh, analytics sync, scheduled
 // summaries): only these make a creator "active" on a day.

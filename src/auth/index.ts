@@ -4,3 +4,4 @@ export { safeNextPath, signInPathFor } from "./next-path";
 export { passwordProblem, PASSWORD_MESSAGES, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from "./password-policy";
 export { handleAuthRequest } from "./auth-http";
 export { grantAdminRole } from "./admin";
+export { requireKpiAccess, type KpiPrincipal } from "./kpi-access";

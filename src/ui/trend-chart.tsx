@@ -31,6 +31,8 @@ export interface TrendChartProps {
   series: TrendSeries[];
   kind?: "line" | "bar";
   format?: "number" | "percent";
+  /** Heading of the labels' column in the table (the labels are dates unless said otherwise). */
+  labelHeading?: string;
 }
 
 // Colours from the design tokens, so light and dark themes both read; one per series, in order.
@@ -52,7 +54,7 @@ function describe({ title, labels, series, format }: TrendChartProps): string {
 }
 
 export function TrendChart(props: TrendChartProps) {
-  const { title, labels, series, kind = "line", format = "number" } = props;
+  const { title, labels, series, kind = "line", format = "number", labelHeading = "Date" } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const tableId = useId();
 
@@ -101,7 +103,7 @@ export function TrendChart(props: TrendChartProps) {
           <caption className="visually-hidden">{title}</caption>
           <thead>
             <tr>
-              <th scope="col">Date</th>
+              <th scope="col">{labelHeading}</th>
               {series.map((s) => (
                 <th scope="col" key={s.label}>
                   {s.label}

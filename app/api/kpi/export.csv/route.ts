@@ -1,0 +1,25 @@
+import { kpiCsv, kpiReport, parseKpiQuery } from "@/src/analytics";
+import { requireKpiAccess } from "@/src/auth";
+import { getPrisma } from "@/src/data";
+import { apiRoute, otherMethods } from "@/src/http";
+
+export const dynamic = "force-dynamic";
+
+const ROUTE = "/api/kpi/export.csv";
+
+export const GET = apiRoute(ROUTE, async (request) => {
+  await requireKpiAccess(request, ROUTE);
+  const query = parseKpiQuery(request.nextUrl.searchParams);
+  const report = await kpiReport(await getPrisma(), query);
+  const filename = `huntaze-kpi-${report.window.dayLabels.at(-1)}-${query.days}d.csv`;
+  return new Response(kpiCsv(report), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+});
+
+const { notAllowed, options } = otherMethods(ROUTE, ["GET", "HEAD"]);
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };
