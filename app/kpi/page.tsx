@@ -4,7 +4,8 @@ import { KPI_DEFAULT_DAYS, kpiQuerySchema, kpiReport, type KpiReport } from "@/s
 import { requireAdmin } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { EmptyState } from "@/src/ui/empty-state";
-import { formatFigure, TrendChart } from "@/src/ui/trend-chart";
+import { formatFigure } from "@/src/ui/format-figure";
+import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "KPIs", robots: { index: false, follow: false } };
 

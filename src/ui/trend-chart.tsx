@@ -17,6 +17,7 @@ import {
   type ChartConfiguration,
 } from "chart.js";
 import { useEffect, useId, useRef } from "react";
+import { formatFigure } from "./format-figure";
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
@@ -38,13 +39,9 @@ export interface TrendChartProps {
 // Colours from the design tokens, so light and dark themes both read; one per series, in order.
 const SERIES_TOKENS = ["--color-accent", "--color-chart-2", "--color-chart-3", "--color-chart-4"];
 
-const numberFormat = new Intl.NumberFormat("en", { maximumFractionDigits: 1 });
-const percentFormat = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
-
-export function formatFigure(value: number | null, format: "number" | "percent" = "number"): string {
-  if (value === null || Number.isNaN(value)) return "–";
-  return format === "percent" ? percentFormat.format(value) : numberFormat.format(value);
-}
+// In a module of its own so that server components can format figures too (a "use client" module's
+// functions cannot be called on the server).
+export { formatFigure };
 
 /** What a screen reader hears for the canvas: the latest value of each series. */
 function describe({ title, labels, series, format }: TrendChartProps): string {
