@@ -3,12 +3,15 @@
 //  2. The edge chain: the same route handler served by `next start` with and without proxy.ts, on a route
 //     the Redis rate limit covers (every request from a new address, so the limit is checked, never hit).
 //  3. The edge chain in isolation (bench/edge-chain-server.ts), split into headers/CSP and Redis.
+//  4. The TikTok OAuth callback; 5. the LLM router; 6. the KPI overview on 100,000 events (bench/kpi.ts).
+// `npm run bench -- kpi llm` runs only the named cases (health, edge, isolated, oauth, llm, kpi); none = all.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@/e2e/support/app-server";
 import { createTestDatabase } from "@/src/testing/test-database";
+import { benchKpi, printKpi } from "./kpi";
 import { benchLlm, printLlm } from "./llm";
 import { benchOAuthCallback, type LatencySummary } from "./oauth-callback";
 import { measure, printTable, startBaseline, startProcess, waitForHttp, type Measurement } from "./harness";
@@ -81,102 +84,118 @@ async function measureIsolatedChain(): Promise<Measurement[]> {
   return results;
 }
 
+const CASES = ["health", "edge", "isolated", "oauth", "llm", "kpi"];
+const only = new Set(process.argv.slice(2));
+for (const name of only) if (!CASES.includes(name)) throw new Error(`unknown bench case ${name}; pick from ${CASES.join(", ")}`);
+const wants = (name: string) => only.size === 0 || only.has(name);
+
 if (!existsSync(".next/BUILD_ID") || process.env.BENCH_REBUILD === "1") {
   console.log("building the production app…");
   build();
 }
-console.log("building the same app without proxy.ts, and with a pass-through proxy.ts, as edge-chain baselines…");
-buildVariant(NO_PROXY_DIR, null);
-buildVariant(NOOP_PROXY_DIR, NOOP_PROXY);
-
 const all: Measurement[] = [];
 
 // 1. Liveness vs bare Node.
-const baseline = await startBaseline();
-const plain = await startNext(".", {});
-try {
-  const bare = await measure("baseline: node http (same JSON)", baseline.url);
-  const nextFloor = await measure("next: GET /icon.svg (static)", `${plain.url}/icon.svg`);
-  const health = await measure("app: GET /api/health", `${plain.url}/api/health`);
-  printTable("Liveness endpoint", [bare, nextFloor, health], bare);
-  console.log(`/api/health vs Next's static floor: ${((health.requestsPerSecond / nextFloor.requestsPerSecond) * 100).toFixed(1)} %`);
-  all.push(bare, nextFloor, health);
-} finally {
-  baseline.child.kill("SIGTERM");
-  plain.stop();
+if (wants("health")) {
+  const baseline = await startBaseline();
+  const plain = await startNext(".", {});
+  try {
+    const bare = await measure("baseline: node http (same JSON)", baseline.url);
+    const nextFloor = await measure("next: GET /icon.svg (static)", `${plain.url}/icon.svg`);
+    const health = await measure("app: GET /api/health", `${plain.url}/api/health`);
+    printTable("Liveness endpoint", [bare, nextFloor, health], bare);
+    console.log(`/api/health vs Next's static floor: ${((health.requestsPerSecond / nextFloor.requestsPerSecond) * 100).toFixed(1)} %`);
+    all.push(bare, nextFloor, health);
+  } finally {
+    baseline.child.kill("SIGTERM");
+    plain.stop();
+  }
 }
 
 // 2. Edge chain inside Next: same handler (/api/[...path] JSON 404), with and without proxy.ts. Two cores
 //    shared with autocannon make single runs swing by +-15 %, so the two alternate for ROUNDS rounds and the
 //    medians are compared.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const chainEnv = { REDIS_URL, REDIS_KEY_PREFIX: `hz:bench:${process.pid}:`, TRUST_PROXY_HOPS: "1" };
-const route = "/api/bench/unknown";
-const variants = [
-  ["next without proxy.ts", NO_PROXY_DIR],
-  ["next, pass-through proxy.ts", NOOP_PROXY_DIR],
-  ["next with proxy.ts (edge chain)", "."],
-] as const;
-const rounds: Measurement[][] = variants.map(() => []);
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [index, [label, cwd]] of variants.entries()) {
-    const server = await startNext(cwd, chainEnv);
-    try {
-      rounds[index]!.push(await measure(`${label}: GET ${route}`, `${server.url}${route}`, { rotateClientIp: true, expectStatus: 404 }));
-    } finally {
-      server.stop();
+if (wants("edge")) {
+  console.log("building the same app without proxy.ts, and with a pass-through proxy.ts, as edge-chain baselines…");
+  buildVariant(NO_PROXY_DIR, null);
+  buildVariant(NOOP_PROXY_DIR, NOOP_PROXY);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+  const chainEnv = { REDIS_URL, REDIS_KEY_PREFIX: `hz:bench:${process.pid}:`, TRUST_PROXY_HOPS: "1" };
+  const route = "/api/bench/unknown";
+  const variants = [
+    ["next without proxy.ts", NO_PROXY_DIR],
+    ["next, pass-through proxy.ts", NOOP_PROXY_DIR],
+    ["next with proxy.ts (edge chain)", "."],
+  ] as const;
+  const rounds: Measurement[][] = variants.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, [label, cwd]] of variants.entries()) {
+      const server = await startNext(cwd, chainEnv);
+      try {
+        rounds[index]!.push(await measure(`${label}: GET ${route}`, `${server.url}${route}`, { rotateClientIp: true, expectStatus: 404 }));
+      } finally {
+        server.stop();
+      }
     }
   }
+  const median = (runs: Measurement[]): Measurement => {
+    const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+    const mid = sorted[Math.floor(sorted.length / 2)]!;
+    const p99s = runs.map((r) => r.p99Ms).sort((a, b) => a - b);
+    return { ...mid, name: `${mid.name} (median of ${runs.length})`, p99Ms: p99s[Math.floor(p99s.length / 2)]! };
+  };
+  const [withoutProxy, passThrough, withProxy] = rounds.map(median) as [Measurement, Measurement, Measurement];
+  printTable("Edge chain in next start (headers + CSP nonce + host routing + Redis rate limit)", [withoutProxy, passThrough, withProxy], withoutProxy);
+  for (const [index, [label]] of variants.entries()) {
+    console.log(`  ${label} rounds: ${rounds[index]!.map((r) => `${r.requestsPerSecond.toFixed(0)} req/s p99 ${r.p99Ms} ms`).join(" | ")}`);
+  }
+  const keeps = withProxy.requestsPerSecond / withoutProxy.requestsPerSecond;
+  const addedP99 = withProxy.p99Ms - withoutProxy.p99Ms;
+  console.log(`edge chain keeps ${(keeps * 100).toFixed(1)} % of the throughput (target >= 90 %), adds ${addedP99.toFixed(1)} ms at p99 (target <= 2 ms)`);
+  const perRequestUs = (m: Measurement) => 1e6 / m.requestsPerSecond;
+  console.log(
+    `per request: Next's proxy invocation ${(perRequestUs(passThrough) - perRequestUs(withoutProxy)).toFixed(0)} µs, ` +
+      `our chain on top ${(perRequestUs(withProxy) - perRequestUs(passThrough)).toFixed(0)} µs ` +
+      `(chain vs pass-through: ${((withProxy.requestsPerSecond / passThrough.requestsPerSecond) * 100).toFixed(1)} % of throughput, ` +
+      `+${(withProxy.p99Ms - passThrough.p99Ms).toFixed(1)} ms p99)`,
+  );
+  all.push(...rounds.flat());
 }
-const median = (runs: Measurement[]): Measurement => {
-  const sorted = [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const mid = sorted[Math.floor(sorted.length / 2)]!;
-  const p99s = runs.map((r) => r.p99Ms).sort((a, b) => a - b);
-  return { ...mid, name: `${mid.name} (median of ${runs.length})`, p99Ms: p99s[Math.floor(p99s.length / 2)]! };
-};
-const [withoutProxy, passThrough, withProxy] = rounds.map(median) as [Measurement, Measurement, Measurement];
-printTable("Edge chain in next start (headers + CSP nonce + host routing + Redis rate limit)", [withoutProxy, passThrough, withProxy], withoutProxy);
-for (const [index, [label]] of variants.entries()) {
-  console.log(`  ${label} rounds: ${rounds[index]!.map((r) => `${r.requestsPerSecond.toFixed(0)} req/s p99 ${r.p99Ms} ms`).join(" | ")}`);
-}
-const keeps = withProxy.requestsPerSecond / withoutProxy.requestsPerSecond;
-const addedP99 = withProxy.p99Ms - withoutProxy.p99Ms;
-console.log(`edge chain keeps ${(keeps * 100).toFixed(1)} % of the throughput (target >= 90 %), adds ${addedP99.toFixed(1)} ms at p99 (target <= 2 ms)`);
-const perRequestUs = (m: Measurement) => 1e6 / m.requestsPerSecond;
-console.log(
-  `per request: Next's proxy invocation ${(perRequestUs(passThrough) - perRequestUs(withoutProxy)).toFixed(0)} µs, ` +
-    `our chain on top ${(perRequestUs(withProxy) - perRequestUs(passThrough)).toFixed(0)} µs ` +
-    `(chain vs pass-through: ${((withProxy.requestsPerSecond / passThrough.requestsPerSecond) * 100).toFixed(1)} % of throughput, ` +
-    `+${(withProxy.p99Ms - passThrough.p99Ms).toFixed(1)} ms p99)`,
-);
-all.push(...rounds.flat());
 
 // 3. The chain in isolation, without Next around it.
-const isolated = await measureIsolatedChain();
-printTable("Edge chain in isolation (Node http + route handler, no Next server)", isolated, isolated[0]!);
-all.push(...isolated);
+if (wants("isolated")) {
+  const isolated = await measureIsolatedChain();
+  printTable("Edge chain in isolation (Node http + route handler, no Next server)", isolated, isolated[0]!);
+  all.push(...isolated);
+}
 
 // 4. The OAuth callback against the TikTok emulator, on real Postgres and Redis.
-const callbackDb = await createTestDatabase("bench_oauth");
 let callbackResults: LatencySummary[] | undefined;
-try {
-  const callback = await benchOAuthCallback({ DATABASE_URL: callbackDb.url, REDIS_URL, REDIS_KEY_PREFIX: `hz:bench:${process.pid}:cb:` });
-  console.log("\nTikTok OAuth callback (emulated vendor, one at a time, same run)");
-  console.log("name".padEnd(52), "count".padStart(6), "p50 ms".padStart(8), "p95 ms".padStart(8), "errors".padStart(7));
-  for (const row of callback) {
-    console.log(row.name.padEnd(52), String(row.count).padStart(6), row.p50Ms.toFixed(1).padStart(8), row.p95Ms.toFixed(1).padStart(8), String(row.errors).padStart(7));
+if (wants("oauth")) {
+  const callbackDb = await createTestDatabase("bench_oauth");
+  try {
+    const callback = await benchOAuthCallback({ DATABASE_URL: callbackDb.url, REDIS_URL, REDIS_KEY_PREFIX: `hz:bench:${process.pid}:cb:` });
+    console.log("\nTikTok OAuth callback (emulated vendor, one at a time, same run)");
+    console.log("name".padEnd(52), "count".padStart(6), "p50 ms".padStart(8), "p95 ms".padStart(8), "errors".padStart(7));
+    for (const row of callback) {
+      console.log(row.name.padEnd(52), String(row.count).padStart(6), row.p50Ms.toFixed(1).padStart(8), row.p95Ms.toFixed(1).padStart(8), String(row.errors).padStart(7));
+    }
+    const [vendor, ours] = callback as [LatencySummary, LatencySummary];
+    console.log(`callback p50 is ${(ours.p50Ms / vendor.p50Ms).toFixed(2)}x the vendor round trips it waits on (our own work: ${(ours.p50Ms - vendor.p50Ms).toFixed(1)} ms)`);
+    callbackResults = callback;
+  } finally {
+    await callbackDb.drop();
   }
-  const [vendor, ours] = callback as [LatencySummary, LatencySummary];
-  console.log(`callback p50 is ${(ours.p50Ms / vendor.p50Ms).toFixed(2)}x the vendor round trips it waits on (our own work: ${(ours.p50Ms - vendor.p50Ms).toFixed(1)} ms)`);
-  callbackResults = callback;
-} finally {
-  await callbackDb.drop();
 }
 
 // 5. LLM router: overhead against the bare SDK, and a failover drill.
-const llm = await benchLlm(REDIS_URL);
-printLlm(llm);
+const llm = wants("llm") ? await benchLlm(REDIS_URL) : undefined;
+if (llm) printLlm(llm);
+
+// 6. The KPI overview on a seeded month, against /api/health on the same server.
+const kpi = wants("kpi") ? await benchKpi(REDIS_URL) : undefined;
+if (kpi) printKpi(kpi);
 
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults, llm }, null, 2));
+writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults, llm, kpi }, null, 2));
 rmSync(".bench", { recursive: true, force: true });

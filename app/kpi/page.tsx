@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { KPI_DEFAULT_DAYS, kpiQuerySchema, kpiReport, type KpiReport } from "@/src/analytics";
+import { KPI_DEFAULT_DAYS, kpiQuerySchema, recentKpiReport, type KpiReport } from "@/src/analytics";
 import { requireAdmin } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { EmptyState } from "@/src/ui/empty-state";
@@ -129,7 +129,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
   // A bad ?days= on the page falls back to the default window; the API answers it with a 400 instead.
   const parsed = kpiQuerySchema.safeParse({ days: typeof requested === "string" ? requested : undefined });
   const days = parsed.success ? parsed.data.days : KPI_DEFAULT_DAYS;
-  const report = await kpiReport(await getPrisma(), { days });
+  const report = await recentKpiReport(await getPrisma(), { days });
   const labels = report.window.dayLabels;
   const signedUp = report.funnel[0]?.creators ?? 0;
 
@@ -144,7 +144,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
           Last {days} {days === 1 ? "day" : "days"}
         </h1>
         <p>
-          {report.window.from.slice(0, 10)} to {labels.at(-1)} (UTC), as of {report.window.to.slice(11, 16)} UTC.
+          {report.window.from.slice(0, 10)} to {labels.at(-1)} (UTC), figures as of {report.window.to.slice(11, 19)} UTC (reused for up to 30 s).
         </p>
         <nav className="kpi-toolbar" aria-label="Window and export">
           {WINDOWS.map((n) => (

@@ -34,3 +34,4 @@ export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, t
 export { kpiReport, kpiWindow, kpiQuerySchema, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
 export { kpiReport, kpiWindow, kpiQuerySchema, parseKpiQuery, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
 export { kpiCsv, csvField } from "./kpi-csv";
+export { recentKpiReport, forgetKpiReports, KPI_REUSE_MS } from "./kpi-cache";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
+import { forgetKpiReports, KPI_REUSE_MS, recentKpiReport } from "./kpi-cache";
 import { csvField, kpiCsv } from "./kpi-csv";
 import { isoWeekOf, kpiQuerySchema, kpiReport, type KpiReport } from "./kpi";
 
@@ -162,6 +163,26 @@ describe("KPI queries", () => {
     expect(empty.activeCreators.daily).toEqual([{ day: "2024-01-10", creators: 0 }]);
     expect(empty.llm.deployments).toEqual([]);
     expect(empty.socialApi).toEqual([]);
+  });
+});
+
+describe("KPI report reuse", () => {
+  it("hands out the same report for 30 s, then computes a fresh one", async () => {
+    forgetKpiReports();
+    const t0 = NOW.getTime();
+    const first = await recentKpiReport(prisma, { days: 7 }, t0);
+    expect(await recentKpiReport(prisma, { days: 7 }, t0 + KPI_REUSE_MS - 1)).toBe(first);
+    expect(await recentKpiReport(prisma, { days: 30 }, t0)).not.toBe(first);
+    const later = await recentKpiReport(prisma, { days: 7 }, t0 + KPI_REUSE_MS);
+    expect(later).not.toBe(first);
+    expect(later.window.to).toBe(new Date(t0 + KPI_REUSE_MS).toISOString());
+  });
+
+  it("does not keep a failed computation", async () => {
+    forgetKpiReports();
+    const broken = { $queryRaw: () => Promise.reject(new Error("database down")) } as unknown as PrismaClient;
+    await expect(recentKpiReport(broken, { days: 7 }, 1)).rejects.toThrow("database down");
+    expect((await recentKpiReport(prisma, { days: 7 }, 2)).window.days).toBe(7);
   });
 });
 

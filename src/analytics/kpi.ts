@@ -93,21 +93,34 @@ const round = (value: number | null) => (value === null ? null : Math.round(valu
 // Columns are `timestamp(3)` holding UTC; an ISO string cast to timestamp keeps that wall time whatever the
 // session's TimeZone, where a timestamptz parameter would be shifted by it.
 async function funnelBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["funnel"]> {
+  // A creator who signed up in the window acted inside it too, so the events are read for the window only
+  // (the (name, occurredAt) index), once, and folded per user; the domain tables are probed by userId.
+  // `reached` is a CASE so that each probe runs at most once per creator, and only as far as needed.
   const [row] = await prisma.$queryRaw<Array<{ signed_up: number; connected: number; drafted: number; summarized: number }>>`
-    SELECT count(*)::int AS signed_up,
-           count(*) FILTER (WHERE connected)::int AS connected,
-           count(*) FILTER (WHERE connected AND drafted)::int AS drafted,
-           count(*) FILTER (WHERE connected AND drafted AND summarized)::int AS summarized
-    FROM (
-      SELECT EXISTS (SELECT 1 FROM "SocialConnection" c WHERE c."userId" = u.id)
-               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'social.connected') AS connected,
-             EXISTS (SELECT 1 FROM "AiDraft" d WHERE d."userId" = u.id)
-               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'draft.created') AS drafted,
-             EXISTS (SELECT 1 FROM "Summary" s WHERE s."userId" = u.id)
-               OR EXISTS (SELECT 1 FROM "KpiEvent" e WHERE e."userId" = u.id AND e.name = 'summary.created') AS summarized
-      FROM "user" u
+    WITH steps AS (
+      SELECT "userId",
+             bool_or(name = 'social.connected') AS connected,
+             bool_or(name = 'draft.created') AS drafted,
+             bool_or(name = 'summary.created') AS summarized
+      FROM "KpiEvent"
+      WHERE name IN ('social.connected', 'draft.created', 'summary.created')
+        AND "occurredAt" >= ${w.from}::timestamp AND "occurredAt" < ${w.to}::timestamp AND "userId" IS NOT NULL
+      GROUP BY "userId"
+    ), cohort AS (
+      SELECT CASE
+               WHEN NOT (coalesce(s.connected, false) OR EXISTS (SELECT 1 FROM "SocialConnection" c WHERE c."userId" = u.id)) THEN 0
+               WHEN NOT (coalesce(s.drafted, false) OR EXISTS (SELECT 1 FROM "AiDraft" d WHERE d."userId" = u.id)) THEN 1
+               WHEN NOT (coalesce(s.summarized, false) OR EXISTS (SELECT 1 FROM "Summary" m WHERE m."userId" = u.id)) THEN 2
+               ELSE 3
+             END AS reached
+      FROM "user" u LEFT JOIN steps s ON s."userId" = u.id
       WHERE u.role = 'creator' AND u."createdAt" >= ${w.from}::timestamp AND u."createdAt" < ${w.to}::timestamp
-    ) cohort`;
+    )
+    SELECT count(*)::int AS signed_up,
+           count(*) FILTER (WHERE reached >= 1)::int AS connected,
+           count(*) FILTER (WHERE reached >= 2)::int AS drafted,
+           count(*) FILTER (WHERE reached >= 3)::int AS summarized
+    FROM cohort`;
   const r = row ?? { signed_up: 0, connected: 0, drafted: 0, summarized: 0 };
   return [
     { step: "signed_up", label: "Signed up", creators: r.signed_up },
@@ -118,29 +131,28 @@ async function funnelBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiRepor
 }
 
 async function activityBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["activeCreators"]> {
-  // One scan, three groupings: per day, per ISO week, and the whole window (GROUPING() tells them apart).
-  const rows = await prisma.$queryRaw<Array<{ grouping: number; day: string | null; week_start: string | null; creators: number }>>`
-    SELECT GROUPING(d, wk)::int AS grouping,
-           to_char(d, 'YYYY-MM-DD') AS day,
-           to_char(wk, 'YYYY-MM-DD') AS week_start,
-           count(DISTINCT "userId")::int AS creators
-    FROM (
-      SELECT e."userId", date_trunc('day', e."occurredAt") AS d, date_trunc('week', e."occurredAt") AS wk
+  // (creator, day) pairs first, deduplicated by hashing; days, ISO weeks and the window are counted from them.
+  const rows = await prisma.$queryRaw<Array<{ kind: number; key: string | null; creators: number }>>`
+    WITH pairs AS (
+      SELECT DISTINCT e."userId", date_trunc('day', e."occurredAt") AS d
       FROM "KpiEvent" e
       WHERE e.name = ANY(${CREATOR_ACTIONS}::text[])
         AND e."occurredAt" >= ${w.from}::timestamp AND e."occurredAt" < ${w.to}::timestamp
         AND e."userId" IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM "user" u WHERE u.id = e."userId" AND u.role = 'admin')
-    ) events
-    GROUP BY GROUPING SETS ((d), (wk), ())`;
-  const byDay = new Map(rows.filter((r) => r.grouping === 1).map((r) => [r.day!, r.creators]));
-  const byWeek = new Map(rows.filter((r) => r.grouping === 2).map((r) => [r.week_start!, r.creators]));
+    )
+    SELECT 1 AS kind, to_char(d, 'YYYY-MM-DD') AS key, count(*)::int AS creators FROM pairs GROUP BY d
+    UNION ALL
+    SELECT 2, to_char(wk, 'YYYY-MM-DD'), count(*)::int FROM (SELECT DISTINCT "userId", date_trunc('week', d) AS wk FROM pairs) weeks GROUP BY wk
+    UNION ALL
+    SELECT 3, NULL, count(*)::int FROM (SELECT DISTINCT "userId" FROM pairs) creators`;
+  const byDay = new Map(rows.filter((r) => r.kind === 1).map((r) => [r.key!, r.creators]));
+  const byWeek = new Map(rows.filter((r) => r.kind === 2).map((r) => [r.key!, r.creators]));
   const weeks = new Map(w.dayLabels.map(isoWeekOf).map((x) => [x.weekStart, x]));
-  const weekly = [...weeks.values()].map((x) => ({ ...x, creators: byWeek.get(x.weekStart) ?? 0 }));
   return {
     daily: w.dayLabels.map((day) => ({ day, creators: byDay.get(day) ?? 0 })),
-    weekly,
-    inWindow: rows.find((r) => r.grouping === 3)?.creators ?? 0,
+    weekly: [...weeks.values()].map((x) => ({ ...x, creators: byWeek.get(x.weekStart) ?? 0 })),
+    inWindow: rows.find((r) => r.kind === 3)?.creators ?? 0,
   };
 }
 

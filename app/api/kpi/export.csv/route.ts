@@ -1,4 +1,4 @@
-import { kpiCsv, kpiReport, parseKpiQuery } from "@/src/analytics";
+import { kpiCsv, parseKpiQuery, recentKpiReport } from "@/src/analytics";
 import { requireKpiAccess } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { apiRoute, otherMethods } from "@/src/http";
@@ -10,7 +10,7 @@ const ROUTE = "/api/kpi/export.csv";
 export const GET = apiRoute(ROUTE, async (request) => {
   await requireKpiAccess(request, ROUTE);
   const query = parseKpiQuery(request.nextUrl.searchParams);
-  const report = await kpiReport(await getPrisma(), query);
+  const report = await recentKpiReport(await getPrisma(), query);
   const filename = `huntaze-kpi-${report.window.dayLabels.at(-1)}-${query.days}d.csv`;
   return new Response(kpiCsv(report), {
     headers: {

@@ -1,4 +1,4 @@
-import { kpiReport, parseKpiQuery } from "@/src/analytics";
+import { parseKpiQuery, recentKpiReport } from "@/src/analytics";
 import { requireKpiAccess } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { apiRoute, noStoreJson, otherMethods } from "@/src/http";
@@ -11,7 +11,7 @@ const ROUTE = "/api/kpi/overview";
 export const GET = apiRoute(ROUTE, async (request) => {
   await requireKpiAccess(request, ROUTE);
   const query = parseKpiQuery(request.nextUrl.searchParams);
-  return noStoreJson(await kpiReport(await getPrisma(), query));
+  return noStoreJson(await recentKpiReport(await getPrisma(), query));
 });
 
 const { notAllowed, options } = otherMethods(ROUTE, ["GET", "HEAD"]);
