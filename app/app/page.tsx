@@ -6,7 +6,8 @@ import { getKeyValueStore, getPrisma } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
 import { SummaryCard } from "@/src/ui/summary-card";
-import { formatFigure, TrendChart } from "@/src/ui/trend-chart";
+import { formatFigure } from "@/src/ui/format-figure";
+import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Home" };
 

@@ -1,5 +1,5 @@
 import type { SummaryView } from "@/src/analytics";
-import { formatFigure } from "./trend-chart";
+import { formatFigure } from "./format-figure";
 
 const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const PLATFORM_NAME: Record<string, string> = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" };

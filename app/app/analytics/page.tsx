@@ -7,7 +7,8 @@ import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { SyncPanel } from "@/src/ui/sync-panel";
-import { formatFigure, TrendChart } from "@/src/ui/trend-chart";
+import { formatFigure } from "@/src/ui/format-figure";
+import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Analytics" };
 

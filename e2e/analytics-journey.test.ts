@@ -1,0 +1,226 @@
+// A creator's analytics in Chromium against the production build and the emulators: connect TikTok and
+// Instagram, Sync now with progress, charts (and their tables), top posts and the summary; the dashboard
+// rebuilt after Redis is flushed. Then the KPI runbook: every Logs Insights query's events and fields are in
+// the lines this run actually wrote.
+import { spawnSync } from "node:child_process";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
+import { startInstagramEmulator } from "@/emulators/instagram";
+import { startTikTokEmulator } from "@/emulators/tiktok";
+import { readRunbookQueries } from "@/src/observability/kpi-runbook";
+import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { startApp, type AppServer } from "./support/app-server";
+import { launchBrowser, watchForProblems } from "./support/browser";
+
+type TikTok = Awaited<ReturnType<typeof startTikTokEmulator>>;
+type Instagram = Awaited<ReturnType<typeof startInstagramEmulator>>;
+type Azure = Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
+const NARRATIVE = "Your followers grew this week and your newest videos drew the most views. Keep posting at this pace.";
+const TOKEN_KEYS = `e2e:${Buffer.alloc(32, 3).toString("base64")}`;
+let database: TestDatabase;
+let tiktok: TikTok;
+let instagram: Instagram;
+let azure: Azure;
+let app: AppServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+/** Lines written by processes of the app other than the web server (a worker pass), for the runbook check. */
+const otherLogs: string[] = [];
+const prefix = testRedisPrefix("e2e_analytics");
+
+function appEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    TRUST_PROXY_HOPS: "1",
+    JOBS_IN_PROCESS: "true",
+    OUTBOX_POLL_MS: "200",
+    TOKEN_ENCRYPTION_KEYS: TOKEN_KEYS,
+    SOCIAL_HTTP_TIMEOUT_MS: "4000",
+    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
+    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
+    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
+    TIKTOK_API_URL: tiktok.url,
+    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
+    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
+    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
+    INSTAGRAM_API_URL: instagram.url,
+    INSTAGRAM_GRAPH_URL: instagram.url,
+    AZURE_OPENAI_ENDPOINT: azure.url,
+    AZURE_OPENAI_API_KEY: "azure-dev-key-1",
+  };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase("e2e_analytics");
+  [tiktok, instagram, azure] = await Promise.all([
+    startTikTokEmulator(),
+    startInstagramEmulator(),
+    startAzureOpenAIEmulator({ deployments: { "gpt-4o-mini": { model: "gpt-4o-mini" } } }),
+  ]);
+  // The model answers each schema it is asked for: a summary for the summarizer, a draft for drafts.
+  azure.control.setReply("*", (request) =>
+    JSON.stringify(JSON.stringify(request.body).includes('"summary"') ? { summary: NARRATIVE } : { draft: "Golden hour, new set on Friday." }),
+  );
+  [app, browser] = await Promise.all([startApp(appEnv()), launchBrowser()]);
+  context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.51.100.77" } });
+  page = await context.newPage();
+  problems = await watchForProblems(page);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await app?.stop();
+  await Promise.all([tiktok?.close(), instagram?.close(), azure?.close()]);
+  await database?.drop();
+  await deleteRedisPrefix(prefix);
+});
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function connect(provider: "tiktok" | "instagram") {
+  await page.goto(`${app.url}/app/connections`);
+  await page.getByRole("link", { name: `Connect ${provider === "tiktok" ? "TikTok" : "Instagram"}` }).click();
+  await page.getByRole("button", { name: "Allow" }).click();
+  await page.waitForURL(new RegExp(`provider=${provider}&result=connected`));
+}
+
+describe("analytics in Chromium", () => {
+  it("shows an honest empty state before anything is connected", async () => {
+    await page.goto(`${app.url}/sign-up?next=%2Fapp%2Fanalytics`);
+    await page.getByLabel("Email").fill(`analytics-${Date.now()}@example.com`);
+    await page.getByLabel("Password").fill("violet staircase umbrella");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${app.url}/app/analytics`);
+    await expect(page.getByRole("heading", { name: "No analytics yet" }).isVisible()).resolves.toBe(true);
+  });
+
+  it("syncs both platforms on request with progress, then shows charts, tables, top posts and the summary", async () => {
+    await connect("tiktok");
+    await connect("instagram");
+    await page.goto(`${app.url}/app/analytics`);
+    await page.getByRole("button", { name: "Sync now" }).click();
+    // Progress, then the refreshed page.
+    await page.getByRole("status").filter({ hasText: /Sync queued|Syncing/ }).waitFor({ timeout: 10_000 });
+    await page.getByRole("status").filter({ hasText: /Last synced/ }).waitFor({ timeout: 30_000 });
+    await page.locator('[data-platform="instagram"]').waitFor();
+
+    for (const platform of ["tiktok", "instagram"]) {
+      const section = page.locator(`[data-platform="${platform}"]`);
+      await expect(section.locator("canvas[role=img]").count()).resolves.toBe(3);
+      // Every chart has its figures as a table too, and the canvas says what it shows.
+      const label = await section.locator("canvas[role=img]").first().getAttribute("aria-label");
+      expect(label).toMatch(/followers: \d+ points? from .+ latest Followers [\d,.k]+/i);
+      await section.getByText("Show the figures as a table").first().click();
+      await expect(section.locator("details table").first().locator("tbody tr").count()).resolves.toBeGreaterThan(0);
+      await expect(section.locator("table.data-table tbody tr").count()).resolves.toBeGreaterThan(0);
+      const followers = await section.locator(".stats dd").first().textContent();
+      expect(followers).toMatch(/^[\d,.]+[kM]?$/);
+    }
+    await expect(page.getByText(NARRATIVE).isVisible()).resolves.toBe(true);
+    const rows = await query<{ provider: string; kind: string }>(`SELECT provider::text, kind FROM "AnalyticsSnapshot" ORDER BY 1, 2`);
+    expect(rows).toEqual([
+      { provider: "instagram", kind: "account" },
+      { provider: "instagram", kind: "posts" },
+      { provider: "tiktok", kind: "account" },
+      { provider: "tiktok", kind: "posts" },
+    ]);
+    expect(await query(`SELECT 1 FROM "Summary" WHERE "narrativeStatus" = 'ok'`)).toHaveLength(2);
+    expect(problems).toEqual([]);
+  });
+
+  it("rebuilds the dashboard from the database after Redis is flushed", async () => {
+    const before = await page.locator('[data-platform="tiktok"] .stats').textContent();
+    await deleteRedisPrefix(prefix);
+    await context.clearCookies();
+    // The session lives in Postgres, so only the Redis copies are gone; sign in again for a clean cookie jar.
+    await page.goto(`${app.url}/sign-in?next=%2Fapp%2Fanalytics`);
+    const email = (await query<{ email: string }>(`SELECT email FROM "user" LIMIT 1`))[0]!.email;
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("violet staircase umbrella");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${app.url}/app/analytics`);
+    await expect(page.locator('[data-platform="tiktok"] .stats').textContent()).resolves.toBe(before);
+  });
+
+  it("shows the summary and follower trends on the home page", async () => {
+    await page.goto(`${app.url}/app`);
+    await expect(page.getByText(NARRATIVE).isVisible()).resolves.toBe(true);
+    await expect(page.locator("canvas[role=img]").count()).resolves.toBe(2);
+  });
+
+  it("limits Sync now and answers the state as JSON, with Idempotency-Key replay", async () => {
+    const key = `"sync-${Date.now()}"`;
+    const first = await page.request.post(`${app.url}/api/analytics/sync`, { headers: { "idempotency-key": key } });
+    const replay = await page.request.post(`${app.url}/api/analytics/sync`, { headers: { "idempotency-key": key } });
+    expect([first.status(), replay.status()]).toEqual([202, 202]);
+    expect(replay.headers()["idempotent-replayed"]).toBe("true");
+    const state = await (await page.request.get(`${app.url}/api/analytics/sync`)).json();
+    expect(["queued", "running", "done"]).toContain(state.state);
+    // Sync now counts 3 per 10 minutes per creator: the button press earlier, this one, then one more.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await page.request.post(`${app.url}/api/analytics/sync`)).status());
+    expect(statuses).toContain(429);
+  });
+
+  it("writes a draft and disconnects Instagram (more KPI events)", async () => {
+    const draft = await page.request.post(`${app.url}/api/ai/drafts`, { data: { kind: "caption", platform: "tiktok", tone: "warm", context: "studio day" } });
+    expect(draft.status()).toBe(201);
+    expect((await page.request.delete(`${app.url}/api/connections/instagram`)).status()).toBe(200);
+  });
+});
+
+describe("docs/KPI-RUNBOOK.md against what this run logged", () => {
+  it("finds, for every query, lines with its events carrying the fields it reads", async () => {
+    // A worker pass refreshing tokens (a separate process, as in production): forced due by moving the expiry.
+    await query(`UPDATE "SocialConnection" SET "accessTokenExpiresAt" = now() + interval '1 minute' WHERE status = 'connected'`);
+    const refresh = spawnSync(process.execPath, ["--import", "tsx", "scripts/social-refresh.ts"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", LOG_LEVEL: "info", ...appEnv() },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(refresh.status, refresh.stderr).toBe(0);
+    otherLogs.push(refresh.stdout, refresh.stderr);
+
+    const lines = [...app.logs().split("\n"), ...otherLogs.join("\n").split("\n")]
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const queries = readRunbookQueries();
+    const missing: string[] = [];
+    for (const q of queries) {
+      for (const event of q.events) {
+        if (event === "outbox.dead_lettered") continue; // proven in src/outbox/outbox.test.ts (no dead letter here)
+        const emitted = lines.filter((l) => l.event === event);
+        if (!emitted.length) {
+          missing.push(`${q.title}: no "${event}" line`);
+          continue;
+        }
+        // Each field the query reads, on the lines of the events that carry it (see the catalogue test).
+        for (const field of q.fields) {
+          const carried = emitted.some((l) => field in l);
+          const carriedElsewhere = q.events.some((other) => other !== event && lines.some((l) => l.event === other && field in l));
+          if (!carried && !carriedElsewhere) missing.push(`${q.title}: "${event}" lines lack ${field}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    // KPI rows were stored alongside the lines.
+    const names = (await query<{ name: string }>(`SELECT DISTINCT name FROM "KpiEvent" ORDER BY name`)).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(["user.signed_up", "social.connected", "social.request", "llm.request", "analytics.synced", "summary.created", "draft.created"]));
+  });
+});
