@@ -4,14 +4,15 @@
 // the lines this run actually wrote.
 import { spawnSync } from "node:child_process";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import pg from "pg";
+import type pg from "pg";
+import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { readRunbookQueries } from "@/src/observability/kpi-runbook";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
-import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, watchForProblems } from "./support/browser";
 
@@ -43,15 +44,8 @@ function appEnv(): Record<string, string> {
     OUTBOX_POLL_MS: "200",
     TOKEN_ENCRYPTION_KEYS: TOKEN_KEYS,
     SOCIAL_HTTP_TIMEOUT_MS: "4000",
-    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-    TIKTOK_API_URL: tiktok.url,
-    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
-    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_API_URL: instagram.url,
-    INSTAGRAM_GRAPH_URL: instagram.url,
+    ...tiktokEnv(tiktok.url),
+    ...instagramEnv(instagram.url),
     AZURE_OPENAI_ENDPOINT: azure.url,
     AZURE_OPENAI_API_KEY: "azure-dev-key-1",
   };
@@ -83,15 +77,7 @@ afterAll(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDatabase<T>(database.url, sql, params);
 
 async function connect(provider: "tiktok" | "instagram") {
   await page.goto(`${app.url}/app/connections`);

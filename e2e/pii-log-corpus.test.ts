@@ -3,6 +3,7 @@
 // forms a log could hold it: as sent, URL-encoded, JSON-escaped, lower-cased. Controls prove the search can
 // fail: the request ids and a harmless marker sent beside the secrets must show up in the same lines.
 import { randomBytes } from "node:crypto";
+import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
@@ -105,15 +106,8 @@ beforeAll(async () => {
     LOG_RETENTION_DAYS: "60",
     TRUST_PROXY_HOPS: "1",
     METRICS_TOKEN: "metrics-token-pii-0123456789",
-    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-    TIKTOK_API_URL: tiktok.url,
-    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
-    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_API_URL: instagram.url,
-    INSTAGRAM_GRAPH_URL: instagram.url,
+    ...tiktokEnv(tiktok.url),
+    ...instagramEnv(instagram.url),
     AZURE_OPENAI_ENDPOINT: azure.url,
     AZURE_OPENAI_API_KEY: "azure-dev-key-1",
     AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",

@@ -3,12 +3,13 @@
 // the outbox: TikTok grant revoked, account gone, sign-in refused).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { spawnSync } from "node:child_process";
-import pg from "pg";
+import type pg from "pg";
+import { tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { eventuallyPasses } from "@/src/testing/eventually";
-import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
 import { launchBrowser, watchForProblems } from "./support/browser";
@@ -39,10 +40,7 @@ beforeAll(async () => {
       METRICS_TOKEN: "metrics-token-privacy-0123456789",
       TOKEN_ENCRYPTION_KEYS: `e2e:${Buffer.alloc(32, 5).toString("base64")}`,
       SOCIAL_HTTP_TIMEOUT_MS: "2500",
-      TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-      TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-      TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-      TIKTOK_API_URL: tiktok.url,
+      ...tiktokEnv(tiktok.url),
       AZURE_OPENAI_ENDPOINT: azure.url,
       AZURE_OPENAI_API_KEY: "azure-dev-key-1",
     }),
@@ -58,15 +56,7 @@ afterAll(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDatabase<T>(database.url, sql, params);
 
 let creators = 0;
 async function signedInCreator(next: string): Promise<{ context: BrowserContext; page: Page; problems: string[]; email: string }> {

@@ -1,6 +1,7 @@
 // Scheduled and on-demand collection on real Postgres and Redis, with both emulators over HTTP: rows and the
 // Redis cache, racing collectors, a provider's 429, a dead token, the dashboard rebuilt after a Redis flush,
 // and "Sync now" through its outbox event and the progress the dashboard polls.
+import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
@@ -33,15 +34,8 @@ const ids: { tiktok?: string; instagram?: string } = {};
 beforeAll(async () => {
   [tiktok, instagram] = await Promise.all([startTikTokEmulator(), startInstagramEmulator()]);
   useEnvironment({
-    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-    TIKTOK_API_URL: tiktok.url,
-    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
-    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_API_URL: instagram.url,
-    INSTAGRAM_GRAPH_URL: instagram.url,
+    ...tiktokEnv(tiktok.url),
+    ...instagramEnv(instagram.url),
     SOCIAL_HTTP_TIMEOUT_MS: "2500",
   });
   services = await openIntegrationServices("analytics_collect");

@@ -1,5 +1,6 @@
 // The collectors against both emulators over real HTTP (connections made through the consent pages, tokens
 // sealed in a real Postgres): figures, incremental TikTok paging, Instagram insights, empty insights and the 48 h lag.
+import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
@@ -20,15 +21,8 @@ const tokens: { tiktok?: string; instagram?: string } = {};
 beforeAll(async () => {
   [tiktok, instagram] = await Promise.all([startTikTokEmulator(), startInstagramEmulator()]);
   useEnvironment({
-    TIKTOK_CLIENT_KEY: "huntaze-dev-client-key",
-    TIKTOK_CLIENT_SECRET: "huntaze-dev-client-secret",
-    TIKTOK_AUTH_URL: `${tiktok.url}/v2/auth/authorize/`,
-    TIKTOK_API_URL: tiktok.url,
-    INSTAGRAM_CLIENT_ID: "huntaze-dev-instagram-app",
-    INSTAGRAM_CLIENT_SECRET: "huntaze-dev-instagram-secret",
-    INSTAGRAM_AUTH_URL: `${instagram.url}/oauth/authorize`,
-    INSTAGRAM_API_URL: instagram.url,
-    INSTAGRAM_GRAPH_URL: instagram.url,
+    ...tiktokEnv(tiktok.url),
+    ...instagramEnv(instagram.url),
     SOCIAL_HTTP_TIMEOUT_MS: "2500",
   });
   services = await openIntegrationServices("analytics_collectors");
