@@ -11,6 +11,7 @@ import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { readRunbookQueries } from "@/src/observability/kpi-runbook";
+import { eventually } from "@/src/testing/eventually";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { startApp, type AppServer } from "./support/app-server";
@@ -104,14 +105,16 @@ describe("analytics in Chromium", () => {
     // Progress, then the refreshed page.
     await page.getByRole("status").filter({ hasText: /Sync queued|Syncing/ }).waitFor({ timeout: 10_000 });
     await page.getByRole("status").filter({ hasText: /Last synced/ }).waitFor({ timeout: 30_000 });
-    await page.locator('[data-platform="instagram"]').waitFor();
+    // The sections exist before the first sync (with no figures); the refreshed page has figures in both.
+    await page.locator('[data-platform="tiktok"] .stats').waitFor({ timeout: 15_000 });
+    await page.locator('[data-platform="instagram"] .stats').waitFor({ timeout: 15_000 });
 
     for (const platform of ["tiktok", "instagram"]) {
       const section = page.locator(`[data-platform="${platform}"]`);
       await expect(section.locator("canvas[role=img]").count()).resolves.toBe(3);
       // Every chart has its figures as a table too, and the canvas says what it shows.
       const label = await section.locator("canvas[role=img]").first().getAttribute("aria-label");
-      expect(label).toMatch(/followers: \d+ points? from .+ latest Followers [\d,.k]+/i);
+      expect(label, String(label)).toMatch(/followers: \d+ points? from .+ latest Followers [\d,.k]+/i);
       await section.getByText("Show the figures as a table").first().click();
       await expect(section.locator("details table").first().locator("tbody tr").count()).resolves.toBeGreaterThan(0);
       await expect(section.locator("table.data-table tbody tr").count()).resolves.toBeGreaterThan(0);
@@ -183,7 +186,12 @@ describe("docs/KPI-RUNBOOK.md against what this run logged", () => {
     expect(refresh.status, refresh.stderr).toBe(0);
     otherLogs.push(refresh.stdout, refresh.stderr);
 
-    const lines = [...app.logs().split("\n"), ...otherLogs.join("\n").split("\n")]
+    // The server's own refresh job may have taken the due connection first (then the line is the server's, and
+    // may still be on its way): wait for it from either process.
+    const allLogs = () => `${app.logs()}\n${otherLogs.join("\n")}`;
+    await eventually(async () => allLogs(), (text) => text.includes('"event":"social.token_refresh"'), 15_000);
+    const lines = allLogs()
+      .split("\n")
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const queries = readRunbookQueries();
@@ -204,7 +212,7 @@ describe("docs/KPI-RUNBOOK.md against what this run logged", () => {
         }
       }
     }
-    expect(missing).toEqual([]);
+    expect(missing, `refresh pass printed: ${refresh.stdout.slice(-500)}`).toEqual([]);
     // KPI rows were stored alongside the lines.
     const names = (await query<{ name: string }>(`SELECT DISTINCT name FROM "KpiEvent" ORDER BY name`)).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(["user.signed_up", "social.connected", "social.request", "llm.request", "analytics.synced", "summary.created", "draft.created"]));
