@@ -1,7 +1,9 @@
 // Starts the production build (`next start`) on a free port with its own database and Redis prefix,
 // and keeps every log line it writes so tests can inspect them.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
+import { freePort } from "@/src/testing/free-port";
+
+export { freePort };
 
 export interface AppServer {
   url: string;
@@ -11,16 +13,6 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Only what the test passes plus PATH and HOME: nothing leaks in from the developer's shell.

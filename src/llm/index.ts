@@ -7,3 +7,4 @@ export { LlmRouter, type RouterTarget, type RouteOutcome } from "./router";
 export { CircuitBreaker, redisBreakerStore, memoryBreakerStore, DEFAULT_BREAKER, type BreakerState } from "./breaker";
 export { getLlmRouter, routerTargets } from "./targets";
 export { createDraft, generateDraft, listDrafts, draftRequest, type DraftRequest, type DraftView, type DraftEvent } from "./drafts";
+export { fencedMessages } from "./fenced-prompt";

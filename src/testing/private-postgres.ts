@@ -2,11 +2,11 @@
 // drills that stop or crash the server: the machine's shared Postgres, which other files use, is never touched.
 import { execFile, execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { freePort } from "@/src/testing/free-port";
 
 const run = promisify(execFile);
 export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? "/usr/lib/postgresql/15/bin";
@@ -30,16 +30,6 @@ export interface PrivatePostgres {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Postgres refuses to run as root: as root, every binary runs as the `postgres` user. */
 function command(binary: string, args: string[]): [string, string[]] {
