@@ -33,8 +33,10 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 1_000,
-    // A slow Redis must not stall requests (rate limits run on every API call).
-    commandTimeout: 1_000,
+    // A slow Redis must not stall requests (rate limits run on every API call). Not tighter than 2 s: the timer
+    // also runs out when this process's event loop is starved (a burst of password hashing on two cores) while
+    // Redis has answered, and that false timeout would turn a healthy request into a 503.
+    commandTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
   });
   redis.on("error", (error: Error) => {
