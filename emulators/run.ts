@@ -21,7 +21,7 @@ export type RunningEmulators = {
   close(): Promise<void>;
 };
 
-export const DEFAULT_PORTS = { tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040 } as const;
+export const DEFAULT_PORTS = { tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040, onlyfans: 4050 } as const;
 
 /**
  * The port for each emulator; one left out gets its default. The LLM emulators came later, so a caller written for
