@@ -15,7 +15,7 @@ import { eventually } from "@/src/testing/eventually";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 
 type TikTok = Awaited<ReturnType<typeof startTikTokEmulator>>;
 type Instagram = Awaited<ReturnType<typeof startInstagramEmulator>>;
@@ -89,11 +89,7 @@ async function connect(provider: "tiktok" | "instagram") {
 
 describe("analytics in Chromium", () => {
   it("shows an honest empty state before anything is connected", async () => {
-    await page.goto(`${app.url}/sign-up?next=%2Fapp%2Fanalytics`);
-    await page.getByLabel("Email").fill(`analytics-${Date.now()}@example.com`);
-    await page.getByLabel("Password").fill("violet staircase umbrella");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${app.url}/app/analytics`);
+    await signUpInBrowser(page, app.url, { email: `analytics-${Date.now()}@example.com`, password: "violet staircase umbrella", next: "/app/analytics" });
     await expect(page.getByRole("heading", { name: "No analytics yet" }).isVisible()).resolves.toBe(true);
   });
 

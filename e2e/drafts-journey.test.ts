@@ -4,7 +4,7 @@ import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 
 type Azure = Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
 let database: TestDatabase;
@@ -68,11 +68,7 @@ describe("writing a draft in Chromium", () => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
     const page = await context.newPage();
     const problems = await watchForProblems(page);
-    await page.goto(`${app.url}/sign-up?next=%2Fapp%2Fdrafts`);
-    await page.getByLabel("Email").fill(`drafts-${Date.now()}@example.com`);
-    await page.getByLabel("Password").fill("violet staircase umbrella");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${app.url}/app/drafts`);
+    await signUpInBrowser(page, app.url, { email: `drafts-${Date.now()}@example.com`, password: "violet staircase umbrella", next: "/app/drafts" });
 
     // Record what the creator sees while the draft arrives: partial texts prove it streams in.
     await page.evaluate(() => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 import { rawRequest } from "./support/http";
 
 const PASSWORD = "violet staircase umbrella";
@@ -52,11 +52,7 @@ async function seedEvents(): Promise<void> {
 async function signUp(email: string): Promise<void> {
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": nextIp() } });
   const page = await context.newPage();
-  await page.goto(`${app.url}/sign-up?next=%2Fapp`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${app.url}/app`);
+  await signUpInBrowser(page, app.url, { email, password: PASSWORD, next: "/app" });
   await context.close();
 }
 

@@ -12,7 +12,7 @@ import { eventuallyPasses } from "@/src/testing/eventually";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 
 type TikTok = Awaited<ReturnType<typeof startTikTokEmulator>>;
 type Azure = Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
@@ -64,11 +64,7 @@ async function signedInCreator(next: string): Promise<{ context: BrowserContext;
   const page = await context.newPage();
   const problems = await watchForProblems(page);
   const email = `privacy-${Date.now()}-${creators}@example.com`;
-  await page.goto(`${app.url}/sign-up?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${app.url}${next}`);
+  await signUpInBrowser(page, app.url, { email, password: PASSWORD, next });
   return { context, page, problems, email };
 }
 

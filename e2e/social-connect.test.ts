@@ -6,7 +6,7 @@ import { startTikTokEmulator } from "@/emulators/tiktok";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 
 type TikTok = Awaited<ReturnType<typeof startTikTokEmulator>>;
 type Instagram = Awaited<ReturnType<typeof startInstagramEmulator>>;
@@ -62,11 +62,7 @@ async function signedInCreator(): Promise<{ context: BrowserContext; page: Page;
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": `198.51.100.${++creators}` } });
   const page = await context.newPage();
   const problems = await watchForProblems(page);
-  await page.goto(`${app.url}/sign-up?next=%2Fapp%2Fconnections`);
-  await page.getByLabel("Email").fill(`social-${Date.now()}-${creators}@example.com`);
-  await page.getByLabel("Password").fill("violet staircase umbrella");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.waitForURL(`${app.url}/app/connections`);
+  await signUpInBrowser(page, app.url, { email: `social-${Date.now()}-${creators}@example.com`, password: "violet staircase umbrella", next: "/app/connections" });
   return { context, page, problems };
 }
 

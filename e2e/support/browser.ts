@@ -42,3 +42,12 @@ export async function watchForProblems(page: Page): Promise<string[]> {
   });
   return problems;
 }
+
+/** Signs a new creator up through the sign-up form and waits until the app has taken them to `next`. */
+export async function signUpInBrowser(page: Page, appUrl: string, options: { email: string; password: string; next: string }): Promise<void> {
+  await page.goto(`${appUrl}/sign-up?next=${encodeURIComponent(options.next)}`);
+  await page.getByLabel("Email").fill(options.email);
+  await page.getByLabel("Password").fill(options.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(`${appUrl}${options.next}`);
+}
