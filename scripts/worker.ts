@@ -4,13 +4,13 @@
 import "./load-env";
 import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore, getPrisma } from "@/src/data";
-import { reportOutboxMetrics, startJobs } from "@/src/jobs";
+import { reportStoredMetrics, startJobs } from "@/src/jobs";
 import { flushEvents, moduleLogger, startMetricsServer, storeKpiEventsIn } from "@/src/observability";
 
 const log = moduleLogger("worker");
 storeKpiEventsIn(getPrisma);
 const jobs = await startJobs();
-reportOutboxMetrics();
+reportStoredMetrics();
 const port = getEnv().WORKER_METRICS_PORT;
 const metricsServer = port ? await startMetricsServer(port) : undefined;
 log.info({ event: "worker.started", pid: process.pid, metricsPort: port ?? null }, "worker started");

@@ -17,12 +17,15 @@ export {
 export { collectForConnection, isCollectedProvider, COLLECTED_PROVIDERS, type CollectedProvider, type CollectedSnapshots, type CollectorInput } from "./collectors";
 export {
   saveSnapshots,
+  saveSnapshot,
   readLatest,
   readDashboard,
   latestKey,
   LATEST_TTL_SECONDS,
   type SnapshotDeps,
   type SnapshotOwner,
+  type SnapshotProvider,
+  type OnlyFansDashboard,
   type LatestSnapshot,
   type Dashboard,
   type PlatformDashboard,

@@ -34,7 +34,15 @@ export type PostFigures = z.infer<typeof postFigures>;
 export const postsSnapshot = z.object({ posts: z.array(postFigures) });
 export type PostsSnapshot = z.infer<typeof postsSnapshot>;
 
-export const SNAPSHOT_KINDS = { account: accountSnapshot, posts: postsSnapshot } as const;
+/** OnlyFans dashboard figures, read by the browser worker (there is no API). Money in US cents. */
+export const earningsSnapshot = z.object({
+  earnings30dCents: z.number().int().nonnegative(),
+  subscribers: z.number().int().nonnegative(),
+  messagesUnread: z.number().int().nonnegative(),
+});
+export type EarningsSnapshot = z.infer<typeof earningsSnapshot>;
+
+export const SNAPSHOT_KINDS = { account: accountSnapshot, posts: postsSnapshot, earnings: earningsSnapshot } as const;
 export type SnapshotKind = keyof typeof SNAPSHOT_KINDS;
 
 /** One snapshot per connection, kind and hour: two collectors racing write the same key once. */

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { KeyValueStore } from "@/src/data";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
+import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type EarningsSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
@@ -16,6 +16,9 @@ export const LATEST_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 export const latestKey = (userId: string, provider: string, kind: SnapshotKind) => `analytics:latest:${userId}:${provider}:${kind}`;
 
+export type SnapshotProvider = "tiktok" | "instagram" | "onlyfans";
+
+/** A TikTok or Instagram connection, whose collector writes account and posts snapshots. */
 export interface SnapshotOwner {
   id: string;
   userId: string;
@@ -32,9 +35,27 @@ const cachedLatest = <K extends SnapshotKind>(kind: K) =>
   z.object({ connectionId: z.string(), capturedAt: z.iso.datetime(), data: SNAPSHOT_KINDS[kind] as (typeof SNAPSHOT_KINDS)[K] });
 
 /**
- * Writes one row per kind. A kind whose (connection, kind, hour) row already exists is left as it is — another
- * collector got there first — and so is its Redis copy. Returns the rows written.
+ * Writes the row for one kind. When the (connection, kind, hour) row already exists another collector got there
+ * first, and it and its Redis copy are left as they are. Returns whether this call wrote it.
  */
+export async function saveSnapshot<K extends SnapshotKind>(
+  deps: SnapshotDeps,
+  connection: { id: string; userId: string; provider: SnapshotProvider },
+  kind: K,
+  snapshot: z.input<(typeof SNAPSHOT_KINDS)[K]>,
+  capturedAt = new Date(),
+): Promise<boolean> {
+  const data = SNAPSHOT_KINDS[kind].parse(snapshot) as z.infer<(typeof SNAPSHOT_KINDS)[K]>;
+  const { count } = await deps.prisma.analyticsSnapshot.createMany({
+    data: [{ userId: connection.userId, connectionId: connection.id, provider: connection.provider, kind, capturedAt, data, dedupeKey: snapshotDedupeKey(connection.id, kind, capturedAt) }],
+    skipDuplicates: true,
+  });
+  if (count === 0) return false;
+  await writeLatest(deps.store, connection.userId, connection.provider, kind, { connectionId: connection.id, capturedAt: capturedAt.toISOString(), data });
+  return true;
+}
+
+/** The account and posts rows of one collection (see saveSnapshot). Returns the rows written. */
 export async function saveSnapshots(
   deps: SnapshotDeps,
   connection: SnapshotOwner,
@@ -43,14 +64,7 @@ export async function saveSnapshots(
 ): Promise<number> {
   let written = 0;
   for (const kind of ["account", "posts"] as const) {
-    const data = SNAPSHOT_KINDS[kind].parse(snapshots[kind]);
-    const { count } = await deps.prisma.analyticsSnapshot.createMany({
-      data: [{ userId: connection.userId, connectionId: connection.id, provider: connection.provider, kind, capturedAt, data, dedupeKey: snapshotDedupeKey(connection.id, kind, capturedAt) }],
-      skipDuplicates: true,
-    });
-    if (count === 0) continue;
-    written += count;
-    await writeLatest(deps.store, connection.userId, connection.provider, kind, { connectionId: connection.id, capturedAt: capturedAt.toISOString(), data });
+    if (await saveSnapshot(deps, connection, kind, snapshots[kind], capturedAt)) written += 1;
   }
   return written;
 }
@@ -71,7 +85,7 @@ export async function readLatest<K extends SnapshotKind>(deps: SnapshotDeps, use
     }
   }
   const row = await deps.prisma.analyticsSnapshot.findFirst({
-    where: { userId, provider: provider as SnapshotOwner["provider"], kind },
+    where: { userId, provider: provider as SnapshotProvider, kind },
     orderBy: { capturedAt: "desc" },
   });
   if (!row) return null;
@@ -111,9 +125,19 @@ export interface PlatformDashboard {
   topPosts: TopPost[];
 }
 
+/** OnlyFans has no posts or followers here: the dashboard's earnings, subscribers and unread messages. */
+export interface OnlyFansDashboard {
+  status: "connected" | "needs_attention";
+  lastSyncAt: string | null;
+  lastErrorCode: string | null;
+  latest: (EarningsSnapshot & { capturedAt: string }) | null;
+  series: Array<{ date: string; subscribers: number | null; earnings30dCents: number | null }>;
+}
+
 export interface Dashboard {
   days: number;
   platforms: PlatformDashboard[];
+  onlyfans: OnlyFansDashboard | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -177,11 +201,13 @@ export async function readDashboard(deps: SnapshotDeps, userId: string, options:
   const days = Math.min(Math.max(1, Math.floor(options.days)), 365);
   const now = options.now ?? new Date();
   const connections = await deps.prisma.socialConnection.findMany({
-    where: { userId, provider: { in: ["tiktok", "instagram"] }, status: { in: ["connected", "needs_attention"] } },
+    where: { userId, status: { in: ["connected", "needs_attention"] } },
     orderBy: { provider: "asc" },
   });
+  const onlyfansConnection = connections.find((c) => c.provider === "onlyfans");
+  const onlyfans = onlyfansConnection ? await onlyfansDashboard(deps, onlyfansConnection, days, now) : null;
   const platforms = await Promise.all(
-    connections.map(async (connection): Promise<PlatformDashboard> => {
+    connections.filter((c) => c.provider !== "onlyfans").map(async (connection): Promise<PlatformDashboard> => {
       const provider = connection.provider as SnapshotOwner["provider"];
       const [account, posts, series] = await Promise.all([
         readLatest(deps, userId, provider, "account"),
@@ -200,5 +226,39 @@ export async function readDashboard(deps: SnapshotDeps, userId: string, options:
       };
     }),
   );
-  return { days, platforms };
+  return { days, platforms, onlyfans };
+}
+
+async function onlyfansDashboard(
+  deps: SnapshotDeps,
+  connection: { userId: string; status: string; lastSyncAt: Date | null; lastErrorCode: string | null },
+  days: number,
+  now: Date,
+): Promise<OnlyFansDashboard> {
+  const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS;
+  const [latest, rows] = await Promise.all([
+    readLatest(deps, connection.userId, "onlyfans", "earnings"),
+    deps.prisma.analyticsSnapshot.findMany({
+      where: { userId: connection.userId, provider: "onlyfans", kind: "earnings", capturedAt: { gte: new Date(firstDay), lte: now } },
+      orderBy: { capturedAt: "asc" },
+      select: { capturedAt: true, data: true },
+    }),
+  ]);
+  // The last reading of each day (rows come oldest first).
+  const byDay = new Map<string, EarningsSnapshot>();
+  for (const row of rows) {
+    const parsed = SNAPSHOT_KINDS.earnings.safeParse(row.data);
+    if (parsed.success) byDay.set(row.capturedAt.toISOString().slice(0, 10), parsed.data);
+  }
+  return {
+    status: connection.status === "connected" ? "connected" : "needs_attention",
+    lastSyncAt: connection.lastSyncAt?.toISOString() ?? null,
+    lastErrorCode: connection.lastErrorCode,
+    latest: latest ? { ...latest.data, capturedAt: latest.capturedAt } : null,
+    series: Array.from({ length: days }, (_, i) => {
+      const date = new Date(firstDay + i * DAY_MS).toISOString().slice(0, 10);
+      const day = byDay.get(date);
+      return { date, subscribers: day?.subscribers ?? null, earnings30dCents: day?.earnings30dCents ?? null };
+    }),
+  };
 }

@@ -149,6 +149,19 @@ const schema = z
     INSTAGRAM_AUTH_URL: z.preprocess(emptyAsUnset, endpointUrl.default("https://www.instagram.com/oauth/authorize")),
     INSTAGRAM_API_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://api.instagram.com")),
     INSTAGRAM_GRAPH_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://graph.instagram.com")),
+    // OnlyFans (docs/ONLYFANS.md): no official API, so a browser worker (`npm run worker:onlyfans`) reads the
+    // creator's dashboard. Off unless set; `npm run onlyfans:switch -- off` also stops every running worker.
+    ONLYFANS_WORKER_ENABLED: flag(false),
+    ONLYFANS_BASE_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://onlyfans.com")),
+    ONLYFANS_CHROMIUM_PATH: z.preprocess(emptyAsUnset, z.string().max(500).default("/usr/bin/chromium")),
+    // Low frequency on purpose: each account's dashboard is read once per interval (plus a stable per-account
+    // jitter of up to 10 %), and page actions are spaced by ACTION_DELAY_MS ± 50 %.
+    ONLYFANS_SYNC_INTERVAL_MINUTES: integer(360, 1, 10_080),
+    ONLYFANS_POLL_SECONDS: integer(30, 1, 600),
+    ONLYFANS_WORKER_CONCURRENCY: integer(2, 1, 8),
+    ONLYFANS_ACTION_DELAY_MS: integer(800, 0, 10_000),
+    ONLYFANS_NAVIGATION_TIMEOUT_MS: integer(20_000, 1_000, 120_000),
+    ONLYFANS_TWO_FACTOR_WAIT_SECONDS: integer(300, 10, 900),
     INSTAGRAM_GRAPH_VERSION: z.preprocess(
       emptyAsUnset,
       z.string().regex(/^v\d{1,2}\.\d$/, { message: "must look like v23.0" }).default("v23.0"),
@@ -184,6 +197,10 @@ const schema = z
       if (!valid || entries.length > 2) {
         ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEYS"], message: "must be one or two 'keyId:base64' entries of 32-byte keys, current first" });
       }
+    }
+    // The web app hands credentials to a worker over Redis pub/sub (nothing at rest), so both need Redis.
+    if (env.ONLYFANS_WORKER_ENABLED && !env.REDIS_URL) {
+      ctx.addIssue({ code: "custom", path: ["ONLYFANS_WORKER_ENABLED"], message: "needs REDIS_URL: the web app and the OnlyFans worker talk through Redis" });
     }
     for (const [id, secret, name] of [
       [env.TIKTOK_CLIENT_KEY, env.TIKTOK_CLIENT_SECRET, "TIKTOK"],

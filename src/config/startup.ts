@@ -22,8 +22,8 @@ void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{
 // The embedded default has no separate worker (PGlite is single-process): run the jobs and the outbox here.
 const env = getEnv();
 if (env.NEXT_PHASE !== "phase-production-build") {
-  void Promise.all([import("@/src/jobs"), import("@/src/observability")]).then(async ([{ startJobs, reportOutboxMetrics }, { moduleLogger }]) => {
-    reportOutboxMetrics();
+  void Promise.all([import("@/src/jobs"), import("@/src/observability")]).then(async ([{ startJobs, reportStoredMetrics }, { moduleLogger }]) => {
+    reportStoredMetrics();
     // The database may not be up yet: keep trying rather than run without the outbox.
     while (env.jobsInProcess) {
       try {

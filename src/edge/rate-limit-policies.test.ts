@@ -20,6 +20,13 @@ describe("rate-limit policy table", () => {
     expect(names("/api/auth/sign-up/email", "POST")).toEqual(["credentials-ip", "credentials-email"]);
   });
 
+  it("limits OnlyFans sign-ins per creator, failing closed, but not the status the page polls", () => {
+    expect(names("/api/onlyfans/connect", "POST")).toEqual(["onlyfans-login"]);
+    expect(names("/api/onlyfans/2fa", "POST")).toEqual(["onlyfans-login"]);
+    expect(RATE_LIMIT_POLICIES.find((p) => p.name === "onlyfans-login")).toMatchObject({ key: "user", failMode: "closed" });
+    expect(names("/api/onlyfans/status")).toEqual(["api"]);
+  });
+
   it("routes OAuth, AI and admin traffic to their own policies", () => {
     expect(names("/api/auth/tiktok")).toEqual(["oauth"]);
     expect(names("/api/auth/tiktok/callback")).toEqual(["oauth"]);

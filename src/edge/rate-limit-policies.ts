@@ -90,6 +90,17 @@ export const RATE_LIMIT_POLICIES: readonly RateLimitPolicy[] = [
       "Each sync reads every connected platform against their API quotas, and the schedule already syncs every 6 hours; 3 presses in 10 minutes covers an impatient creator. Fail open: a sync costs quota, not security.",
   },
   {
+    name: "onlyfans-login",
+    route: "POST /api/onlyfans/connect, /api/onlyfans/2fa",
+    matches: (p, m) => m === "POST" && (p === "/api/onlyfans/connect" || p === "/api/onlyfans/2fa"),
+    limit: 10,
+    windowSeconds: 900,
+    key: "user",
+    failMode: "closed",
+    reason:
+      "Each request makes our browser sign in to the creator's OnlyFans, which locks the account after a few failures: 10 in 15 minutes covers a typo and a re-sent code, and keeps Huntaze from being anyone's password-guessing proxy. Fail closed for the same reason.",
+  },
+  {
     name: "admin",
     route: "/kpi/*, /api/kpi/*, /api/admin/*",
     matches: (p) => /^\/(kpi|api\/kpi|api\/admin)(\/|$)/.test(p),

@@ -1,2 +1,2 @@
 export { startScheduler, type ScheduledJob, type Scheduler } from "./scheduler";
-export { startJobs, scheduledJobs, outboxHandlers, reportOutboxMetrics, type Jobs } from "./jobs";
+export { startJobs, scheduledJobs, outboxHandlers, reportStoredMetrics, type Jobs } from "./jobs";

@@ -4,10 +4,11 @@ import type { PrismaClient } from "@/src/generated/prisma/client";
 import { analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
 import { getLlmRouter } from "@/src/llm";
-import { moduleLogger, registerOutboxStatsSource } from "@/src/observability";
+import { moduleLogger, registerOnlyFansStatesSource, registerOutboxStatsSource } from "@/src/observability";
 import { deleteDeliveredEvents, dispatchConfigFromEnv, readOutboxStats, startDispatcher, type OutboxHandler } from "@/src/outbox";
 import { accountDeletionHandler } from "@/src/privacy";
 import { getTokenVault, refreshDueConnections } from "@/src/social";
+import { readOnlyFansSessionStates } from "@/src/social/onlyfans/session-states";
 import { startScheduler, type ScheduledJob } from "./scheduler";
 
 const FIVE_MINUTES = 5 * 60 * 1000;
@@ -44,9 +45,10 @@ export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
   ];
 }
 
-/** The outbox gauges on /metrics, read from the database at scrape time. */
-export function reportOutboxMetrics(): void {
+/** The gauges on /metrics read from the database at scrape time: the outbox and OnlyFans session states. */
+export function reportStoredMetrics(): void {
   registerOutboxStatsSource(async () => readOutboxStats((await getDatabase()).prisma));
+  registerOnlyFansStatesSource(async () => readOnlyFansSessionStates((await getDatabase()).prisma));
 }
 
 export interface Jobs {

@@ -1,6 +1,6 @@
 export { logger, moduleLogger, createLogger, type Logger } from "./logger";
 export { scrubText, scrubValue } from "./redact";
-export { metrics, recordHttpRequest, registerOutboxStatsSource, type Metrics, type OutboxStats } from "./metrics";
+export { metrics, recordHttpRequest, registerOutboxStatsSource, registerOnlyFansStatesSource, type Metrics, type OutboxStats, type OnlyFansSessionStates } from "./metrics";
 export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";

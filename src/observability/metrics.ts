@@ -8,21 +8,39 @@ export interface OutboxStats {
   deadLetters: number;
 }
 
-// The outbox gauges are read from Postgres when scraped (any instance gives the same answer); the source is
-// registered by the process that has a database (app start-up, worker), and one query serves one scrape.
-const outboxSource: { read?: () => Promise<OutboxStats>; last?: { at: number; stats: Promise<OutboxStats | undefined> } } = {};
+export type OnlyFansSessionStates = Record<"connected" | "needs_attention" | "disconnected", number>;
 
-export function registerOutboxStatsSource(read: () => Promise<OutboxStats>): void {
-  outboxSource.read = read;
+// Gauges read from Postgres when scraped (any instance gives the same answer): the source is registered by the
+// process that has a database (app start-up, workers), and one query serves the scrapes of one second.
+function scrapeTimeSource<T>() {
+  const source: { read?: () => Promise<T>; last?: { at: number; value: Promise<T | undefined> } } = {};
+  return {
+    register(read: () => Promise<T>) {
+      source.read = read;
+      source.last = undefined;
+    },
+    current(): Promise<T | undefined> {
+      const { read, last } = source;
+      if (!read) return Promise.resolve(undefined);
+      if (last && Date.now() - last.at < 1_000) return last.value;
+      const value = read().catch(() => undefined);
+      source.last = { at: Date.now(), value };
+      return value;
+    },
+  };
 }
 
-function currentOutboxStats(): Promise<OutboxStats | undefined> {
-  const { read, last } = outboxSource;
-  if (!read) return Promise.resolve(undefined);
-  if (last && Date.now() - last.at < 1_000) return last.stats;
-  const stats = read().catch(() => undefined);
-  outboxSource.last = { at: Date.now(), stats };
-  return stats;
+const sources = globalThis as unknown as {
+  __huntazeScrapeSources?: { outbox: ReturnType<typeof scrapeTimeSource<OutboxStats>>; onlyfans: ReturnType<typeof scrapeTimeSource<OnlyFansSessionStates>> };
+};
+const scrapeSources = (sources.__huntazeScrapeSources ??= { outbox: scrapeTimeSource<OutboxStats>(), onlyfans: scrapeTimeSource<OnlyFansSessionStates>() });
+
+export function registerOutboxStatsSource(read: () => Promise<OutboxStats>): void {
+  scrapeSources.outbox.register(read);
+}
+
+export function registerOnlyFansStatesSource(read: () => Promise<OnlyFansSessionStates>): void {
+  scrapeSources.onlyfans.register(read);
 }
 
 function outboxGauge(registry: Registry, name: string, help: string, pick: (stats: OutboxStats) => number) {
@@ -31,7 +49,7 @@ function outboxGauge(registry: Registry, name: string, help: string, pick: (stat
     help,
     registers: [registry],
     async collect() {
-      const stats = await currentOutboxStats();
+      const stats = await scrapeSources.outbox.current();
       if (stats) this.set(pick(stats));
     },
   });
@@ -131,6 +149,23 @@ function createMetrics() {
       (s) => s.oldestPendingAgeSeconds,
     ),
     outboxDeadLetters: outboxGauge(registry, "huntaze_outbox_dead_letters", "Dead letters waiting for a replay (npm run dlq).", (s) => s.deadLetters),
+    onlyfansJobs: new Counter({
+      name: "huntaze_onlyfans_jobs_total",
+      help: "OnlyFans worker jobs (login, two_factor, sync) by outcome.",
+      labelNames: ["kind", "outcome"] as const,
+      registers: [registry],
+    }),
+    onlyfansSessionState: new Gauge({
+      name: "huntaze_onlyfans_session_state",
+      help: "OnlyFans connections by state (connected, needs_attention, disconnected).",
+      labelNames: ["state"] as const,
+      registers: [registry],
+      async collect() {
+        const states = await scrapeSources.onlyfans.current();
+        if (!states) return;
+        for (const [state, count] of Object.entries(states)) this.set({ state }, count);
+      },
+    }),
     llmFailovers: new Counter({
       name: "huntaze_llm_failovers_total",
       help: "Calls moved from one target to the next, by reason.",

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { latestSummary, readDashboard, readSyncState, type Dashboard, type PlatformDashboard, type SummaryView, type SyncState } from "@/src/analytics";
+import { latestSummary, readDashboard, readSyncState, type Dashboard, type OnlyFansDashboard, type PlatformDashboard, type SummaryView, type SyncState } from "@/src/analytics";
 import { requireUser } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
@@ -108,6 +108,56 @@ function PlatformSection({ platform }: { platform: PlatformDashboard }) {
   );
 }
 
+const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/** OnlyFans is read from its dashboard by the browser worker, not synced by "Sync now". */
+function OnlyFansSection({ onlyfans }: { onlyfans: OnlyFansDashboard }) {
+  const labels = onlyfans.series.map((p) => dayLabel(p.date));
+  const latest = onlyfans.latest;
+  return (
+    <section className="platform card" aria-labelledby="platform-onlyfans" data-platform="onlyfans">
+      <h2 id="platform-onlyfans">OnlyFans</h2>
+      {onlyfans.status === "needs_attention" && (
+        <p className="notice">
+          OnlyFans needs to be reconnected before its figures can update: <Link href="/app/connections">go to Connections</Link>.
+        </p>
+      )}
+      {latest ? (
+        <>
+          <dl className="stats">
+            <div>
+              <dt>Earnings, last 30 days</dt>
+              <dd data-figure="onlyfans-earnings">{dollars.format(latest.earnings30dCents / 100)}</dd>
+            </div>
+            <div>
+              <dt>Subscribers</dt>
+              <dd data-figure="onlyfans-subscribers">{formatFigure(latest.subscribers)}</dd>
+            </div>
+            <div>
+              <dt>Unread messages</dt>
+              <dd data-figure="onlyfans-messages">{formatFigure(latest.messagesUnread)}</dd>
+            </div>
+          </dl>
+          <p className="hint">Read from your OnlyFans dashboard {dateFormat.format(new Date(latest.capturedAt))} (UTC), a few times a day.</p>
+        </>
+      ) : (
+        <p>No figures yet: Huntaze has not read your OnlyFans dashboard yet.</p>
+      )}
+      {onlyfans.series.some((p) => p.subscribers !== null) && (
+        <div className="grid-2">
+          <TrendChart title="OnlyFans subscribers" labels={labels} series={[{ label: "Subscribers", values: onlyfans.series.map((p) => p.subscribers) }]} />
+          <TrendChart
+            title="OnlyFans earnings, trailing 30 days (USD)"
+            kind="bar"
+            labels={labels}
+            series={[{ label: "Earnings (USD)", values: onlyfans.series.map((p) => (p.earnings30dCents === null ? null : p.earnings30dCents / 100)) }]}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default async function AnalyticsPage() {
   const user = await requireUser();
   const deps = { prisma: await getPrisma(), store: getKeyValueStore() };
@@ -129,20 +179,20 @@ export default async function AnalyticsPage() {
   return (
     <div className="stack">
       <h1>Analytics</h1>
-      {dashboard.platforms.length === 0 ? (
+      {dashboard.platforms.length === 0 && !dashboard.onlyfans ? (
         <EmptyState title="No analytics yet">
           <p>
-            Connect TikTok or Instagram on the <Link href="/app/connections">Connections</Link> page; your followers, views and engagement show here after the
-            first sync.
+            Connect TikTok, Instagram or OnlyFans on the <Link href="/app/connections">Connections</Link> page; your figures show here after the first sync.
           </p>
         </EmptyState>
       ) : (
         <>
-          <SyncPanel initial={sync} />
+          {dashboard.platforms.length > 0 && <SyncPanel initial={sync} />}
           {summary && <SummaryCard summary={summary} />}
           {dashboard.platforms.map((platform) => (
             <PlatformSection key={platform.provider} platform={platform} />
           ))}
+          {dashboard.onlyfans && <OnlyFansSection onlyfans={dashboard.onlyfans} />}
         </>
       )}
     </div>

@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/src/auth";
 import { connectionViews, resultMessage } from "@/src/social";
+import { getKeyValueStore, getPrisma } from "@/src/data";
+import { moduleLogger } from "@/src/observability";
 import { DisconnectButton } from "@/src/ui/disconnect-button";
+import { OnlyFansPanel, type OnlyFansPanelStatus } from "@/src/ui/onlyfans-panel";
+import { onlyfansSettings } from "@/src/social/onlyfans/config";
+import { ONLYFANS_CONSENT_POINTS } from "@/src/social/onlyfans/consent";
+import { readOnlyFansStatus } from "@/src/social/onlyfans/connect";
 
 export const metadata: Metadata = { title: "Connections" };
 
@@ -19,10 +25,17 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   const query = await searchParams;
   const message = resultMessage(typeof query.provider === "string" ? query.provider : undefined, typeof query.result === "string" ? query.result : undefined);
   const views = await connectionViews(user.id);
+  // Redis down must not take the page down: the panel then loads the status itself.
+  const onlyfans: OnlyFansPanelStatus | null = await readOnlyFansStatus({ prisma: await getPrisma(), store: getKeyValueStore(), settings: onlyfansSettings() }, user.id).catch(
+    (error: unknown) => {
+      moduleLogger("onlyfans").warn({ err: error }, "OnlyFans status unavailable for the connections page");
+      return null;
+    },
+  );
   return (
     <>
       <h1>Connections</h1>
-      <p>Connect the accounts you run. Huntaze only reads your profile and performance figures; it never posts for you.</p>
+      <p>Connect the accounts you run. Huntaze only reads your profile and performance figures; it never posts or sends anything for you.</p>
       {message && (
         <p className={message.tone === "error" ? "form-error" : "notice"} role={message.tone === "error" ? "alert" : "status"} id="connection-result">
           {message.text}
@@ -69,6 +82,17 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             </div>
           </li>
         ))}
+        <li className="card connection" data-provider="onlyfans" data-state={onlyfans?.status ?? "loading"}>
+          <div className="connection__identity">
+            <span className="avatar avatar--empty" aria-hidden="true">
+              O
+            </span>
+            <div>
+              <h2>OnlyFans</h2>
+            </div>
+          </div>
+          <OnlyFansPanel initial={onlyfans} consentPoints={ONLYFANS_CONSENT_POINTS} />
+        </li>
       </ul>
     </>
   );
