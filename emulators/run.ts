@@ -1,4 +1,4 @@
-// `npm run emulators`: starts the TikTok, Instagram, Azure OpenAI and Anthropic emulators on fixed ports and prints
+// `npm run emulators`: starts the TikTok, Instagram, Azure OpenAI, Anthropic and OnlyFans emulators on fixed ports and prints
 // the environment that points the app at them. startAllEmulators() is the same thing for a dev launcher that runs
 // in-process.
 import { pathToFileURL } from "node:url";
@@ -6,16 +6,18 @@ import { z } from "zod";
 import { startAnthropicEmulator, type AnthropicControl } from "./anthropic";
 import { startAzureOpenAIEmulator, type AzureOpenAIControl } from "./azure-openai";
 import { startInstagramEmulator, type InstagramControl } from "./instagram";
+import { startOnlyFansEmulator, type OnlyFansControl } from "./onlyfans";
 import type { RunningEmulator } from "./shared";
 import { startTikTokEmulator, type TikTokControl } from "./tiktok";
 
-export type EmulatorPorts = { tiktok?: number; instagram?: number; azureOpenAI?: number; anthropic?: number };
+export type EmulatorPorts = { tiktok?: number; instagram?: number; azureOpenAI?: number; anthropic?: number; onlyfans?: number };
 
 export type RunningEmulators = {
   tiktok: RunningEmulator<TikTokControl>;
   instagram: RunningEmulator<InstagramControl>;
   azureOpenAI: RunningEmulator<AzureOpenAIControl>;
   anthropic: RunningEmulator<AnthropicControl>;
+  onlyfans: RunningEmulator<OnlyFansControl>;
   /** The app's environment variables for every emulator, with the default credentials. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -24,19 +26,20 @@ export type RunningEmulators = {
 export const DEFAULT_PORTS = { tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040, onlyfans: 4050 } as const;
 
 /**
- * The port for each emulator; one left out gets its default. The LLM emulators came later, so a caller written for
+ * The port for each emulator; one left out gets its default. The LLM and OnlyFans emulators came later, so a caller written for
  * the social pair (`{ tiktok: 0, instagram: 0 }`, a test asking for free ports) gets free ports for them too rather
  * than fixed ones that may be taken: a left-out LLM port is 0 when every port given is 0.
  */
 export function resolvePorts(ports: EmulatorPorts): Required<EmulatorPorts> {
   const given = Object.values(ports).filter((p): p is number => p !== undefined);
   const allRandom = given.length > 0 && given.every((p) => p === 0);
-  const llmPort = (name: "azureOpenAI" | "anthropic") => ports[name] ?? (allRandom ? 0 : DEFAULT_PORTS[name]);
+  const laterPort = (name: "azureOpenAI" | "anthropic" | "onlyfans") => ports[name] ?? (allRandom ? 0 : DEFAULT_PORTS[name]);
   return {
     tiktok: ports.tiktok ?? DEFAULT_PORTS.tiktok,
     instagram: ports.instagram ?? DEFAULT_PORTS.instagram,
-    azureOpenAI: llmPort("azureOpenAI"),
-    anthropic: llmPort("anthropic"),
+    azureOpenAI: laterPort("azureOpenAI"),
+    anthropic: laterPort("anthropic"),
+    onlyfans: laterPort("onlyfans"),
   };
 }
 
@@ -58,12 +61,14 @@ export async function startAllEmulators(ports: EmulatorPorts = DEFAULT_PORTS): P
   const instagram = await start(() => startInstagramEmulator({ port: resolved.instagram }));
   const azureOpenAI = await start(() => startAzureOpenAIEmulator({ port: resolved.azureOpenAI }));
   const anthropic = await start(() => startAnthropicEmulator({ port: resolved.anthropic }));
+  const onlyfans = await start(() => startOnlyFansEmulator({ port: resolved.onlyfans }));
   return {
     tiktok,
     instagram,
     azureOpenAI,
     anthropic,
-    env: { ...tiktokEnv(tiktok.url), ...instagramEnv(instagram.url), ...azureOpenAIEnv(azureOpenAI.url), ...anthropicEnv(anthropic.url) },
+    onlyfans,
+    env: { ...tiktokEnv(tiktok.url), ...instagramEnv(instagram.url), ...azureOpenAIEnv(azureOpenAI.url), ...anthropicEnv(anthropic.url), ...onlyfansEnv(onlyfans.url) },
     close: async () => {
       await Promise.all(started.map((e) => e.close()));
     },
@@ -99,6 +104,11 @@ export const anthropicEnv = (url: string) => ({
   ANTHROPIC_BASE_URL: url,
   ANTHROPIC_API_KEY: "anthropic-dev-key",
   ANTHROPIC_MODEL: "claude-haiku-4-5",
+});
+
+// Points the worker at the emulator; OnlyFans stays off until ONLYFANS_WORKER_ENABLED is set as well.
+export const onlyfansEnv = (url: string) => ({
+  ONLYFANS_BASE_URL: url,
 });
 
 const portSchema = z.coerce.number().int().min(0).max(65_535);
@@ -142,6 +152,7 @@ async function main(): Promise<void> {
   process.stdout.write(`Instagram emulator ${running.instagram.url}  ${asEnvLine(instagramEnv(running.instagram.url))}\n`);
   process.stdout.write(`Azure OpenAI emulator ${running.azureOpenAI.url}  ${asEnvLine(azureOpenAIEnv(running.azureOpenAI.url))}\n`);
   process.stdout.write(`Anthropic emulator ${running.anthropic.url}  ${asEnvLine(anthropicEnv(running.anthropic.url))}\n`);
+  process.stdout.write(`OnlyFans emulator  ${running.onlyfans.url}  ${asEnvLine(onlyfansEnv(running.onlyfans.url))} (sign in as creator@example.com / emulated-password, code 123456)\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
