@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: "node",
           sequence: { groupOrder: 0 },
-          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "emulators/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "emulators/**/*.test.ts", "ops/**/*.test.ts"],
           environment: "node",
           env: { LOG_LEVEL: "error" },
           testTimeout: 20_000,
