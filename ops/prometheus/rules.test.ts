@@ -30,7 +30,7 @@ describe("Prometheus rules", () => {
     const { stdout } = await run("promtool", ["test", "rules", ...testFiles]);
     expect(stdout).not.toContain("FAILED");
     expect(stdout.match(/SUCCESS/g)).toHaveLength(testFiles.length);
-  });
+  }, 60_000); // several simulated days of series; slow on two busy cores
 
   it("have, for every alert, a unit test where it fires and one where it stays quiet", () => {
     const cases = testFiles.flatMap((path) => {
