@@ -81,6 +81,7 @@ describe("embedded defaults", () => {
 describe("start-up with a bad configuration", () => {
   it("stops with one message naming each bad variable and printing no value", async () => {
     const app = await startApp(
+      // secretlint-disable-next-line -- a deliberately wrong, made-up URL: the test checks it is refused and never printed
       { DATABASE_URL: "mysql://root:hunter2@db/app", NEXT_PUBLIC_OPENAI_API_KEY: "sk-should-never-print", TRUST_PROXY_HOPS: "lots" },
       { waitForReady: false },
     );
