@@ -1,6 +1,7 @@
 // GET /api/ai/azure/smoke: one tiny completion against blue or green, read from the environment at each
 // request (a fixed variable takes effect without a restart). Answers in a fixed shape oncall can grep.
 import { EnvError, isLoopbackHostname, readCurrentEnv, type Env } from "@/src/config";
+import { metrics, moduleLogger } from "@/src/observability";
 import { createAzureProvider, type AzureTarget } from "./azure";
 import { isLlmError } from "./errors";
 import type { TokenUsage } from "./types";
@@ -63,7 +64,7 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
 
   // Key rotation: a 401/403 with the primary key is tried once with the secondary.
   for (const [index, apiKey] of apiKeys.entries()) {
-    const target: AzureTarget = {
+    const azureTarget: AzureTarget = {
       endpoint,
       deployment,
       apiVersion: env.AZURE_OPENAI_API_VERSION,
@@ -72,14 +73,18 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
       timeoutMs: Math.min(env.LLM_ATTEMPT_TIMEOUT_MS, 10_000),
     };
     try {
-      const result = await createAzureProvider(target).complete(
+      const result = await createAzureProvider(azureTarget).complete(
         { messages: [{ role: "user", content: "Reply with the single word: ok" }], maxTokens: 5 },
         { requestId },
       );
+      metrics().llmApiKeyUsed.inc({ target, key: index === 0 ? "primary" : "secondary" });
       return report("ok", { usage: result.usage });
     } catch (error) {
       if (!isLlmError(error)) throw error;
-      if (error.failure === "auth_rejected" && index < apiKeys.length - 1) continue;
+      if (error.failure === "auth_rejected" && index < apiKeys.length - 1) {
+        moduleLogger("llm").warn({ event: "llm.key_fallback", target, status: error.detail.status, requestId }, "smoke: primary key refused; trying the secondary key");
+        continue;
+      }
       const upstream = { code: error.detail.code ?? error.failure, message: error.message, upstreamStatus: error.detail.status };
       if (error.failure === "auth_rejected" || error.failure === "misconfigured") return report("misconfigured", { error: upstream });
       return report("error", { error: upstream });

@@ -2,6 +2,7 @@
 // the breaker on the in-process store and on real Redis shared by two routers.
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryStore, createRedisStore } from "@/src/data";
+import { metrics } from "@/src/observability";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { CircuitBreaker, memoryBreakerStore, redisBreakerStore, type BreakerOptions } from "./breaker";
 import { LlmError, type LlmFailure } from "./errors";
@@ -51,6 +52,13 @@ function router(targets: RouterTarget[], options: Partial<{ attemptTimeoutMs: nu
   return new LlmRouter(targets, breaker, store, { attemptTimeoutMs: options.attemptTimeoutMs ?? 1_000, totalTimeoutMs: options.totalTimeoutMs ?? 3_000 });
 }
 
+/** huntaze_llm_api_key_used_total for one target, by key. */
+async function keyUses(target: string): Promise<Record<"primary" | "secondary", number>> {
+  const values = (await metrics().llmApiKeyUsed.get()).values.filter((v) => v.labels.target === target);
+  const of = (key: string) => values.find((v) => v.labels.key === key)?.value ?? 0;
+  return { primary: of("primary"), secondary: of("secondary") };
+}
+
 describe("LLM router", () => {
   it("answers from blue when blue is healthy", async () => {
     const calls: string[] = [];
@@ -89,8 +97,12 @@ describe("LLM router", () => {
 
   it("retries once with the secondary key on 401/403, then calls the target misconfigured and moves on", async () => {
     const calls: string[] = [];
-    const rotated = await router([{ name: "blue", providers: [vendor("blue-primary", ["auth_rejected"], calls), vendor("blue-secondary", ["ok"], calls)] }]).complete(request, ctx);
-    expect(rotated).toMatchObject({ status: "ok", result: { deployment: "blue-secondary" } });
+    const rotated = await router([{ name: "rotating", providers: [vendor("blue-primary", ["auth_rejected", "ok"], calls), vendor("blue-secondary", ["ok"], calls)] }]);
+    await expect(rotated.complete(request, ctx)).resolves.toMatchObject({ status: "ok", result: { deployment: "blue-secondary" } });
+    expect(await keyUses("rotating")).toEqual({ primary: 0, secondary: 1 });
+    // Once the primary key works again (the new key is live), the secondary stops being used.
+    await expect(rotated.complete(request, ctx)).resolves.toMatchObject({ status: "ok", result: { deployment: "blue-primary" } });
+    expect(await keyUses("rotating")).toEqual({ primary: 1, secondary: 1 });
     const both: string[] = [];
     const outcome = await router([
       { name: "blue", providers: [vendor("b1", ["auth_rejected"], both), vendor("b2", ["auth_rejected"], both)] },

@@ -133,17 +133,27 @@ export class LlmRouter {
     }
   }
 
-  /** Tries the primary key; after a 401/403, the secondary once; then the target is misconfigured. */
+  /**
+   * Tries the primary key; after a 401/403, the secondary once; then the target is misconfigured. Which key
+   * answered is counted, so oncall sees when the old key has stopped being used and can be regenerated.
+   */
   private async withKeys<T>(target: RouterTarget, attempt: (provider: LlmProvider, signal: AbortSignal) => Promise<T>, overall: AbortSignal): Promise<T> {
     for (const [keyIndex, provider] of target.providers.entries()) {
       const startedAt = performance.now();
+      const key = keyIndex === 0 ? "primary" : "secondary";
       try {
-        return await attempt(provider, AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]));
+        const result = await attempt(provider, AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]));
+        metrics().llmApiKeyUsed.inc({ target: target.name, key });
+        return result;
       } catch (error) {
         const failure = asLlmError(error);
         metrics().llmRequests.inc({ provider: provider.provider, deployment: provider.deployment, outcome: failure.failure });
         recordEvent("llm.request", { provider: provider.provider, deployment: provider.deployment, outcome: failure.failure, latencyMs: Math.round(performance.now() - startedAt), promptTokens: 0, completionTokens: 0 });
-        if (failure.failure === "auth_rejected" && keyIndex < target.providers.length - 1) continue;
+        if (failure.failure === "auth_rejected" && keyIndex < target.providers.length - 1) {
+          // Names the target and status only: the key itself never reaches a log line.
+          moduleLogger("llm").warn({ event: "llm.key_fallback", target: target.name, status: failure.detail.status }, "primary key refused; trying the secondary key");
+          continue;
+        }
         throw failure.failure === "auth_rejected" ? new LlmError("misconfigured", failure.message, failure.detail) : failure;
       }
     }

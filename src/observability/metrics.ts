@@ -110,6 +110,12 @@ function createMetrics() {
       labelNames: ["provider", "secret"] as const,
       registers: [registry],
     }),
+    llmApiKeyUsed: new Counter({
+      name: "huntaze_llm_api_key_used_total",
+      help: "Which Azure key a target answered with (primary, or the secondary after a 401/403 during a key rotation).",
+      labelNames: ["target", "key"] as const,
+      registers: [registry],
+    }),
     llmRequests: new Counter({
       name: "huntaze_llm_requests_total",
       help: "Model calls by provider, deployment and outcome (ok, blocked, or the failure kind).",
