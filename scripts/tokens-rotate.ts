@@ -1,5 +1,5 @@
 // npm run tokens:rotate   re-seals every stored provider token with the current TOKEN_ENCRYPTION_KEYS key.
-// Rotation: put the new key first ("new:…,old:…"), deploy, run this, then drop the old key.
+// Rotation (docs/SECURITY.md "Secret rotation"): deploy "old:…,new:…", then "new:…,old:…", run this, then deploy "new:…".
 import "./load-env";
 import { getDatabase } from "@/src/data";
 import { getTokenVault, resealAllTokens } from "@/src/social";
