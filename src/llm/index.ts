@@ -5,6 +5,16 @@ export { createAnthropicProvider, classifyAnthropicError, type AnthropicTarget }
 export { runAzureSmoke, smokeFromCurrentEnv, SMOKE_HTTP_STATUS, type SmokeReport, type SmokeStatus, type SmokeTarget } from "./azure-smoke";
 export { LlmRouter, type RouterTarget, type RouteOutcome } from "./router";
 export { CircuitBreaker, redisBreakerStore, memoryBreakerStore, DEFAULT_BREAKER, type BreakerState } from "./breaker";
-export { getLlmRouter, routerTargets } from "./targets";
+export { getLlmRouter, routerTargets, breakerOptions } from "./targets";
 export { createDraft, generateDraft, listDrafts, draftRequest, type DraftRequest, type DraftView, type DraftEvent } from "./drafts";
 export { fencedMessages } from "./fenced-prompt";
+export {
+  readLlmOverride,
+  writeLlmOverride,
+  heldOutTarget,
+  parseOverrideMode,
+  LLM_OVERRIDE_KEY,
+  LLM_OVERRIDE_TARGETS,
+  type LlmOverride,
+  type LlmOverrideMode,
+} from "./override";

@@ -6,6 +6,7 @@ import type { KeyValueStore } from "@/src/data";
 import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
+import { heldOutTarget, LLM_OVERRIDE_TARGETS, readLlmOverride, type LlmOverrideMode } from "./override";
 import type { CompletionRequest, CompletionResult, LlmProvider, StreamEvent } from "./types";
 
 export interface RouterTarget {
@@ -39,9 +40,12 @@ const asLlmError = (error: unknown) => (isLlmError(error) ? error : new LlmError
 
 // As for the breaker state: a 429 cool-down set by any instance is seen by the others within this.
 const COOLDOWN_CACHE_MS = 250;
+// And oncall's manual switch (override.ts): every instance follows it within this.
+const OVERRIDE_CACHE_MS = 250;
 
 export class LlmRouter {
   private readonly cooldownSeen = new Map<string, { active: boolean; at: number }>();
+  private overrideSeen: { mode: LlmOverrideMode; at: number } | undefined;
 
   constructor(
     private readonly targets: RouterTarget[],
@@ -114,11 +118,16 @@ export class LlmRouter {
     return signal ? AbortSignal.any([signal, total]) : total;
   }
 
-  /** Targets in order, skipping those cooling down after a 429 or behind an open breaker. */
+  /** Targets in order, skipping one held out by oncall's switch, those cooling down after a 429 or behind an open breaker. */
   private async *candidates(overall: AbortSignal): AsyncGenerator<Candidate> {
+    const heldOut = heldOutTarget(await this.overrideMode());
     for (const [index, target] of this.targets.entries()) {
       if (overall.aborted) return;
       const next = this.targets[index + 1]?.name ?? "none";
+      if (target.name === heldOut) {
+        metrics().llmFailovers.inc({ from: target.name, to: next, reason: "manual_override" });
+        continue;
+      }
       if (await this.coolingDown(target.name)) {
         metrics().llmFailovers.inc({ from: target.name, to: next, reason: "rate_limited" });
         continue;
@@ -210,6 +219,14 @@ export class LlmRouter {
     moduleLogger("llm").warn({ requestId, target: candidate.target.name, failure: failure.failure, status: failure.detail.status }, "model target failed; trying the next");
     metrics().llmFailovers.inc({ from: candidate.target.name, to: candidate.next, reason: failure.failure });
     return failure;
+  }
+
+  private async overrideMode(): Promise<LlmOverrideMode> {
+    if (this.overrideSeen && Date.now() - this.overrideSeen.at < OVERRIDE_CACHE_MS) return this.overrideSeen.mode;
+    const { mode } = await readLlmOverride(this.store);
+    this.overrideSeen = { mode, at: Date.now() };
+    for (const target of LLM_OVERRIDE_TARGETS) metrics().llmManualOverride.set({ target }, target === mode ? 1 : 0);
+    return mode;
   }
 
   private async coolingDown(target: string): Promise<boolean> {

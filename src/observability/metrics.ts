@@ -141,6 +141,12 @@ function createMetrics() {
       labelNames: ["deployment"] as const,
       registers: [registry],
     }),
+    llmManualOverride: new Gauge({
+      name: "huntaze_llm_manual_override",
+      help: "Oncall's manual switch (npm run llm:switch) as this instance last read it: 1 for the pinned target, 0 otherwise; all 0 in auto.",
+      labelNames: ["target"] as const,
+      registers: [registry],
+    }),
     outboxDeliveries: new Counter({
       name: "huntaze_outbox_deliveries_total",
       help: "Outbox event deliveries by event type and outcome (delivered, retried, dead_lettered).",
