@@ -1,0 +1,3 @@
+export { runSmoke, defaultKpiBase, PRODUCTION_PROVIDER_HOSTS, type SmokeOptions } from "./smoke/run-smoke";
+export { parseSmokeArgs, formatTable, formatJson, failedChecks, SMOKE_USAGE, UsageError } from "./smoke/cli";
+export type { CheckResult, CheckStatus } from "./smoke/checks";

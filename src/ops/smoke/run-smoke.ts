@@ -1,0 +1,83 @@
+// `npm run smoke`: the checks oncall runs after a release, an invalidation or a rollback, in order. Every check
+// runs even when an earlier one failed, so one run names everything that is wrong.
+import { fail, pass, judgeAzureSmoke, judgeHealth, judgeKpiCsv, judgeKpiOverview, judgeNoStore, judgeOAuthRedirect, judgeReadiness, judgeSecurityHeaders, skip, type CheckResult, type Verdict } from "./checks";
+import { probe, type ProbeRequest, type ProbeResponse } from "./http-probe";
+import { openSession } from "./session";
+
+export interface SmokeOptions {
+  /** The app's origin, e.g. https://app.huntaze.com. */
+  base: string;
+  /** The KPI site's origin (the KPI API answers only there). */
+  kpiBase: string;
+  kpiToken?: string;
+  /** A signed-in session's Cookie header; without it a throwaway account is used. */
+  cookie?: string;
+  /** Where the OAuth entry points must send the browser (host[:port]). */
+  tiktokHost: string;
+  instagramHost: string;
+  timeoutMs: number;
+}
+
+export const PRODUCTION_PROVIDER_HOSTS = { tiktok: "www.tiktok.com", instagram: "www.instagram.com" } as const;
+
+/** app.example.com -> kpi.example.com; a local app (localhost, 127.0.0.1) -> kpi.localhost; otherwise the same origin. */
+export function defaultKpiBase(base: string): string {
+  const url = new URL(base);
+  if (url.hostname.startsWith("app.")) url.hostname = `kpi.${url.hostname.slice(4)}`;
+  else if (["localhost", "127.0.0.1", "[::1]", "app.localhost"].includes(url.hostname)) url.hostname = "kpi.localhost";
+  return url.origin;
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const sensitive: ProbeResponse[] = [];
+  const base = new URL(options.base).origin;
+  const kpiBase = new URL(options.kpiBase).origin;
+
+  /** Fetches, keeps the response for the cache check when it is sensitive, and records the verdict. */
+  async function check(name: string, url: string, judge: (r: ProbeResponse) => Verdict, request: Partial<ProbeRequest> = {}, isSensitive = true): Promise<ProbeResponse | null> {
+    try {
+      const response = await probe(url, { timeoutMs: options.timeoutMs, ...request });
+      if (isSensitive) sensitive.push(response);
+      results.push({ name, ...judge(response) });
+      return response;
+    } catch (error) {
+      results.push({ name, ...fail(`${request.method ?? "GET"} ${new URL(url).pathname} failed: ${(error as Error).message}`) });
+      return null;
+    }
+  }
+
+  await check("health", `${base}/api/health`, judgeHealth);
+  await check("ready", `${base}/api/health/ready`, judgeReadiness);
+  await check("azure openai", `${base}/api/ai/azure/smoke`, judgeAzureSmoke);
+
+  if (options.kpiToken) {
+    const headers = { authorization: `Bearer ${options.kpiToken}` };
+    await check("kpi overview", `${kpiBase}/api/kpi/overview`, judgeKpiOverview, { headers });
+    await check("kpi export.csv", `${kpiBase}/api/kpi/export.csv`, judgeKpiCsv, { headers });
+  } else {
+    results.push({ name: "kpi overview", ...skip("no --kpi-token") }, { name: "kpi export.csv", ...skip("no --kpi-token") });
+  }
+
+  const { verdict, session } = await openSession(base, options.cookie, options.timeoutMs);
+  results.push({ name: "session", ...verdict });
+  if (session) {
+    const headers = { cookie: session.cookie };
+    await check("tiktok oauth", `${base}/api/auth/tiktok`, (r) => judgeOAuthRedirect(r, { host: options.tiktokHost, clientParam: "client_key", callbackPath: "/api/auth/tiktok/callback" }), { method: "HEAD", headers });
+    await check("instagram oauth", `${base}/auth/instagram`, (r) => judgeOAuthRedirect(r, { host: options.instagramHost, clientParam: "client_id", callbackPath: "/auth/instagram/callback" }), { method: "HEAD", headers });
+    // Per-user answers: the session itself and the signed-in app page.
+    await check("signed-in page", `${base}/app`, (r) => (r.status === 200 ? pass("200 /app for the session") : fail(`${r.status} on /app with the session`)), { headers });
+    await check("session api", `${base}/api/auth/get-session`, (r) => (r.status === 200 && r.body.includes('"user"') ? pass("200 with the user") : fail(`${r.status} from /api/auth/get-session`)), { headers });
+  } else {
+    for (const name of ["tiktok oauth", "instagram oauth"]) results.push({ name, ...fail("no session to start a connection with (see session)") });
+  }
+
+  await check("headers: page", `${base}/`, judgeSecurityHeaders, {}, false);
+  const health = sensitive.find((r) => new URL(r.url).pathname === "/api/health");
+  results.push({ name: "headers: api", ...(health ? judgeSecurityHeaders(health) : fail("no /api/health response to inspect")) });
+  results.push({ name: "no-store", ...judgeNoStore(sensitive) });
+
+  const closed = await session?.close();
+  if (closed) results.push({ name: "cleanup", ...closed });
+  return results;
+}
