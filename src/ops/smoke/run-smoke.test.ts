@@ -139,6 +139,12 @@ describe("npm run smoke's checks", () => {
     expect(byName(results).session!.detail).toBe("sign-up answered 429 without a session cookie");
   });
 
+  it("says when the app refused the sign-up's origin, the usual cause being a --base that is not PUBLIC_APP_URL", async () => {
+    routes["POST /api/auth/sign-up/email"] = () => json(403, { code: "INVALID_ORIGIN" });
+    const checks = byName(await runSmoke(options()));
+    expect(checks.session!.detail).toBe(`sign-up answered 403 without a session cookie (origin ${origin} refused: is --base the app's PUBLIC_APP_URL?)`);
+  });
+
   it("lists every missing or weak security header", async () => {
     routes["GET /"] = () => ({
       status: 200,

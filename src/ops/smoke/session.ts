@@ -34,7 +34,9 @@ export async function openSession(base: string, cookie: string | undefined, time
   }
   const sessionCookie = cookieHeader(response.setCookies);
   if (response.status !== 200 || !sessionCookie.includes("session_token")) {
-    return { verdict: fail(`sign-up answered ${response.status} without a session cookie`), session: null };
+    // better-auth's INVALID_ORIGIN: the app trusts only its PUBLIC_APP_URL (and AUTH_TRUSTED_ORIGINS).
+    const hint = response.status === 403 ? ` (origin ${origin} refused: is --base the app's PUBLIC_APP_URL?)` : "";
+    return { verdict: fail(`sign-up answered ${response.status} without a session cookie${hint}`), session: null };
   }
   return {
     verdict: pass(`throwaway account ${email}`),
