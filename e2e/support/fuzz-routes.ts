@@ -146,6 +146,28 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
     // With the right password a deletion signs the creator out everywhere (and deletes the account).
     endsSession: () => true,
   },
+  // OnlyFans is off in the fuzzed app (no worker): every body is still validated before the switch is checked.
+  {
+    pattern: "/api/onlyfans/connect",
+    methods: ["POST"],
+    contract: "json",
+    weight: 2,
+    body: nearObject({
+      email: fc.oneof(fc.constantFrom("creator@example.com", "not-an-email", ""), anyString(60)),
+      password: fc.oneof(fc.constantFrom("emulated-password", ""), anyString(80), hugeString),
+      consent: fc.constantFrom(true, false, "true", 1),
+      consentVersion: fc.constantFrom("2026-11-25", "2020-01-01", ""),
+    }),
+  },
+  {
+    pattern: "/api/onlyfans/2fa",
+    methods: ["POST"],
+    contract: "json",
+    weight: 1,
+    body: nearObject({ code: fc.oneof(fc.constantFrom("123456", "12ab", " 123456 ", ""), anyString(12)) }),
+  },
+  { pattern: "/api/onlyfans/status", methods: ["GET"], contract: "json", weight: 1 },
+  { pattern: "/api/onlyfans/disconnect", methods: ["POST"], contract: "json", weight: 1 },
   {
     pattern: "/api/privacy/deletion/[id]",
     path: () => fc.oneof(fc.uuid(), pathSegment).map((id) => `/api/privacy/deletion/${id}`),
