@@ -206,7 +206,9 @@ describe("creators writing drafts while Postgres crashes and restarts", () => {
     const until = () => stop;
     const load = Promise.all(creators.flatMap((creator) => [writerLoop(creator, until), readerLoop(creator, until)]));
 
-    await sleep(1_500);
+    // Crash only once the load is really running (on two busy cores the first answers can take a while).
+    await eventually(async () => answers.length, (n) => n > CREATORS, 20_000, 50);
+    await sleep(500);
     const beforeCrash = answers.length;
     // A crash: no checkpoint, every connection cut, WAL recovery on start. Down for at least a second, during
     // which everything else a creator or oncall touches is probed too.

@@ -132,13 +132,18 @@ export function portsFromEnv(
 }
 
 /**
- * Reads AZURE_OPENAI_EMULATOR_PORT / ANTHROPIC_EMULATOR_PORT; an unset one is left out so resolvePorts() picks it
- * (4030 / 4040, or a free port when the social emulators were both given 0).
+ * Reads AZURE_OPENAI_EMULATOR_PORT / ANTHROPIC_EMULATOR_PORT / ONLYFANS_EMULATOR_PORT; an unset one is left out so
+ * resolvePorts() picks it (4030 / 4040 / 4050, or a free port when the social emulators were both given 0).
  */
-export function llmPortsFromEnv(env: Record<string, string | undefined> = process.env): Pick<EmulatorPorts, "azureOpenAI" | "anthropic"> {
+export function llmPortsFromEnv(env: Record<string, string | undefined> = process.env): Pick<EmulatorPorts, "azureOpenAI" | "anthropic" | "onlyfans"> {
   const azureOpenAI = readPort(env, "AZURE_OPENAI_EMULATOR_PORT");
   const anthropic = readPort(env, "ANTHROPIC_EMULATOR_PORT");
-  return { ...(azureOpenAI === undefined ? {} : { azureOpenAI }), ...(anthropic === undefined ? {} : { anthropic }) };
+  const onlyfans = readPort(env, "ONLYFANS_EMULATOR_PORT");
+  return {
+    ...(azureOpenAI === undefined ? {} : { azureOpenAI }),
+    ...(anthropic === undefined ? {} : { anthropic }),
+    ...(onlyfans === undefined ? {} : { onlyfans }),
+  };
 }
 
 const asEnvLine = (vars: Record<string, string>) =>

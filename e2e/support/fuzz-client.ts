@@ -21,13 +21,28 @@ export function createFuzzAgent(concurrency: number): http.Agent {
   return new http.Agent({ keepAlive: true, maxSockets: concurrency });
 }
 
-export function sendFuzzRequest(
+export async function sendFuzzRequest(
   server: { host: string; port: number },
   agent: http.Agent,
   request: FuzzRequest,
   cookieFor: (session: SessionChoice) => string | null,
   timeoutMs: number,
 ): Promise<FuzzResponse> {
+  const first = await sendOnce(server, agent, request, cookieFor, timeoutMs);
+  // The keep-alive race Node documents (http.ClientRequest.reusedSocket): the server closed an idle kept-alive
+  // socket just as this request went out on it. No byte reached the app; every HTTP client retries this once on a
+  // new connection, and so does the fuzzer. A reset on a fresh connection is still a failure.
+  if (first.staleSocket) return sendOnce(server, agent, request, cookieFor, timeoutMs);
+  return first;
+}
+
+function sendOnce(
+  server: { host: string; port: number },
+  agent: http.Agent,
+  request: FuzzRequest,
+  cookieFor: (session: SessionChoice) => string | null,
+  timeoutMs: number,
+): Promise<FuzzResponse & { staleSocket?: boolean }> {
   const body = bodyBytes(request.body);
   const headers = requestHeaders(request, cookieFor);
   if (body) {
@@ -38,7 +53,8 @@ export function sendFuzzRequest(
   const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (response: Omit<FuzzResponse, "ms">) => {
+    let answered = false;
+    const finish = (response: Omit<FuzzResponse, "ms"> & { staleSocket?: boolean }) => {
       if (settled) return;
       settled = true;
       resolve({ ...response, ms: performance.now() - started });
@@ -46,6 +62,7 @@ export function sendFuzzRequest(
     // maxHeaderSize: Next's redirect for a 6 KB URL repeats it in Location and Refresh, past Node's 16 KiB default.
     const options = { host: server.host, port: server.port, method: request.method, path: request.target, headers, agent, maxHeaderSize: 64 * 1024 };
     const outgoing = http.request(options, (incoming) => {
+      answered = true;
       const kept: Buffer[] = [];
       let length = 0;
       incoming.on("data", (chunk: Buffer) => {
@@ -58,7 +75,16 @@ export function sendFuzzRequest(
       incoming.on("error", (error) => finish({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.alloc(0), bodyLength: 0, error: `response aborted: ${error.message}` }));
     });
     outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error(`no complete answer within ${timeoutMs} ms`)));
-    outgoing.on("error", (error) => finish({ status: 0, headers: {}, body: Buffer.alloc(0), bodyLength: 0, error: error.message }));
+    outgoing.on("error", (error: NodeJS.ErrnoException) =>
+      finish({
+        status: 0,
+        headers: {},
+        body: Buffer.alloc(0),
+        bodyLength: 0,
+        error: error.message,
+        staleSocket: outgoing.reusedSocket && !answered && (error.code === "ECONNRESET" || error.code === "EPIPE"),
+      }),
+    );
     if (body && request.framing === "chunked") {
       const third = Math.ceil(body.length / 3);
       outgoing.write(body.subarray(0, third));

@@ -36,13 +36,14 @@ describe("emulator launcher with the LLM emulators", () => {
     }
   });
 
-  it("defaults the LLM ports to 4030 and 4040, or to free ports when the social ports asked for free ones", () => {
-    expect(resolvePorts({})).toEqual({ tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040 });
-    expect(resolvePorts({ tiktok: 0, instagram: 0 })).toEqual({ tiktok: 0, instagram: 0, azureOpenAI: 0, anthropic: 0 });
-    expect(resolvePorts({ tiktok: 5010 })).toEqual({ tiktok: 5010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040 });
+  it("defaults the LLM and OnlyFans ports to 4030, 4040 and 4050, or to free ports when the social ports asked for free ones", () => {
+    expect(resolvePorts({})).toEqual({ tiktok: 4010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040, onlyfans: 4050 });
+    expect(resolvePorts({ tiktok: 0, instagram: 0 })).toEqual({ tiktok: 0, instagram: 0, azureOpenAI: 0, anthropic: 0, onlyfans: 0 });
+    expect(resolvePorts({ tiktok: 5010 })).toEqual({ tiktok: 5010, instagram: 4020, azureOpenAI: 4030, anthropic: 4040, onlyfans: 4050 });
     expect(resolvePorts({ instagram: 0 })).toMatchObject({ tiktok: 4010, azureOpenAI: 0 });
     expect(llmPortsFromEnv({})).toEqual({});
     expect(llmPortsFromEnv({ AZURE_OPENAI_EMULATOR_PORT: "5030", ANTHROPIC_EMULATOR_PORT: "0" })).toEqual({ azureOpenAI: 5030, anthropic: 0 });
+    expect(llmPortsFromEnv({ ONLYFANS_EMULATOR_PORT: "5050" })).toEqual({ onlyfans: 5050 });
     expect(() => llmPortsFromEnv({ ANTHROPIC_EMULATOR_PORT: "claude" })).toThrow(/ANTHROPIC_EMULATOR_PORT/);
   });
 
