@@ -4,7 +4,9 @@ import { latestSummary, readDashboard } from "@/src/analytics";
 import { requireUser } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
+import { onboardingChecklist } from "@/src/onboarding";
 import { EmptyState } from "@/src/ui/empty-state";
+import { OnboardingChecklist } from "@/src/ui/onboarding-checklist";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
@@ -23,15 +25,28 @@ export default async function AppHomePage() {
       return null;
     },
   );
+  // The checklist is a help, not the page: if it cannot load, the home page shows without it.
+  const checklist = await onboardingChecklist(prisma, user.id).catch((error: unknown) => {
+    moduleLogger("onboarding").warn({ err: error, userId: user.id }, "onboarding checklist could not load");
+    return null;
+  });
   const [dashboard, summary] = overview ?? [null, null];
   return (
     <div className="stack">
       <h1>Welcome, {user.name}</h1>
-      {!overview && <p className="notice">Your figures could not load just now. Reload the page in a minute.</p>}
+      {checklist && <OnboardingChecklist checklist={checklist} />}
+      {!overview && (
+        <p className="form-error" role="alert">
+          Your figures could not load just now. Your data is safe; reload the page in a minute.
+        </p>
+      )}
       {dashboard && dashboard.platforms.length === 0 && (
         <EmptyState title="Nothing to show yet">
+          <p>Your followers, views and engagement appear here once an account is connected and its first sync has finished.</p>
           <p>
-            Your numbers appear here once an account is connected. Start on the <Link href="/app/connections">Connections</Link> page.
+            <Link className="button" href="/app/connections">
+              Connect an account
+            </Link>
           </p>
         </EmptyState>
       )}

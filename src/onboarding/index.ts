@@ -1,0 +1,1 @@
+export { onboardingChecklist, type OnboardingChecklist, type OnboardingStep, type OnboardingStepId } from "./checklist";
