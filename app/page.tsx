@@ -15,21 +15,24 @@ export default function LandingPage() {
           Huntaze
         </Link>
         <nav aria-label="Account">
-          <Link href="/sign-in">Sign in</Link>
+          <Link className="button button--quiet button--small" href="/sign-in">
+            Sign in
+          </Link>
         </nav>
       </header>
-      <main id="main">
+      <main id="main" tabIndex={-1}>
         <section className="hero" aria-labelledby="hero-title">
           <h1 id="hero-title">Run your creator business from one calm place.</h1>
           <p>
             Huntaze brings your TikTok, Instagram and OnlyFans numbers together, drafts the messages you send every day,
             and tells you what is working, so you spend your time creating.
           </p>
-          <p>
+          <div className="hero__actions">
             <Link className="button" href="/sign-up">
               Create your free account
             </Link>
-          </p>
+            <span className="hint">No card needed. Nothing is ever posted for you.</span>
+          </div>
         </section>
         <ul className="features" aria-label="What Huntaze does">
           {FEATURES.map((f) => (
@@ -40,6 +43,9 @@ export default function LandingPage() {
           ))}
         </ul>
       </main>
+      <footer className="site-footer">
+        <p>Huntaze · the back office for creators. Your data stays yours: export or delete it at any time.</p>
+      </footer>
     </div>
   );
 }

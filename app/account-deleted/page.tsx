@@ -18,21 +18,31 @@ export default async function AccountDeletedPage({ searchParams }: { searchParam
   const id = typeof reference === "string" && z.uuid().safeParse(reference).success ? reference : null;
   const deletion = id ? await deletionStatus(await getPrisma(), id) : null;
   return (
-    <main className="narrow" id="main">
-      <h1>Account deletion</h1>
-      {deletion ? (
-        <>
-          <p role="status">{STATUS_TEXT[deletion.status]}</p>
-          <p>
-            Reference: <code>{deletion.id}</code>. Quote it if you contact us.
-          </p>
-        </>
-      ) : (
-        <p>We could not find that deletion reference.</p>
-      )}
-      <p>
-        <Link href="/">Back to the Huntaze home page</Link>
-      </p>
+    <main className="auth-page" id="main" tabIndex={-1}>
+      <div className="card auth-card">
+        <Link className="brand" href="/">
+          Huntaze
+        </Link>
+        <h1>Account deletion</h1>
+        {deletion ? (
+          <>
+            <p role="status">{STATUS_TEXT[deletion.status]}</p>
+            <p>
+              Reference: <code>{deletion.id}</code>. Quote it if you contact us.
+            </p>
+            {deletion.status !== "completed" && (
+              <p>
+                <Link href={`/account-deleted?reference=${deletion.id}`}>Check the status again</Link>
+              </p>
+            )}
+          </>
+        ) : (
+          <p>We could not find that deletion reference. Check the link you followed, or contact us with the reference you were given.</p>
+        )}
+        <p>
+          <Link href="/">Back to the Huntaze home page</Link>
+        </p>
+      </div>
     </main>
   );
 }

@@ -22,7 +22,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           <SignOutButton />
         </div>
       </aside>
-      <main id="main" className="main">
+      <main id="main" tabIndex={-1} className="main">
         {children}
       </main>
     </div>

@@ -4,7 +4,7 @@ import { ErrorPanel } from "@/src/ui/error-panel";
 
 export default function KpiError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
   return (
-    <main id="main" className="container stack kpi-page">
+    <main id="main" tabIndex={-1} className="container stack kpi-page">
       <header className="site-header">
         <span className="brand">Huntaze KPIs</span>
       </header>

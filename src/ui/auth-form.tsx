@@ -25,27 +25,40 @@ function messageFor(error: { code?: string; message?: string; status?: number })
   return "We couldn't complete that just now. Please try again.";
 }
 
+type FieldErrors = { email?: string; password?: string };
+
+// Server codes that are about one field: shown under that field, not above the form.
+const FIELD_OF_CODE: Record<string, keyof FieldErrors> = { INVALID_EMAIL: "email", PASSWORD_TOO_SHORT: "password", PASSWORD_TOO_LONG: "password", WEAK_PASSWORD: "password" };
+
+const describedBy = (...ids: Array<string | false | null | undefined>) => ids.filter(Boolean).join(" ") || undefined;
+
 export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [pending, setPending] = useState(false);
   const isSignUp = mode === "sign-up";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    const form = event.currentTarget;
+    const data = new FormData(form);
     const email = String(data.get("email") ?? "").trim();
     const password = String(data.get("password") ?? "");
     const name = String(data.get("name") ?? "").trim();
     setError(null);
-    setPasswordError(null);
+    const problems: FieldErrors = {};
+    if (!email) problems.email = "Enter your email address.";
+    else if (!/^[^\s@]+@[^\s@]+$/.test(email)) problems.email = "Enter an email address like name@example.com.";
     if (isSignUp) {
       const problem = passwordProblem(password, email);
-      if (problem) {
-        setPasswordError(PASSWORD_MESSAGES[problem]);
-        return;
-      }
+      if (problem) problems.password = PASSWORD_MESSAGES[problem];
+    } else if (!password) problems.password = "Enter your password.";
+    setFieldErrors(problems);
+    if (problems.email || problems.password) {
+      // Keyboard and screen-reader users land on the first field to fix.
+      (form.elements.namedItem(problems.email ? "email" : "password") as HTMLInputElement | null)?.focus();
+      return;
     }
     setPending(true);
     const result = isSignUp
@@ -53,7 +66,9 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
       : await authClient.signIn.email({ email, password });
     setPending(false);
     if (result.error) {
-      setError(messageFor(result.error));
+      const field = result.error.code ? FIELD_OF_CODE[result.error.code] : undefined;
+      if (field) setFieldErrors({ [field]: messageFor(result.error) });
+      else setError(messageFor(result.error));
       return;
     }
     router.replace(nextPath);
@@ -70,16 +85,47 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
       )}
       {isSignUp && (
         <div className="field">
-          <label htmlFor="name">Name</label>
-          <input id="name" name="name" autoComplete="name" maxLength={100} />
+          <label htmlFor="name">
+            Name
+            <span className="field__required" aria-hidden="true">
+              optional
+            </span>
+          </label>
+          <input id="name" name="name" autoComplete="name" maxLength={100} aria-describedby="name-hint" />
+          <span className="hint" id="name-hint">
+            How Huntaze greets you. Leave it empty to use the start of your email.
+          </span>
         </div>
       )}
       <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" name="email" type="email" autoComplete="email" required />
+        <label htmlFor="email">
+          Email
+          <span className="field__required" aria-hidden="true">
+            required
+          </span>
+        </label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          aria-invalid={fieldErrors.email ? true : undefined}
+          aria-describedby={describedBy(fieldErrors.email && "email-error", error && "form-error")}
+        />
+        {fieldErrors.email && (
+          <span className="field-error" id="email-error" role="alert">
+            {fieldErrors.email}
+          </span>
+        )}
       </div>
       <div className="field">
-        <label htmlFor="password">Password</label>
+        <label htmlFor="password">
+          Password
+          <span className="field__required" aria-hidden="true">
+            required
+          </span>
+        </label>
         <input
           id="password"
           name="password"
@@ -87,17 +133,17 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
           autoComplete={isSignUp ? "new-password" : "current-password"}
           required
           minLength={isSignUp ? MIN_PASSWORD_LENGTH : undefined}
-          aria-invalid={passwordError ? true : undefined}
-          aria-describedby={[isSignUp ? "password-hint" : "", passwordError ? "password-error" : ""].join(" ").trim() || undefined}
+          aria-invalid={fieldErrors.password ? true : undefined}
+          aria-describedby={describedBy(isSignUp && "password-hint", fieldErrors.password && "password-error", error && "form-error")}
         />
         {isSignUp && (
           <span className="hint" id="password-hint">
-            At least {MIN_PASSWORD_LENGTH} characters.
+            At least {MIN_PASSWORD_LENGTH} characters. A short phrase is easy to remember.
           </span>
         )}
-        {passwordError && (
+        {fieldErrors.password && (
           <span className="field-error" id="password-error" role="alert">
-            {passwordError}
+            {fieldErrors.password}
           </span>
         )}
       </div>

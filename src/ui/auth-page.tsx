@@ -7,7 +7,7 @@ export async function AuthPage({ mode, next }: { mode: "sign-in" | "sign-up"; ne
   const nextPath = safeNextPath(typeof next === "string" ? next : undefined);
   if (await currentUser()) redirect(nextPath);
   return (
-    <main id="main" className="auth-page">
+    <main id="main" tabIndex={-1} className="auth-page">
       <div className="card auth-card">
         <Link className="brand" href="/">
           Huntaze

@@ -43,7 +43,10 @@ export function DeleteAccountForm() {
         </p>
       )}
       <div className="field">
-        <label htmlFor="password">Your password</label>
+        <label htmlFor="password">
+          Your password
+          <span className="field__required" aria-hidden="true">required</span>
+        </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={error?.field === "password" || undefined} aria-describedby={describedBy("password")} />
         {error?.field === "password" && (
           <span className="field-error" id="password-error" role="alert">
@@ -52,7 +55,10 @@ export function DeleteAccountForm() {
         )}
       </div>
       <div className="field">
-        <label htmlFor="confirmation">Type DELETE to confirm</label>
+        <label htmlFor="confirmation">
+          Type DELETE to confirm
+          <span className="field__required" aria-hidden="true">required</span>
+        </label>
         <input id="confirmation" name="confirmation" autoComplete="off" required aria-invalid={error?.field === "confirmation" || undefined} aria-describedby={describedBy("confirmation", "confirmation-hint")} />
         <span className="hint" id="confirmation-hint">
           This cannot be undone.

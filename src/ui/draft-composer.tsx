@@ -54,6 +54,18 @@ function SelectField({ name, label, options, defaultValue }: { name: string; lab
   );
 }
 
+/**
+ * One calm sentence for screen readers (and sighted users) about where the draft is, instead of a live region
+ * that would read every streamed word aloud.
+ */
+function phaseText(phase: "idle" | "writing" | "done", result: Result | null, error: string | null, shown: string): string {
+  if (phase === "writing") return shown ? "Writing your draft… the text appears below as it is written." : "Writing your draft… this takes a few seconds.";
+  if (phase !== "done" || error) return "";
+  if (result?.status === "ok") return "Your draft is ready below. It is saved in your history.";
+  if (result?.status === "blocked") return "The draft was held back by the safety checks; see below.";
+  return "";
+}
+
 export function DraftComposer() {
   const router = useRouter();
   const [raw, setRaw] = useState("");
@@ -62,6 +74,7 @@ export function DraftComposer() {
   const [error, setError] = useState<string | null>(null);
   const [lastInput, setLastInput] = useState<Record<string, string> | null>(null);
   const [copied, setCopied] = useState(false);
+  const [contextError, setContextError] = useState<string | null>(null);
 
   async function write(input: Record<string, string>) {
     setLastInput(input);
@@ -82,11 +95,15 @@ export function DraftComposer() {
       setPhase("idle");
       return;
     }
-    for await (const { event, data } of readEvents(response.body)) {
-      if (event === "delta") setRaw((r) => r + (data as { text: string }).text);
-      else if (event === "restart") setRaw("");
-      else if (event === "result") setResult(data as Result);
-      else if (event === "error") setError((data as { message: string }).message);
+    try {
+      for await (const { event, data } of readEvents(response.body)) {
+        if (event === "delta") setRaw((r) => r + (data as { text: string }).text);
+        else if (event === "restart") setRaw("");
+        else if (event === "result") setResult(data as Result);
+        else if (event === "error") setError((data as { message: string }).message);
+      }
+    } catch {
+      setError("The connection dropped while the draft was being written. Press Regenerate to try again.");
     }
     setPhase("done");
     router.refresh();
@@ -95,6 +112,12 @@ export function DraftComposer() {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
+    if (!String(form.get("context") ?? "").trim()) {
+      setContextError("Write a few words about what the draft is for, for example the shoot, the offer or the fan's message.");
+      (e.currentTarget.elements.namedItem("context") as HTMLTextAreaElement | null)?.focus();
+      return;
+    }
+    setContextError(null);
     void write(Object.fromEntries(["kind", "platform", "tone", "context"].map((k) => [k, String(form.get(k) ?? "")])));
   }
 
@@ -102,32 +125,60 @@ export function DraftComposer() {
   return (
     <section aria-labelledby="composer-title" className="card">
       <h2 id="composer-title">New draft</h2>
-      <form onSubmit={onSubmit}>
+      <form onSubmit={onSubmit} noValidate className="composer-form">
         <SelectField name="kind" label="What to write" options={KINDS} defaultValue="caption" />
         <SelectField name="platform" label="Platform" options={PLATFORMS} defaultValue="instagram" />
         <SelectField name="tone" label="Tone" options={TONES.map((tone) => [tone, tone[0]!.toUpperCase() + tone.slice(1)] as const)} defaultValue="warm" />
-        <div className="field">
-          <label htmlFor="context">What it is about</label>
-          <textarea id="context" name="context" rows={4} maxLength={4000} required aria-describedby="context-hint" />
+        <div className="field field--wide">
+          <label htmlFor="context">
+            What it is about
+            <span className="field__required" aria-hidden="true">
+              required
+            </span>
+          </label>
+          <textarea
+            id="context"
+            name="context"
+            rows={4}
+            maxLength={4000}
+            required
+            aria-invalid={contextError ? true : undefined}
+            aria-describedby={contextError ? "context-hint context-error" : "context-hint"}
+            onChange={() => contextError && setContextError(null)}
+          />
           <span className="hint" id="context-hint">
             Emails, phone numbers and card numbers are removed before the AI sees your notes.
           </span>
+          {contextError && (
+            <span className="field-error" id="context-error" role="alert">
+              {contextError}
+            </span>
+          )}
         </div>
-        <button className="button" type="submit" disabled={phase === "writing"}>
-          {phase === "writing" ? "Writing…" : "Write draft"}
-        </button>
+        <div className="composer-form__submit">
+          <button className="button" type="submit" disabled={phase === "writing"}>
+            {phase === "writing" ? "Writing…" : "Write draft"}
+          </button>
+        </div>
       </form>
-      <div aria-live="polite" className="draft-output" id="draft-output" data-status={result?.status ?? phase}>
+      <p className="draft-status" role="status" id="draft-progress">
+        {phaseText(phase, result, error, shown)}
+      </p>
+      <div className="draft-output" id="draft-output" data-status={result?.status ?? phase} aria-busy={phase === "writing"}>
         {error && (
           <p className="form-error" role="alert">
             {error}
           </p>
         )}
+        {error && phase === "done" && lastInput && <p className="hint">Your notes are kept: press Regenerate to try again.</p>}
         {shown && <p className="draft-text">{shown}</p>}
         {result?.status === "blocked" && (
           <p className="form-error">
             This draft was held back by the safety checks ({result.verdicts.filter((v) => !v.passed).map((v) => v.check.replace(/_/g, " ")).join(", ")}). Try different notes.
           </p>
+        )}
+        {result?.status === "error" && !error && (
+          <p className="form-error">The AI did not answer in time, so no draft was written. Press Regenerate to try again in a moment.</p>
         )}
         {phase === "done" && (
           <div className="connection__actions">

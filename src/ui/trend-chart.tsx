@@ -96,29 +96,31 @@ export function TrendChart(props: TrendChartProps) {
       </div>
       <details className="chart__table">
         <summary>Show the figures as a table</summary>
-        <table id={tableId}>
-          <caption className="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{labelHeading}</th>
-              {series.map((s) => (
-                <th scope="col" key={s.label}>
-                  {s.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {labels.map((label, row) => (
-              <tr key={label}>
-                <th scope="row">{label}</th>
+        <div className="chart__table-scroll">
+          <table id={tableId}>
+            <caption className="visually-hidden">{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{labelHeading}</th>
                 {series.map((s) => (
-                  <td key={s.label}>{formatFigure(s.values[row] ?? null, format)}</td>
+                  <th scope="col" key={s.label}>
+                    {s.label}
+                  </th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {labels.map((label, row) => (
+                <tr key={label}>
+                  <th scope="row">{label}</th>
+                  {series.map((s) => (
+                    <td key={s.label}>{formatFigure(s.values[row] ?? null, format)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </details>
     </figure>
   );

@@ -68,7 +68,7 @@ function PlatformSection({ platform }: { platform: PlatformDashboard }) {
         </div>
       )}
       {platform.topPosts.length > 0 && (
-        <div className="table-scroll">
+        <div className="table-scroll" role="region" aria-label={`Top ${name} posts`} tabIndex={0}>
           <table className="data-table">
             <caption className="visually-hidden">Top {name} posts</caption>
             <thead>

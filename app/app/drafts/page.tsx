@@ -9,13 +9,16 @@ export const metadata: Metadata = { title: "Drafts" };
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const STATUS = { ok: "Ready", blocked: "Held back by safety checks", error: "Not written (AI busy)" } as const;
+const STATUS_BADGE = { ok: "badge--ok", blocked: "badge--warn", error: "badge--danger" } as const;
+const KIND: Record<string, string> = { caption: "Caption", fan_reply: "Fan reply", ppv_message: "PPV message", mass_message: "Mass message" };
+const PLATFORM: Record<string, string> = { instagram: "Instagram", tiktok: "TikTok", onlyfans: "OnlyFans" };
 
 export default async function DraftsPage() {
   const user = await requireUser();
   const configured = getLlmRouter() !== null;
   const drafts = await listDrafts(await getPrisma(), user.id);
   return (
-    <>
+    <div className="stack">
       <h1>Drafts</h1>
       {configured ? (
         <DraftComposer />
@@ -24,21 +27,29 @@ export default async function DraftsPage() {
           <p>This Huntaze deployment has no AI model configured, so drafts cannot be written yet. Your earlier drafts are below.</p>
         </EmptyState>
       )}
-      <h2>History</h2>
-      {drafts.length === 0 ? (
-        <p>No drafts yet.</p>
-      ) : (
-        <ul className="connections" aria-label="Draft history">
-          {drafts.map((d) => (
-            <li className="card" key={d.id}>
-              <p className="connection__state">
-                {d.kind.replace(/_/g, " ")} · {d.platform} · {d.tone} · {STATUS[d.status]} · {dateFormat.format(d.createdAt)} UTC
-              </p>
-              {d.text && <p>{d.text}</p>}
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
+      <section aria-labelledby="history-title" className="stack">
+        <h2 id="history-title">History</h2>
+        {drafts.length === 0 ? (
+          <p className="hint">
+            No drafts yet. {configured ? "Fill in the form above and press Write draft: every draft you write is kept here." : "Drafts appear here once AI drafting is set up."}
+          </p>
+        ) : (
+          <ul className="drafts" aria-label="Draft history">
+            {drafts.map((d) => (
+              <li className="card draft" key={d.id}>
+                <p className="draft__meta">
+                  <span className={`badge ${STATUS_BADGE[d.status]}`}>{STATUS[d.status]}</span>
+                  <span>
+                    {KIND[d.kind] ?? d.kind.replace(/_/g, " ")} · {PLATFORM[d.platform] ?? d.platform} · {d.tone}
+                  </span>
+                  <span>{dateFormat.format(d.createdAt)} UTC</span>
+                </p>
+                {d.text && <p className="draft__text">{d.text}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requireUser } from "@/src/auth";
 import { DeleteAccountForm } from "@/src/ui/delete-account-form";
+import { ExportLink } from "@/src/ui/export-link";
 
 export const metadata: Metadata = { title: "Privacy" };
 
@@ -15,9 +16,7 @@ export default async function PrivacyPage() {
           One JSON file with everything Huntaze holds about you: your profile, connected accounts (without their access tokens), analytics, summaries,
           drafts and the security log of your account.
         </p>
-        <a className="button" href="/api/privacy/export" download>
-          Download my data
-        </a>
+        <ExportLink />
       </section>
       <section className="card card--danger" aria-labelledby="delete-title">
         <h2 id="delete-title">Delete your account</h2>
