@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, waitForContent, watchForProblems } from "./support/browser";
 
 let database: TestDatabase;
 let app: AppServer;
@@ -51,6 +51,7 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(`${app.url}/app/drafts`);
+    await waitForContent(page);
     await expect(page.getByRole("heading", { name: "Drafts", level: 1 }).isVisible()).resolves.toBe(true);
     // No model is configured on this server: the page says so instead of offering a form that cannot work.
     await expect(page.getByText("AI drafting is not set up here").isVisible()).resolves.toBe(true);
@@ -63,6 +64,7 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
     await expect(nav.getByRole("link", { name: "Drafts" }).getAttribute("aria-current")).resolves.toBe("page");
     await nav.getByRole("link", { name: "Connections" }).click();
     await page.waitForURL(`${app.url}/app/connections`);
+    await waitForContent(page);
     // This server has no provider credentials: each provider says so rather than offering a dead button.
     await expect(page.locator('li[data-provider="tiktok"]').textContent()).resolves.toContain("Not available on this deployment");
     await expect(page.getByRole("link", { name: "Connect TikTok" }).count()).resolves.toBe(0);
@@ -85,6 +87,7 @@ describe("creator sign-up, sign-in and sign-out in Chromium", () => {
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${app.url}/app`);
+    await waitForContent(page);
     await expect(page.getByRole("heading", { name: "Welcome, Ann Creator" }).isVisible()).resolves.toBe(true);
 
     expect(problems).toEqual([]);

@@ -43,11 +43,21 @@ export async function watchForProblems(page: Page): Promise<string[]> {
   return problems;
 }
 
-/** Signs a new creator up through the sign-up form and waits until the app has taken them to `next`. */
+/**
+ * After a client-side navigation (a Link, or the router after sign-in) the URL changes as soon as the page's
+ * loading skeleton (the loading.tsx files under app/app, marked data-loading) shows; this waits for the real content, so
+ * checks that do not wait themselves (isVisible, count, allTextContents) see the page and not its skeleton.
+ */
+export async function waitForContent(page: Page): Promise<void> {
+  await page.locator("[data-loading]").waitFor({ state: "detached" });
+}
+
+/** Signs a new creator up through the sign-up form and waits until the app has taken them to `next` and shown it. */
 export async function signUpInBrowser(page: Page, appUrl: string, options: { email: string; password: string; next: string }): Promise<void> {
   await page.goto(`${appUrl}/sign-up?next=${encodeURIComponent(options.next)}`);
   await page.getByLabel("Email").fill(options.email);
   await page.getByLabel("Password").fill(options.password);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(`${appUrl}${options.next}`);
+  await waitForContent(page);
 }
