@@ -15,7 +15,7 @@ import { eventually } from "@/src/testing/eventually";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, waitForContent, watchForProblems } from "./support/browser";
 
 type TikTok = Awaited<ReturnType<typeof startTikTokEmulator>>;
 type Instagram = Awaited<ReturnType<typeof startInstagramEmulator>>;
@@ -145,6 +145,7 @@ describe("analytics in Chromium", () => {
 
   it("shows the summary and follower trends on the home page", async () => {
     await page.goto(`${app.url}/app`);
+    await waitForContent(page);
     await expect(page.getByText(NARRATIVE).isVisible()).resolves.toBe(true);
     await expect(page.locator("canvas[role=img]").count()).resolves.toBe(2);
   });
