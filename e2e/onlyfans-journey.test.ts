@@ -13,7 +13,7 @@ import { freePort } from "@/src/testing/free-port";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, waitForContent, watchForProblems } from "./support/browser";
 
 // Distinctive values, so finding them anywhere cannot be a coincidence.
 const OF_EMAIL = "creator@example.com";
@@ -146,10 +146,16 @@ describe("connecting OnlyFans", () => {
     await expect(card(page).locator("#onlyfans-state").textContent()).resolves.toBe("Connected (read-only)");
 
     await page.goto(`${app.url}/app/analytics`);
+
+    await waitForContent(page);
     const section = page.locator('[data-platform="onlyfans"]');
     await expect(section.locator('[data-figure="onlyfans-earnings"]').textContent()).resolves.toBe("$12,345.67");
     await expect(section.locator('[data-figure="onlyfans-subscribers"]').textContent()).resolves.toBe("1,284");
     await expect(section.locator('[data-figure="onlyfans-messages"]').textContent()).resolves.toBe("37");
+    // The home page shows them too, and counts the connection in the onboarding checklist.
+    await page.goto(`${app.url}/app`);
+    await waitForContent(page);
+    await expect(page.getByRole("region", { name: "OnlyFans" }).textContent()).resolves.toMatch(/\$12,345\.67.*1,284/);
     expect(problems).toEqual([]);
 
     const status = await page.request.get(`${app.url}/api/onlyfans/status`);
@@ -190,9 +196,11 @@ describe("connecting OnlyFans", () => {
       250,
     );
     await page.goto(`${app.url}/app/connections`);
+    await waitForContent(page);
     await expect(card(page).locator("#onlyfans-message").textContent()).resolves.toMatch(/session has ended/);
     await expect(card(page).getByRole("button", { name: "Reconnect OnlyFans" }).isVisible()).resolves.toBe(true);
     await page.goto(`${app.url}/app/analytics`);
+    await waitForContent(page);
     await expect(page.locator('[data-platform="onlyfans"] .notice').textContent()).resolves.toMatch(/needs to be reconnected/);
     expect(await workerMetrics()).toMatch(/huntaze_onlyfans_jobs_total\{kind="sync",outcome="session_expired"\} 1/);
     expect(await appMetrics()).toMatch(/huntaze_onlyfans_session_state\{state="needs_attention"\} 1/);
@@ -203,6 +211,7 @@ describe("connecting OnlyFans", () => {
     expect(onlyfansSwitch("off")).toMatch(/OnlyFans is DISABLED/);
     await eventually(async () => worker.logs(), (logs) => logs.includes("onlyfans.worker_paused"), 3_000, 100);
     await page.goto(`${app.url}/app/connections`);
+    await waitForContent(page);
     await expect(card(page).locator("#onlyfans-state").textContent()).resolves.toBe("Switched off on Huntaze");
     await expect(card(page).locator(".notice").textContent()).resolves.toMatch(/switched off/);
     await expect(card(page).getByLabel("OnlyFans password").count()).resolves.toBe(0);

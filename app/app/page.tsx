@@ -14,6 +14,7 @@ import { TrendChart } from "@/src/ui/trend-chart";
 export const metadata: Metadata = { title: "Home" };
 
 const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
+const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 
 export default async function AppHomePage() {
@@ -40,17 +41,38 @@ export default async function AppHomePage() {
           Your figures could not load just now. Your data is safe; reload the page in a minute.
         </p>
       )}
-      {dashboard && dashboard.platforms.length === 0 && (
+      {dashboard && dashboard.platforms.length === 0 && !dashboard.onlyfans && (
         <EmptyState title="Nothing to show yet">
           <p>Your followers, views and engagement appear here once an account is connected and its first sync has finished.</p>
-          <p>
-            <Link className="button" href="/app/connections">
-              Connect an account
-            </Link>
-          </p>
+          {/* The checklist above already offers this step while it is open. */}
+          {!checklist && (
+            <p>
+              <Link className="button" href="/app/connections">
+                Connect an account
+              </Link>
+            </p>
+          )}
         </EmptyState>
       )}
       {summary && <SummaryCard summary={summary} />}
+      {dashboard?.onlyfans?.latest && (
+        <section aria-labelledby="onlyfans-home-title" className="card stack">
+          <h2 id="onlyfans-home-title">OnlyFans</h2>
+          <dl className="stats">
+            <div>
+              <dt>Earnings, last 30 days</dt>
+              <dd>{dollars.format(dashboard.onlyfans.latest.earnings30dCents / 100)}</dd>
+            </div>
+            <div>
+              <dt>Subscribers</dt>
+              <dd>{formatFigure(dashboard.onlyfans.latest.subscribers)}</dd>
+            </div>
+          </dl>
+          <p>
+            <Link href="/app/analytics#platform-onlyfans">See OnlyFans trends</Link>
+          </p>
+        </section>
+      )}
       {dashboard && dashboard.platforms.length > 0 && (
         <section aria-labelledby="followers-title" className="stack">
           <h2 id="followers-title">Followers, last 14 days</h2>
