@@ -166,7 +166,9 @@ describe("the checks themselves", () => {
     const { page } = pages.visitor;
     const response = await page.goto(`${seeded.origin}/`);
     expect(response?.headers()["content-security-policy"]).toContain("'strict-dynamic'");
-    await page.evaluate(() => document.getElementById("main")!.insertAdjacentHTML("beforeend", '<button type="button"></button>'));
+    // After hydration, and outside React's markup, so React does not replace it before axe looks.
+    await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => {});
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement("button"), { type: "button" })));
     const violations = await axeViolations(page);
     expect(violations.map((v) => v.id)).toContain("button-name");
     // Through the CSSOM: the CSP refuses style attributes in markup.
