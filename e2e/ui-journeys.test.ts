@@ -1,7 +1,7 @@
 // Every page as the person who uses it, with real content (a creator with TikTok and Instagram connected through
 // the emulators, analytics synced, a draft; an admin on the KPI host; a visitor), in light and dark and at 360 and
 // 1280 px: axe-core finds no WCAG 2.x A/AA (or best-practice) violation, nothing scrolls sideways at 360 px, no
-// console or CSP error. Screenshots of each page go to docs/screenshots/ (the README shows some).
+// console or CSP error. Screenshots of each page go to test-results/screenshots/ (`npm run screenshots`: docs/screenshots/, shown in the README).
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AxeResults } from "axe-core";
@@ -25,7 +25,9 @@ const WIDTHS = [1280, 360] as const;
 const THEMES: Theme[] = ["light", "dark"];
 // WCAG 2.0/2.1/2.2 levels A and AA, plus axe's best practices (landmarks, heading order, one h1, ...).
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-const SCREENSHOT_DIR = "docs/screenshots";
+// A test run writes its screenshots under test-results/ (ignored by git); `npm run screenshots` writes the README's
+// set into docs/screenshots/ on purpose, so a routine `npm test` never changes tracked files.
+const SCREENSHOT_DIR = process.env.SCREENSHOTS_DIR ?? "test-results/screenshots";
 // axe is put into the page over the DevTools protocol (page.evaluate), which the page's CSP does not govern:
 // the app's nonce CSP stays exactly as served, and no script tag is added.
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -197,6 +199,7 @@ describe("every page, light and dark, 360 and 1280 px", () => {
           expect(response?.status(), `${c.name} status`).toBe(c.status ?? 200);
           // Charts draw and prefetches settle; a page that keeps polling still gets audited after 3 s.
           await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => {});
+          await page.locator("[data-loading]").waitFor({ state: "detached" });
           expect(new URL(page.url()).pathname, `${c.name} was redirected`).toBe(new URL(`${originFor(c.who)}${c.path()}`).pathname);
           const variant = `${width}px ${theme}`;
           for (const v of await axeViolations(page)) findings.push(`${variant}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.join(" | ")}`);
