@@ -113,10 +113,12 @@ describe("KPI page on the KPI host", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Last 30 days");
     for (const title of ["Activation funnel", "Daily active creators", "LLM requests per day", "Token refresh failures per day"]) {
       const figure = page.locator("figure.chart", { hasText: title });
-      await figure.locator("canvas").waitFor();
-      // Chart.js has drawn: the canvas got its size from the fixed-height box.
-      const height = await figure.locator("canvas").evaluate((c: HTMLCanvasElement) => c.height);
-      expect(height, title).toBeGreaterThan(0);
+      // Charts draw as they come into view; once drawn, Chart.js has sized the canvas to its fixed-height box
+      // (an undrawn canvas keeps the default 300 x 150).
+      await figure.locator("canvas").scrollIntoViewIfNeeded();
+      await expect
+        .poll(() => figure.locator("canvas").evaluate((c: HTMLCanvasElement) => c.height === Math.round(c.parentElement!.clientHeight * devicePixelRatio)), { timeout: 10_000 })
+        .toBe(true);
     }
     expect(await page.locator("table.data-table", { hasText: "gpt-4o-mini" }).textContent()).toContain("20%");
     expect(await page.locator("dl.stats").textContent()).toContain("Active creators");

@@ -59,11 +59,28 @@ export function ChartCanvas({ labels, series, kind, format, label, describedBy }
     const target = canvas.current;
     let chart: ChartInstance<"line" | "bar", Array<number | null>, string> | undefined;
     let cancelled = false;
-    void loadChartJs().then(({ Chart }) => {
-      if (!cancelled) chart = new Chart(target, config);
-    });
+    const draw = () =>
+      void loadChartJs().then(({ Chart }) => {
+        if (!cancelled && !chart) chart = new Chart(target, config);
+      });
+    // Drawn when it comes near the screen: a page of charts costs a phone only the ones in view. The box keeps
+    // its height meanwhile, so nothing moves.
+    const observer =
+      typeof IntersectionObserver === "function"
+        ? new IntersectionObserver(
+            (entries) => {
+              if (!entries.some((entry) => entry.isIntersecting)) return;
+              observer?.disconnect();
+              draw();
+            },
+            { rootMargin: "200px" },
+          )
+        : null;
+    if (observer) observer.observe(target);
+    else draw();
     return () => {
       cancelled = true;
+      observer?.disconnect();
       chart?.destroy();
     };
   }, [kind, labels, series, format]);
