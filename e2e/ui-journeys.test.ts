@@ -161,6 +161,13 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
   });
 }
 
+/** Charts draw as they come near the screen; a full-page screenshot does not scroll, so scroll past each one first. */
+async function drawEveryChart(page: Page) {
+  for (const canvas of await page.locator("canvas[role=img]").all()) await canvas.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300);
+}
+
 const wantsScreenshot = (c: PageCase, width: number, theme: Theme) => (width === 1280 && theme === "light") || (c.main === true && !(width === 360 && theme === "dark"));
 
 describe("the checks themselves", () => {
@@ -204,7 +211,10 @@ describe("every page, light and dark, 360 and 1280 px", () => {
           const variant = `${width}px ${theme}`;
           for (const v of await axeViolations(page)) findings.push(`${variant}: ${v.id} (${v.impact}) ${v.help} — ${v.targets.join(" | ")}`);
           if (width === 360) for (const line of await horizontalOverflow(page)) findings.push(`${variant}: ${line}`);
-          if (wantsScreenshot(c, width, theme)) await page.screenshot({ path: `${SCREENSHOT_DIR}/${c.name}-${width}-${theme}.png`, fullPage: true });
+          if (wantsScreenshot(c, width, theme)) {
+            await drawEveryChart(page);
+            await page.screenshot({ path: `${SCREENSHOT_DIR}/${c.name}-${width}-${theme}.png`, fullPage: true });
+          }
         }
       }
       // 404 on the not-found page itself is what it is for; everything else is breakage.
