@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/src/auth/client";
 import { MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "@/src/auth/password-policy";
+import { FieldLabel } from "./field-label";
 
 type Mode = "sign-in" | "sign-up";
 
@@ -85,12 +86,7 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
       )}
       {isSignUp && (
         <div className="field">
-          <label htmlFor="name">
-            Name
-            <span className="field__required" aria-hidden="true">
-              optional
-            </span>
-          </label>
+          <FieldLabel htmlFor="name" optional>Name</FieldLabel>
           <input id="name" name="name" autoComplete="name" maxLength={100} aria-describedby="name-hint" />
           <span className="hint" id="name-hint">
             How Huntaze greets you. Leave it empty to use the start of your email.
@@ -98,12 +94,7 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
         </div>
       )}
       <div className="field">
-        <label htmlFor="email">
-          Email
-          <span className="field__required" aria-hidden="true">
-            required
-          </span>
-        </label>
+        <FieldLabel htmlFor="email">Email</FieldLabel>
         <input
           id="email"
           name="email"
@@ -120,12 +111,7 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
         )}
       </div>
       <div className="field">
-        <label htmlFor="password">
-          Password
-          <span className="field__required" aria-hidden="true">
-            required
-          </span>
-        </label>
+        <FieldLabel htmlFor="password">Password</FieldLabel>
         <input
           id="password"
           name="password"

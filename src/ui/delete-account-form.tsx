@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FieldLabel } from "./field-label";
 
 /** Re-authentication (password) plus a typed confirmation, then the account is queued for deletion. */
 export function DeleteAccountForm() {
@@ -43,10 +44,7 @@ export function DeleteAccountForm() {
         </p>
       )}
       <div className="field">
-        <label htmlFor="password">
-          Your password
-          <span className="field__required" aria-hidden="true">required</span>
-        </label>
+        <FieldLabel htmlFor="password">Your password</FieldLabel>
         <input id="password" name="password" type="password" autoComplete="current-password" required aria-invalid={error?.field === "password" || undefined} aria-describedby={describedBy("password")} />
         {error?.field === "password" && (
           <span className="field-error" id="password-error" role="alert">
@@ -55,10 +53,7 @@ export function DeleteAccountForm() {
         )}
       </div>
       <div className="field">
-        <label htmlFor="confirmation">
-          Type DELETE to confirm
-          <span className="field__required" aria-hidden="true">required</span>
-        </label>
+        <FieldLabel htmlFor="confirmation">Type DELETE to confirm</FieldLabel>
         <input id="confirmation" name="confirmation" autoComplete="off" required aria-invalid={error?.field === "confirmation" || undefined} aria-describedby={describedBy("confirmation", "confirmation-hint")} />
         <span className="hint" id="confirmation-hint">
           This cannot be undone.

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { partialJsonString } from "./partial-json";
+import { FieldLabel } from "./field-label";
 
 type Result = { status: "ok" | "blocked" | "error"; text: string | null; verdicts: Array<{ check: string; passed: boolean }> };
 
@@ -130,12 +131,7 @@ export function DraftComposer() {
         <SelectField name="platform" label="Platform" options={PLATFORMS} defaultValue="instagram" />
         <SelectField name="tone" label="Tone" options={TONES.map((tone) => [tone, tone[0]!.toUpperCase() + tone.slice(1)] as const)} defaultValue="warm" />
         <div className="field field--wide">
-          <label htmlFor="context">
-            What it is about
-            <span className="field__required" aria-hidden="true">
-              required
-            </span>
-          </label>
+          <FieldLabel htmlFor="context">What it is about</FieldLabel>
           <textarea
             id="context"
             name="context"
