@@ -16,6 +16,11 @@ export interface KeyValueStore {
   /** Sets only if absent (a short lease); true when this caller got it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
   del(key: string): Promise<void>;
+  /**
+   * Publishes on a pub/sub channel (not a key: no prefix is added, nothing is stored) and returns how many
+   * subscribers received it. An in-process store has no other process to reach: always 0.
+   */
+  publish(channel: string, message: string): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The raw client for libraries that speak Redis themselves (rate limiting); absent in memory mode. */
@@ -82,6 +87,7 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
       run(async () => {
         await redis.del(key);
       }),
+    publish: (channel, message) => run(() => redis.publish(channel, message)),
     ping: () =>
       run(async () => {
         await redis.ping();
@@ -122,6 +128,7 @@ export function createMemoryStore(): KeyValueStore {
     del: async (key) => {
       entries.delete(key);
     },
+    publish: async () => 0,
     ping: async () => undefined,
     close: async () => entries.clear(),
   };

@@ -1,7 +1,6 @@
 // The web app's side of OnlyFans: start a sign-in, pass on a verification code, report the status, disconnect.
 // Credentials pass through this process's memory once, into a sealed pub/sub message (handoff.ts).
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { KeyValueStore } from "@/src/data";
 import { AppError } from "@/src/errors";
@@ -75,12 +74,6 @@ export const connectRequest = z.object({
 });
 const consentGiven = z.object({ consent: z.literal(true), consentVersion: z.string().max(40) });
 
-function redisOf(store: KeyValueStore): Redis {
-  // ONLYFANS_WORKER_ENABLED requires REDIS_URL (src/config), so this is a configuration fault, not user input.
-  if (!store.redis) throw new AppError("store_unavailable", 503, "OnlyFans needs the shared store, which is not configured here.");
-  return store.redis;
-}
-
 async function requireEnabled(deps: Pick<OnlyFansDeps, "settings" | "store">) {
   if (!(await isOnlyFansEnabled(deps.settings, deps.store))) throw new AppError("onlyfans_disabled", 403, DISABLED_MESSAGE);
 }
@@ -100,7 +93,6 @@ export async function startOnlyFansLogin(deps: OnlyFansDeps, userId: string, bod
   const parsed = connectRequest.safeParse(body);
   if (!parsed.success) throw new AppError("invalid_request", 400, parsed.error.issues[0]?.message ?? "Enter your OnlyFans email and password.");
   await requireEnabled(deps);
-  const redis = redisOf(deps.store);
 
   const current = await readOnlyFansStatus(deps, userId);
   if (current.status === "connecting" || current.status === "needs_2fa") {
@@ -122,9 +114,7 @@ export async function startOnlyFansLogin(deps: OnlyFansDeps, userId: string, bod
     claimDeadline: new Date(now.getTime() + CLAIM_WINDOW_MS).toISOString(),
     updatedAt: now.toISOString(),
   });
-  const receivers = await publishLoginRequest(redis, deps.settings.channelPrefix, deps.vault, { attemptId, userId, ...parsed.data }).catch((error: unknown) => {
-    throw new AppError("store_unavailable", 503, "A shared service is briefly unavailable. Try again in a moment.", { "retry-after": "5" }, error);
-  });
+  const receivers = await publishLoginRequest(deps.store, deps.settings.channelPrefix, deps.vault, { attemptId, userId, ...parsed.data });
   log.info({ event: "onlyfans.login_requested", userId, attemptId, workers: receivers }, "sign-in handed to the workers");
   if (receivers === 0) {
     await updateAttempt(deps.store, userId, attemptId, { phase: "failed", errorCode: "worker_unavailable" });
@@ -145,16 +135,13 @@ export async function submitOnlyFansCode(deps: OnlyFansDeps, userId: string, bod
   const parsed = twoFactorRequest.safeParse(body);
   if (!parsed.success) throw new AppError("invalid_request", 400, parsed.error.issues[0]?.message ?? "Enter the verification code.");
   await requireEnabled(deps);
-  const redis = redisOf(deps.store);
   const attempt = await currentAttempt(deps.store, userId);
   if (!attempt || attempt.phase !== "needs_2fa") {
     throw new AppError("no_pending_verification", 409, "OnlyFans is not waiting for a code from you. Start again with Connect.");
   }
   // Marked first, so the worker's answer (which may come back at once) is the last word.
   await updateAttempt(deps.store, userId, attempt.attemptId, { phase: "connecting" });
-  const receivers = await publishTwoFactorCode(redis, deps.settings.channelPrefix, deps.vault, attempt.attemptId, parsed.data.code).catch((error: unknown) => {
-    throw new AppError("store_unavailable", 503, "A shared service is briefly unavailable. Try again in a moment.", { "retry-after": "5" }, error);
-  });
+  const receivers = await publishTwoFactorCode(deps.store, deps.settings.channelPrefix, deps.vault, attempt.attemptId, parsed.data.code);
   if (receivers === 0) {
     await updateAttempt(deps.store, userId, attempt.attemptId, { phase: "failed", errorCode: "login_interrupted" });
     throw new AppError("login_interrupted", 409, ERROR_MESSAGES.login_interrupted);

@@ -3,7 +3,7 @@
 // stream, no persistence, no replay), and PUBLISH answers how many received it, so "no worker listening" is known
 // at once. The message is also sealed with the token vault (AES-256-GCM, bound to the attempt), so it is
 // unreadable on the wire and in a MONITOR or slow log.
-import type { Redis } from "ioredis";
+import type { KeyValueStore } from "@/src/data";
 import { z } from "zod";
 import type { TokenVault } from "../oauth/token-vault";
 
@@ -24,9 +24,9 @@ const loginContext = (attemptId: string, userId: string) => `onlyfans:login:${at
 const codeContext = (attemptId: string) => `onlyfans:2fa:${attemptId}`;
 
 /** Returns how many workers received it (0: none is running or all are switched off). */
-export function publishLoginRequest(redis: Redis, prefix: string, vault: TokenVault, request: LoginRequest): Promise<number> {
+export function publishLoginRequest(store: Pick<KeyValueStore, "publish">, prefix: string, vault: TokenVault, request: LoginRequest): Promise<number> {
   const sealed = vault.seal(JSON.stringify({ email: request.email, password: request.password }), loginContext(request.attemptId, request.userId));
-  return redis.publish(loginChannel(prefix), JSON.stringify({ attemptId: request.attemptId, userId: request.userId, sealed }));
+  return store.publish(loginChannel(prefix), JSON.stringify({ attemptId: request.attemptId, userId: request.userId, sealed }));
 }
 
 /** The request in a message, or null for anything malformed or sealed for another attempt. */
@@ -41,8 +41,8 @@ export function openLoginRequest(vault: TokenVault, message: string): LoginReque
 }
 
 /** Returns how many workers received it: 0 means the worker holding the sign-in is gone. */
-export function publishTwoFactorCode(redis: Redis, prefix: string, vault: TokenVault, attemptId: string, code: string): Promise<number> {
-  return redis.publish(codeChannel(prefix, attemptId), JSON.stringify({ sealed: vault.seal(code, codeContext(attemptId)) }));
+export function publishTwoFactorCode(store: Pick<KeyValueStore, "publish">, prefix: string, vault: TokenVault, attemptId: string, code: string): Promise<number> {
+  return store.publish(codeChannel(prefix, attemptId), JSON.stringify({ sealed: vault.seal(code, codeContext(attemptId)) }));
 }
 
 export function openTwoFactorCode(vault: TokenVault, attemptId: string, message: string): string | null {
