@@ -8,13 +8,12 @@ import { onboardingChecklist } from "@/src/onboarding";
 import { EmptyState } from "@/src/ui/empty-state";
 import { OnboardingChecklist } from "@/src/ui/onboarding-checklist";
 import { SummaryCard } from "@/src/ui/summary-card";
-import { formatFigure } from "@/src/ui/format-figure";
+import { formatCents, formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Home" };
 
 const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
-const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 
 export default async function AppHomePage() {
@@ -61,7 +60,7 @@ export default async function AppHomePage() {
           <dl className="stats">
             <div>
               <dt>Earnings, last 30 days</dt>
-              <dd>{dollars.format(dashboard.onlyfans.latest.earnings30dCents / 100)}</dd>
+              <dd>{formatCents(dashboard.onlyfans.latest.earnings30dCents)}</dd>
             </div>
             <div>
               <dt>Subscribers</dt>

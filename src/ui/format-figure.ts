@@ -6,3 +6,10 @@ export function formatFigure(value: number | null, format: "number" | "percent" 
   if (value === null || Number.isNaN(value)) return "–";
   return format === "percent" ? percentFormat.format(value) : numberFormat.format(value);
 }
+
+const dollarFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/** US cents as dollars ("$12,345.67"): OnlyFans earnings. */
+export function formatCents(cents: number): string {
+  return dollarFormat.format(cents / 100);
+}

@@ -7,7 +7,7 @@ import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { SyncPanel } from "@/src/ui/sync-panel";
-import { formatFigure } from "@/src/ui/format-figure";
+import { formatCents, formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "Analytics" };
@@ -108,7 +108,6 @@ function PlatformSection({ platform }: { platform: PlatformDashboard }) {
   );
 }
 
-const dollars = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
 /** OnlyFans is read from its dashboard by the browser worker, not synced by "Sync now". */
 function OnlyFansSection({ onlyfans }: { onlyfans: OnlyFansDashboard }) {
@@ -127,7 +126,7 @@ function OnlyFansSection({ onlyfans }: { onlyfans: OnlyFansDashboard }) {
           <dl className="stats">
             <div>
               <dt>Earnings, last 30 days</dt>
-              <dd data-figure="onlyfans-earnings">{dollars.format(latest.earnings30dCents / 100)}</dd>
+              <dd data-figure="onlyfans-earnings">{formatCents(latest.earnings30dCents)}</dd>
             </div>
             <div>
               <dt>Subscribers</dt>
