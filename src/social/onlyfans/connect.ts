@@ -92,9 +92,9 @@ export async function startOnlyFansLogin(deps: OnlyFansDeps, userId: string, bod
   }
   const parsed = connectRequest.safeParse(body);
   if (!parsed.success) throw new AppError("invalid_request", 400, parsed.error.issues[0]?.message ?? "Enter your OnlyFans email and password.");
-  await requireEnabled(deps);
-
+  // The status reads both switches: "disabled" is the same refusal as requireEnabled's, without reading them twice.
   const current = await readOnlyFansStatus(deps, userId);
+  if (current.status === "disabled") throw new AppError("onlyfans_disabled", 403, DISABLED_MESSAGE);
   if (current.status === "connecting" || current.status === "needs_2fa") {
     throw new AppError("login_in_progress", 409, "A sign-in to OnlyFans is already running. Finish it, or wait a minute and try again.");
   }

@@ -28,7 +28,7 @@ export const statusRoute = apiRoute("/api/onlyfans/status", async () => {
 
 export const disconnectRoute = apiRoute("/api/onlyfans/disconnect", async () => {
   const user = await requireApiUser("disconnect OnlyFans");
-  const { prisma, store } = await deps();
-  const result = await disconnectOnlyFans({ prisma, store }, user.id);
-  return noStoreJson({ ...result, status: await readOnlyFansStatus(await deps(), user.id) });
+  const onlyfans = await deps();
+  const result = await disconnectOnlyFans(onlyfans, user.id);
+  return noStoreJson({ ...result, status: await readOnlyFansStatus(onlyfans, user.id) });
 });
