@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { childProcessEnv, EnvError, parseEnv } from "./env";
 
+/** What a real (non-local) deployment must set, with verified TLS to both stores. */
+const REAL_HOST = {
+  NODE_ENV: "production",
+  PUBLIC_APP_URL: "https://app.huntaze.com",
+  DATABASE_URL: "postgresql://huntaze@db.example.eu-west-1.rds.amazonaws.com:5432/huntaze?sslmode=verify-full",
+  REDIS_URL: "rediss://default@cache.example.upstash.io:6379",
+  BETTER_AUTH_SECRET: "s".repeat(40),
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
+};
+
+function without(source: Record<string, string>, name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter(([key]) => key !== name));
+}
+
 function problemsOf(source: Record<string, string>): string[] {
   try {
     parseEnv(source);
@@ -62,12 +76,7 @@ describe("environment configuration", () => {
 
   it("requires a real auth secret in production on a public host", () => {
     expect(problemsOf({ NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com" }).join()).toContain("BETTER_AUTH_SECRET");
-    const env = parseEnv({
-      NODE_ENV: "production",
-      PUBLIC_APP_URL: "https://app.huntaze.com/",
-      BETTER_AUTH_SECRET: "s".repeat(40),
-      TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
-    });
+    const env = parseEnv({ ...REAL_HOST, PUBLIC_APP_URL: "https://app.huntaze.com/", BETTER_AUTH_SECRET: "s".repeat(40) });
     expect(env.authSecret).toBe("s".repeat(40));
     expect(env.PUBLIC_APP_URL).toBe("https://app.huntaze.com");
   });
@@ -123,7 +132,7 @@ describe("host configuration", () => {
 
 describe("OAuth and token vault configuration", () => {
   const key = (fill: number) => Buffer.alloc(32, fill).toString("base64");
-  const production = { NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com", BETTER_AUTH_SECRET: "s".repeat(40) };
+  const production = without(REAL_HOST, "TOKEN_ENCRYPTION_KEYS");
 
   it("requires token encryption keys in production on a public host", () => {
     expect(problemsOf(production).join()).toContain("TOKEN_ENCRYPTION_KEYS");
@@ -156,5 +165,59 @@ describe("OAuth and token vault configuration", () => {
     const env = childProcessEnv({ PGPASSWORD: "from-the-url" });
     expect(env.PGPASSWORD).toBe("from-the-url");
     expect(env.PATH).toBe(process.env.PATH);
+  });
+});
+
+describe("fail closed off this machine", () => {
+  it("names every missing store and secret in one message on a non-local app URL, whatever NODE_ENV says", () => {
+    for (const NODE_ENV of ["production", "development"]) {
+      const problems = problemsOf({ NODE_ENV, PUBLIC_APP_URL: "https://app.huntaze.com" });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DATABASE_URL, REDIS_URL, BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS: are required when PUBLIC_APP_URL is not a local address/);
+    }
+    expect(problemsOf(without(REAL_HOST, "REDIS_URL"))).toEqual([expect.stringMatching(/^REDIS_URL: is required when PUBLIC_APP_URL is not a local address/)]);
+  });
+
+  it("keeps the embedded defaults for localhost, loopback and *.localhost URLs, and lets next build run without stores", () => {
+    for (const url of ["http://localhost:3000", "http://127.0.0.1:4000", "http://app.localhost:3000", "http://[::1]:3000"]) {
+      expect(parseEnv({ NODE_ENV: "production", PUBLIC_APP_URL: url }).isLocal, url).toBe(true);
+    }
+    expect(parseEnv({ NODE_ENV: "production", PUBLIC_APP_URL: "https://app.huntaze.com", NEXT_PHASE: "phase-production-build" }).isLocal).toBe(false);
+    expect(parseEnv(REAL_HOST).isLocal).toBe(false);
+  });
+
+  it("asks for verified TLS to Postgres and Redis off this machine", () => {
+    expect(problemsOf({ ...REAL_HOST, DATABASE_URL: "postgresql://u@db.example.com/huntaze" }).join()).toMatch(/DATABASE_URL: must ask for a verified TLS connection/);
+    expect(problemsOf({ ...REAL_HOST, DATABASE_URL: "postgresql://u@db.example.com/huntaze?sslmode=require" }).join()).toContain("DATABASE_URL");
+    expect(problemsOf({ ...REAL_HOST, REDIS_URL: "redis://cache.example.com:6379" }).join()).toMatch(/REDIS_URL: must be a rediss:\/\/ \(TLS\) URL/);
+    expect(parseEnv({ ...REAL_HOST, DATABASE_URL: "postgresql://u@db.example.com/huntaze?sslmode=verify-ca&application_name=web" }).DATABASE_URL).toContain("verify-ca");
+    // A store on this machine (a sidecar, a tunnel) needs no TLS.
+    expect(parseEnv({ ...REAL_HOST, DATABASE_URL: "postgresql://u@127.0.0.1/huntaze", REDIS_URL: "redis://localhost:6379" }).isLocal).toBe(false);
+  });
+
+  it("sizes the Postgres pool for many serverless instances on a real host, unless told otherwise", () => {
+    expect(parseEnv({}).DB_POOL_MAX).toBe(10);
+    expect(parseEnv(REAL_HOST).DB_POOL_MAX).toBe(2);
+    expect(parseEnv({ ...REAL_HOST, DB_POOL_MAX: "5" }).DB_POOL_MAX).toBe(5);
+    expect(problemsOf({ DB_POOL_MAX: "0" }).join()).toContain("DB_POOL_MAX");
+  });
+});
+
+describe("deadlines inside the host's request limit", () => {
+  it("keeps every request's work under Amplify's 30 s by default, with margin", () => {
+    const env = parseEnv({});
+    expect(env.HOST_TIMEOUT_MS).toBe(30_000);
+    expect(env.REQUEST_DEADLINE_MS).toBeLessThanOrEqual(env.HOST_TIMEOUT_MS - 2_000);
+    expect(env.LLM_TOTAL_TIMEOUT_MS).toBeLessThanOrEqual(env.REQUEST_DEADLINE_MS);
+    expect(env.LLM_ATTEMPT_TIMEOUT_MS).toBeLessThanOrEqual(env.LLM_TOTAL_TIMEOUT_MS);
+    expect(env.SOCIAL_HTTP_TIMEOUT_MS).toBeLessThanOrEqual(env.REQUEST_DEADLINE_MS);
+  });
+
+  it("refuses a configuration whose deadlines would outlive the host's limit", () => {
+    expect(problemsOf({ LLM_TOTAL_TIMEOUT_MS: "40000" }).join()).toMatch(/LLM_TOTAL_TIMEOUT_MS: must not exceed REQUEST_DEADLINE_MS/);
+    expect(problemsOf({ REQUEST_DEADLINE_MS: "29000" }).join()).toMatch(/REQUEST_DEADLINE_MS: must leave at least 2000 ms below HOST_TIMEOUT_MS/);
+    expect(problemsOf({ LLM_ATTEMPT_TIMEOUT_MS: "21000" }).join()).toContain("LLM_ATTEMPT_TIMEOUT_MS");
+    // A host with a longer limit (a container behind a load balancer) may raise all of them together.
+    expect(parseEnv({ HOST_TIMEOUT_MS: "60000", REQUEST_DEADLINE_MS: "50000", LLM_TOTAL_TIMEOUT_MS: "40000" }).LLM_TOTAL_TIMEOUT_MS).toBe(40_000);
   });
 });

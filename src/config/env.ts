@@ -8,6 +8,22 @@ const LOOPBACK_HOSTNAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export function isLoopbackHostname(hostname: string): boolean {
   return LOOPBACK_HOSTNAMES.has(hostname);
 }
+
+/**
+ * An app URL on this machine: loopback, or a `*.localhost` name (RFC 6761 keeps those on the machine; the four
+ * local hosts are app/kpi/huntaze/stagging.localhost). Only such URLs may run on the embedded defaults.
+ */
+export function isLocalHostname(hostname: string): boolean {
+  return isLoopbackHostname(hostname) || hostname === "localhost" || hostname.endsWith(".localhost");
+}
+
+/** What a non-local deployment must set: without them it would run on one machine's files and memory. */
+export const REQUIRED_OFF_LOCAL = ["DATABASE_URL", "REDIS_URL", "BETTER_AUTH_SECRET", "TOKEN_ENCRYPTION_KEYS"] as const;
+// Amplify's SSR compute ends every request at 30 s and cannot raise it (amplify-hosting#3223).
+const HOST_TIMEOUT_DEFAULT_MS = 30_000;
+// What is left between our own deadline and the host's cut: enough to write the 504, the log line and the
+// metric lines before the host kills the request.
+const HOST_TIMEOUT_MARGIN_MS = 2_000;
 // A development-only signing secret: safe because it is refused whenever the app is served on a real host.
 const DEV_AUTH_SECRET = "huntaze-development-only-secret-not-for-real-hosts";
 // Development-only token key, refused on real hosts like DEV_AUTH_SECRET (TOKEN_ENCRYPTION_KEYS is required there).
@@ -65,7 +81,16 @@ const schema = z
     // Where `npm run backup` writes (one directory per backup); in production, a volume synced to S3.
     BACKUP_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/backups")),
     DB_AUTO_MIGRATE: flag(true),
-    DB_POOL_MAX: integer(10, 1, 100),
+    // Unset: 10 on a local URL (one long-lived server), 2 on a real host, where many short-lived serverless
+    // instances each hold a pool (docs/DEPLOY.md works the connection budget out). Workers set their own.
+    DB_POOL_MAX: z.preprocess(emptyAsUnset, z.coerce.number({ message: "must be a whole number" }).int({ message: "must be a whole number" }).min(1, { message: "must be at least 1" }).max(100, { message: "must be at most 100" }).optional()),
+    // How the Postgres server's certificate is verified when DATABASE_URL asks for sslmode=verify-full (or
+    // verify-ca) without its own sslrootcert: "rds" = Amazon RDS's CA bundle, "system" = Node's trusted CAs,
+    // otherwise the path of a PEM file.
+    DATABASE_TLS_CA: z.preprocess(emptyAsUnset, z.string().min(1).max(500).default("rds")),
+    // The same for a rediss:// REDIS_URL: "system" (managed Redis on the internet presents a public CA's
+    // certificate) or the path of a PEM file.
+    REDIS_TLS_CA: z.preprocess(emptyAsUnset, z.string().min(1).max(500).default("system")),
     REDIS_URL: optionalString(z.string().regex(/^rediss?:\/\/\S+$/, { message: "must be a redis:// or rediss:// URL" })),
     REDIS_KEY_PREFIX: z.preprocess(
       emptyAsUnset,
@@ -103,6 +128,14 @@ const schema = z
     // "kid:base64key,kid:base64key": the first key seals new tokens, every listed key opens old ones.
     TOKEN_ENCRYPTION_KEYS: optionalString(z.string()),
     SOCIAL_HTTP_TIMEOUT_MS: integer(10_000, 500, 60_000),
+    // The host's limit per request (Amplify compute: 30 s) and our own deadline for the work of one request,
+    // below it with margin: vendor calls and model calls get at most what is left of it, then a 504 JSON.
+    HOST_TIMEOUT_MS: integer(HOST_TIMEOUT_DEFAULT_MS, 5_000, 900_000),
+    REQUEST_DEADLINE_MS: integer(HOST_TIMEOUT_DEFAULT_MS - 5_000, 1_000, 900_000),
+    // CloudWatch embedded metric format: each metric event is also written as one JSON line on stdout, which
+    // CloudWatch Logs turns into metrics (no agent, nothing buffered in a frozen instance). On in production.
+    METRICS_EMF: flag(false),
+    METRICS_NAMESPACE: z.preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9._/#:-]{1,255}$/, { message: "must be a CloudWatch namespace (letters, digits, . _ / # : -)" }).default("Huntaze")),
     // Outbox delivery: an event is retried with exponential back-off (base doubling up to max, with jitter)
     // and moved to the dead letters after MAX_ATTEMPTS. A claimed event whose worker died is retried after LEASE.
     OUTBOX_MAX_ATTEMPTS: integer(8, 1, 50),
@@ -127,8 +160,9 @@ const schema = z
     AZURE_OPENAI_SECONDARY_DEPLOYMENT: optionalString(z.string().max(100)),
     AZURE_OPENAI_SECONDARY_API_KEY: optionalString(z.string().max(500)),
     AZURE_APIM_SUBSCRIPTION_KEY: optionalString(z.string().max(500)),
-    LLM_ATTEMPT_TIMEOUT_MS: integer(15_000, 500, 120_000),
-    LLM_TOTAL_TIMEOUT_MS: integer(40_000, 1_000, 300_000),
+    // Both stay inside REQUEST_DEADLINE_MS (checked below): a draft must finish or fail before the host's cut.
+    LLM_ATTEMPT_TIMEOUT_MS: integer(10_000, 500, 120_000),
+    LLM_TOTAL_TIMEOUT_MS: integer(20_000, 1_000, 300_000),
     // Breaker: open when at least MIN_CALLS calls in WINDOW failed at least FAILURE_PERCENT %, for COOLDOWN.
     LLM_BREAKER_WINDOW_MS: integer(30_000, 1_000, 600_000),
     LLM_BREAKER_MIN_CALLS: integer(5, 1, 1_000),
@@ -168,20 +202,33 @@ const schema = z
     ),
   })
   .superRefine((env, ctx) => {
-    const isLocal = isLoopbackHostname(new URL(env.PUBLIC_APP_URL).hostname);
-    if (env.NODE_ENV === "production" && !isLocal && !env.BETTER_AUTH_SECRET) {
+    const isLocal = isLocalHostname(new URL(env.PUBLIC_APP_URL).hostname);
+    // Fail closed: off this machine, the embedded defaults (PGlite files, the in-process store, development
+    // secrets) would be silently wrong. `next build` needs none of them.
+    const missing = REQUIRED_OFF_LOCAL.filter((name) => !env[name]);
+    if (!isLocal && env.NEXT_PHASE !== "phase-production-build" && missing.length) {
       ctx.addIssue({
         code: "custom",
-        path: ["BETTER_AUTH_SECRET"],
-        message: "is required in production when PUBLIC_APP_URL is not a local address",
+        path: [missing.join(", ")],
+        message: `${missing.length === 1 ? "is" : "are"} required when PUBLIC_APP_URL is not a local address; the embedded defaults (PGlite files, the in-process store, development secrets) serve one local machine only`,
       });
     }
-    if (env.NODE_ENV === "production" && !isLocal && !env.TOKEN_ENCRYPTION_KEYS) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["TOKEN_ENCRYPTION_KEYS"],
-        message: "is required in production when PUBLIC_APP_URL is not a local address",
-      });
+    if (!isLocal && env.DATABASE_URL && !isLocalHostname(databaseHostname(env.DATABASE_URL)) && !/[?&]sslmode=verify-(full|ca)(&|$)/.test(env.DATABASE_URL)) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "must ask for a verified TLS connection (sslmode=verify-full) when it is not on this machine" });
+    }
+    if (!isLocal && env.REDIS_URL && !env.REDIS_URL.startsWith("rediss://") && !isLocalHostname(databaseHostname(env.REDIS_URL))) {
+      ctx.addIssue({ code: "custom", path: ["REDIS_URL"], message: "must be a rediss:// (TLS) URL when it is not on this machine" });
+    }
+    if (env.REQUEST_DEADLINE_MS > env.HOST_TIMEOUT_MS - HOST_TIMEOUT_MARGIN_MS) {
+      ctx.addIssue({ code: "custom", path: ["REQUEST_DEADLINE_MS"], message: `must leave at least ${HOST_TIMEOUT_MARGIN_MS} ms below HOST_TIMEOUT_MS` });
+    }
+    for (const name of ["LLM_TOTAL_TIMEOUT_MS", "SOCIAL_HTTP_TIMEOUT_MS"] as const) {
+      if (env[name] > env.REQUEST_DEADLINE_MS) {
+        ctx.addIssue({ code: "custom", path: [name], message: "must not exceed REQUEST_DEADLINE_MS (a request would outlive the host's limit)" });
+      }
+    }
+    if (env.LLM_ATTEMPT_TIMEOUT_MS > env.LLM_TOTAL_TIMEOUT_MS) {
+      ctx.addIssue({ code: "custom", path: ["LLM_ATTEMPT_TIMEOUT_MS"], message: "must not exceed LLM_TOTAL_TIMEOUT_MS" });
     }
     // OAuth redirect URIs are PUBLIC_APP_URL + fixed paths and must match the registered ones exactly.
     const appUrl = new URL(env.PUBLIC_APP_URL);
@@ -212,7 +259,19 @@ const schema = z
     }
   });
 
-export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET" | "TOKEN_ENCRYPTION_KEYS" | "JOBS_IN_PROCESS"> & {
+/** Every variable the app reads, from the schema itself (what amplify.yml hands the runtime). */
+export const ENV_VARIABLE_NAMES: readonly string[] = Object.keys(schema.shape);
+
+/** The variables of the app's own that are set (non-empty) in this process, for `npm run env:runtime`. */
+export function setAppVariables(): Record<string, string> {
+  return Object.fromEntries(ENV_VARIABLE_NAMES.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
+}
+
+export type Env = Omit<z.output<typeof schema>, "BETTER_AUTH_SECRET" | "TOKEN_ENCRYPTION_KEYS" | "JOBS_IN_PROCESS" | "DB_POOL_MAX"> & {
+  /** Postgres connections per process: the configured number, or 10 on a local URL and 2 on a real host. */
+  DB_POOL_MAX: number;
+  /** PUBLIC_APP_URL is on this machine (loopback or *.localhost): the embedded defaults are allowed. */
+  isLocal: boolean;
   /** Run scheduled jobs inside the web process (default: only with the embedded database). */
   jobsInProcess: boolean;
   /** The session-signing secret: the configured one, or the development one on a local URL. */
@@ -231,6 +290,15 @@ export class EnvError extends Error {
 
 type Source = Record<string, string | undefined>;
 
+/** The host of a postgres:// or redis(s):// URL, for the on-this-machine checks ("" when it cannot be read). */
+function databaseHostname(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
+}
+
 function secretLookingPublicNames(source: Source): string[] {
   return Object.keys(source)
     .filter((name) => name.startsWith("NEXT_PUBLIC_") && SECRET_LOOKING_NAME.test(name.slice("NEXT_PUBLIC_".length)))
@@ -245,9 +313,12 @@ export function parseEnv(source: Source): Env {
     for (const issue of result.error.issues) problems.push(`${issue.path.join(".") || "(environment)"}: ${issue.message}`);
   }
   if (problems.length > 0 || !result.success) throw new EnvError(problems);
-  const { BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS, JOBS_IN_PROCESS, ...rest } = result.data;
+  const { BETTER_AUTH_SECRET, TOKEN_ENCRYPTION_KEYS, JOBS_IN_PROCESS, DB_POOL_MAX, ...rest } = result.data;
+  const isLocal = isLocalHostname(new URL(rest.PUBLIC_APP_URL).hostname);
   return {
     ...rest,
+    DB_POOL_MAX: DB_POOL_MAX ?? (isLocal ? 10 : 2),
+    isLocal,
     jobsInProcess: JOBS_IN_PROCESS === undefined ? !rest.DATABASE_URL : JOBS_IN_PROCESS === "true" || JOBS_IN_PROCESS === "1",
     authSecret: BETTER_AUTH_SECRET ?? DEV_AUTH_SECRET,
     tokenEncryptionKeys: TOKEN_ENCRYPTION_KEYS ?? DEV_TOKEN_KEYS,
