@@ -1,9 +1,12 @@
-// Wraps every route handler: one request id, one error mapping, one place that records HTTP metrics.
+// Wraps every route handler: one request id, one error mapping, one place that records HTTP metrics, and one
+// request scope (deadline, writes the response waits for: nothing counted runs after a serverless response).
 import type { NextRequest } from "next/server";
 import type { Logger } from "pino";
+import { getEnv } from "@/src/config";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/src/edge/request-id";
 import { AppError, toErrorResponse } from "@/src/errors";
-import { moduleLogger, recordHttpRequest } from "@/src/observability";
+import { moduleLogger, newRequestScope, recordHttpRequest, runInRequestScope, settleRequestScope } from "@/src/observability";
+import { endAfter } from "./end-after";
 
 export interface RouteContext<Params> {
   requestId: string;
@@ -22,14 +25,24 @@ export function apiRoute<Params = Record<string, never>>(route: string, handler:
     const started = performance.now();
     const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
     const log = moduleLogger("http").child({ requestId });
-    let response: Response;
-    try {
-      response = await handler(request, { requestId, log, params: context.params });
-    } catch (error) {
-      response = toErrorResponse(error, requestId, log);
-    }
-    recordHttpRequest(route, request.method, response.status, (performance.now() - started) / 1000);
-    return response;
+    const scope = newRequestScope(requestId, getEnv().REQUEST_DEADLINE_MS);
+    return runInRequestScope(scope, async () => {
+      let response: Response;
+      try {
+        response = await handler(request, { requestId, log, params: context.params });
+      } catch (error) {
+        response = toErrorResponse(error, requestId, log);
+      }
+      if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        // Streamed: timed to the headers; the stream's last byte waits for the scope's writes.
+        recordHttpRequest(route, request.method, response.status, (performance.now() - started) / 1000);
+        const { status, statusText, headers } = response;
+        return new Response(endAfter(response.body, () => settleRequestScope(scope)), { status, statusText, headers });
+      }
+      await settleRequestScope(scope);
+      recordHttpRequest(route, request.method, response.status, (performance.now() - started) / 1000);
+      return response;
+    });
   };
 }
 

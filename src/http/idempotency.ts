@@ -5,6 +5,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
+import { endAfter } from "./end-after";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotent-replayed";
@@ -118,13 +119,15 @@ async function storeResponse(prisma: PrismaClient, id: string, response: Respons
     await saveResponse(prisma, id, response.status, headers, await response.clone().text());
     return response;
   }
-  // The client reads one branch; the other is collected and stored, even if the client goes away.
+  // The client reads one branch; the other is collected and stored, even if the client goes away. The client's
+  // branch ends only once the row is stored: a serverless host freezes the instance when the response is complete,
+  // and a write still pending then would leave the key in flight.
   const [toClient, toStore] = response.body.tee();
-  void new Response(toStore)
+  const stored = new Response(toStore)
     .text()
     .then((text) => saveResponse(prisma, id, response.status, headers, text))
-    .catch(() => releaseKey(prisma, id));
-  return new Response(toClient, { status: response.status, headers: response.headers });
+    .then(() => undefined, () => releaseKey(prisma, id).then(() => undefined));
+  return new Response(endAfter(toClient, () => stored), { status: response.status, headers: response.headers });
 }
 
 function releaseKey(prisma: PrismaClient, id: string) {

@@ -1,7 +1,7 @@
 // GET /api/ai/azure/smoke: one tiny completion against blue or green, read from the environment at each
 // request (a fixed variable takes effect without a restart). Answers in a fixed shape oncall can grep.
 import { EnvError, isLoopbackHostname, readCurrentEnv, type Env } from "@/src/config";
-import { metrics, moduleLogger } from "@/src/observability";
+import { deadlineSignal, metrics, moduleLogger } from "@/src/observability";
 import { createAzureProvider, type AzureTarget } from "./azure";
 import { isLlmError } from "./errors";
 import type { TokenUsage } from "./types";
@@ -75,7 +75,8 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
     try {
       const result = await createAzureProvider(azureTarget).complete(
         { messages: [{ role: "user", content: "Reply with the single word: ok" }], maxTokens: 5 },
-        { requestId },
+        // Both keys together stay inside the request's deadline, below the host's limit.
+        { requestId, signal: deadlineSignal(env.REQUEST_DEADLINE_MS) },
       );
       metrics().llmApiKeyUsed.inc({ target, key: index === 0 ? "primary" : "secondary" });
       return report("ok", { usage: result.usage });

@@ -37,8 +37,21 @@ describe("breaker store on Redis", () => {
     await expect(store.takeProbe("blue", 1_000)).rejects.toMatchObject(unavailable);
     await expect(store.releaseProbe("blue")).rejects.toMatchObject(unavailable);
     await expect(store.close("blue")).rejects.toMatchObject(unavailable);
-    // A success is only counted in memory: it never waits on Redis.
+    // A success counted while Redis is down is lost (it only delays opening), never an error for the creator.
     await expect(store.record("blue", true, Date.now(), 30_000)).resolves.toEqual({ total: 0, failures: 0 });
     await relay.restore();
+  });
+
+  it("has a success counted in Redis by the time record() returns, with no timer left to run after the response", async () => {
+    // On serverless compute the instance is frozen once the draft's response is sent; a batched count waiting
+    // on a timer would be lost, and instances would never see the failure ratio the others see.
+    await new Promise((resolve) => (redis.status === "ready" ? resolve(undefined) : redis.once("ready", resolve)));
+    const store = redisBreakerStore(redis);
+    const now = Date.now();
+    await store.record("green", true, now, 30_000);
+    await store.record("green", true, now, 30_000);
+    expect(await redis.get(`llm:breaker:green:n:${Math.floor(now / 1_000)}`)).toBe("2");
+    const window = await store.record("green", false, now, 30_000);
+    expect(window).toEqual({ total: 3, failures: 1 });
   });
 });

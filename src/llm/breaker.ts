@@ -27,11 +27,10 @@ export interface BreakerStore {
   releaseProbe(target: string): Promise<void>;
 }
 
-// Per-second counters. Successes are added up in memory and written every FLUSH_MS (one pipelined INCRBY
-// per bucket), so a healthy call costs no Redis round trip; a failure writes at once and reads the window
-// back to decide whether to open. (A sorted set of every call made each success read the whole window.)
+// Per-second counters. A success is one pipelined INCRBY+PEXPIRE, awaited: on serverless compute nothing may be
+// left on a timer once the response is sent (the instance is frozen and may be reaped), and one round trip is
+// small beside a model call. A failure also reads the window back to decide whether to open.
 const BUCKET_MS = 1_000;
-const FLUSH_MS = 250;
 
 /** Redis failing mid-call is the key-value store's retryable 503 (src/data/kv.ts), never a driver error and a 500. */
 async function shared<T>(operation: () => Promise<T>): Promise<T> {
@@ -44,17 +43,6 @@ async function shared<T>(operation: () => Promise<T>): Promise<T> {
 
 export function redisBreakerStore(redis: Redis): BreakerStore {
   const k = (target: string, part: string) => `llm:breaker:${target}:${part}`;
-  const pending = new Map<string, { count: number; ttl: number }>();
-  let flushTimer: NodeJS.Timeout | undefined;
-
-  async function flush(): Promise<void> {
-    flushTimer = undefined;
-    if (!pending.size) return;
-    const batch = redis.multi();
-    for (const [key, { count, ttl }] of pending) batch.incrby(key, count).pexpire(key, ttl);
-    pending.clear();
-    await batch.exec().catch(() => undefined); // counts lost in an outage only delay opening
-  }
 
   return {
     async record(target, ok, now, windowMs) {
@@ -62,13 +50,10 @@ export function redisBreakerStore(redis: Redis): BreakerStore {
       const ttl = windowMs + 2 * BUCKET_MS;
       const totalKey = k(target, `n:${bucket}`);
       if (ok) {
-        const entry = pending.get(totalKey) ?? { count: 0, ttl };
-        entry.count++;
-        pending.set(totalKey, entry);
-        flushTimer ??= setTimeout(() => void flush(), FLUSH_MS).unref();
+        // Counts lost in an outage only delay opening; a healthy answer must not fail because of them.
+        await redis.multi().incr(totalKey).pexpire(totalKey, ttl).exec().catch(() => undefined);
         return { total: 0, failures: 0 };
       }
-      await flush();
       return shared(async () => {
         await redis.multi().incr(totalKey).pexpire(totalKey, ttl).incr(k(target, `f:${bucket}`)).pexpire(k(target, `f:${bucket}`), ttl).exec();
         const buckets = Array.from({ length: Math.ceil(windowMs / BUCKET_MS) }, (_, i) => bucket - i);

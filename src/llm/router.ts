@@ -3,7 +3,7 @@
 // single retry with the secondary key on 401/403. A content-filter verdict is an answer, never a failover.
 // Streams fail over only before their first token.
 import type { KeyValueStore } from "@/src/data";
-import { metrics, moduleLogger, recordEvent } from "@/src/observability";
+import { deadlineSignal, metrics, moduleLogger, recordEvent } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
 import { heldOutTarget, LLM_OVERRIDE_TARGETS, readLlmOverride, type LlmOverrideMode } from "./override";
@@ -114,7 +114,8 @@ export class LlmRouter {
   }
 
   private overallSignal(signal?: AbortSignal): AbortSignal {
-    const total = AbortSignal.timeout(this.options.totalTimeoutMs);
+    // Never past the request's own deadline (REQUEST_DEADLINE_MS, below the host's 30 s).
+    const total = deadlineSignal(this.options.totalTimeoutMs);
     return signal ? AbortSignal.any([signal, total]) : total;
   }
 

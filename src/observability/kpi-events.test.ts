@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
 import { flushEvents, recordEvent, storeKpiEventsIn } from "./kpi-events";
+import { newRequestScope, runInRequestScope, settleRequestScope } from "./request-scope";
 
 let services: IntegrationServices;
 let prisma: PrismaClient;
@@ -29,5 +30,16 @@ describe("KPI events", () => {
     expect(() => recordEvent("social.connected", { userId: "u-2", provider: "myspace" } as never)).not.toThrow();
     await flushEvents();
     expect(await prisma.kpiEvent.count()).toBe(before);
+  });
+
+  it("during a request, has the row stored by the time the response may leave, with no timer left behind", async () => {
+    // A serverless instance is frozen once its response is sent: the row must not wait for a batch timer.
+    const scope = newRequestScope("req-kpi", 25_000);
+    runInRequestScope(scope, () => recordEvent("social.connected", { userId: "u-scope", provider: "instagram" }));
+    expect(scope.pending).toHaveLength(1);
+    await settleRequestScope(scope);
+    const rows = await prisma.kpiEvent.findMany({ where: { userId: "u-scope" } });
+    expect(rows.map((r) => [r.name, r.properties])).toEqual([["social.connected", { provider: "instagram" }]]);
+    expect(scope.pending).toHaveLength(0);
   });
 });

@@ -1,9 +1,11 @@
 // KPI events: each is ONE structured log line with a stable `event` name and documented fields (the schema
 // docs/KPI-RUNBOOK.md's Logs Insights queries are written against), and the same fields as a KpiEvent row so
-// the KPI host can answer from Postgres. Rows are written in small batches; a lost batch loses no log line.
+// the KPI host can answer from Postgres. During a request the row is written before the response leaves (a
+// serverless instance is frozen right after it); long-lived workers write in small batches and flush on exit.
 import { z } from "zod";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "./logger";
+import { beforeResponse, currentRequestScope } from "./request-scope";
 
 const provider = z.enum(["tiktok", "instagram", "onlyfans"]);
 const userId = z.string().min(1);
@@ -66,9 +68,22 @@ export function recordEvent<N extends KpiEventName>(name: N, fields: KpiEventFie
   const target = buffer();
   if (!target.prisma) return;
   const { userId: id, ...rest } = properties as { userId?: string };
-  target.pending.push({ name, userId: id ?? null, occurredAt: new Date(), properties: rest });
+  const event: PendingEvent = { name, userId: id ?? null, occurredAt: new Date(), properties: rest };
+  if (currentRequestScope()) {
+    beforeResponse(storeEvents([event], target.prisma));
+    return;
+  }
+  target.pending.push(event);
   if (target.pending.length >= FLUSH_AT) void flushEvents();
   else target.timer ??= setTimeout(() => void flushEvents(), FLUSH_EVERY_MS);
+}
+
+async function storeEvents(batch: PendingEvent[], prisma: () => Promise<PrismaClient>): Promise<void> {
+  try {
+    await (await prisma()).kpiEvent.createMany({ data: batch.map((e) => ({ ...e, properties: e.properties as object })) });
+  } catch (error) {
+    log.warn({ event: "kpi.events_dropped", count: batch.length, err: error }, "could not store KPI events; the log lines remain");
+  }
 }
 
 /** Writes the buffered rows now (tests, shutdown). */
@@ -78,9 +93,5 @@ export async function flushEvents(): Promise<void> {
   target.timer = undefined;
   const batch = target.pending.splice(0);
   if (!batch.length || !target.prisma) return;
-  try {
-    await (await target.prisma()).kpiEvent.createMany({ data: batch.map((e) => ({ ...e, properties: e.properties as object })) });
-  } catch (error) {
-    log.warn({ event: "kpi.events_dropped", count: batch.length, err: error }, "could not store KPI events; the log lines remain");
-  }
+  await storeEvents(batch, target.prisma);
 }

@@ -27,7 +27,9 @@ export function createLogger(options: { level?: string; destination?: Destinatio
         },
       },
     },
-    options.destination ?? (options.pretty ? pretty({ sync: true, colorize: true }) : pino.destination({ sync: false })),
+    // Synchronous writes: a line is on stdout before the call returns. A serverless instance is frozen as soon as
+    // its response is sent, so a line still in an asynchronous buffer then may never be written.
+    options.destination ?? (options.pretty ? pretty({ sync: true, colorize: true }) : pino.destination({ dest: 1, sync: true })),
   );
   return base;
 }

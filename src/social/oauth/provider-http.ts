@@ -1,8 +1,9 @@
-// The one place social HTTP calls happen: timeout, metrics, JSON and zod parsing of every vendor response,
+// The one place social HTTP calls happen: timeout (each call's own, cut to what is left of the request's deadline,
+// so an OAuth callback's three calls still end before the host's 30 s), metrics, JSON and zod parsing of every vendor response,
 // and the provider's own error mapping. URLs are never logged (Instagram puts tokens in query strings).
 import type { z } from "zod";
 import { getEnv } from "@/src/config";
-import { metrics, moduleLogger, recordEvent } from "@/src/observability";
+import { deadlineSignal, metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { SocialError } from "./errors";
 
 export type Provider = "tiktok" | "instagram";
@@ -31,7 +32,7 @@ export async function callProvider<T>(call: ProviderCall<T>): Promise<T> {
 
   let response: Response;
   try {
-    response = await fetch(call.url, { ...call.init, signal: AbortSignal.timeout(getEnv().SOCIAL_HTTP_TIMEOUT_MS), redirect: "manual" });
+    response = await fetch(call.url, { ...call.init, signal: deadlineSignal(getEnv().SOCIAL_HTTP_TIMEOUT_MS), redirect: "manual" });
   } catch (error) {
     const timedOut = (error as Error).name === "TimeoutError";
     record(timedOut ? "timeout" : "upstream_error");

@@ -1,0 +1,54 @@
+// What one request carries through every await: its id, its deadline, and the writes that must land before its
+// response leaves. On serverless compute (Amplify) an instance is frozen as soon as the response is sent and may
+// be reaped while frozen, so nothing that is counted may run after it (docs/ARCHITECTURE.md "Serverless").
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface RequestScope {
+  readonly requestId: string;
+  /** Epoch ms by which the request's own work must be done (REQUEST_DEADLINE_MS after it arrived). */
+  readonly deadline: number;
+  /** Writes started during the request that the response waits for. */
+  readonly pending: Promise<unknown>[];
+}
+
+// On globalThis: Next bundles route handlers separately, and every copy of this module must share one store.
+const holder = globalThis as unknown as { __huntazeRequestScope?: AsyncLocalStorage<RequestScope> };
+const storage = (holder.__huntazeRequestScope ??= new AsyncLocalStorage<RequestScope>());
+
+export function newRequestScope(requestId: string, deadlineMs: number, now = Date.now()): RequestScope {
+  return { requestId, deadline: now + deadlineMs, pending: [] };
+}
+
+export function runInRequestScope<T>(scope: RequestScope, work: () => T): T {
+  return storage.run(scope, work);
+}
+
+export function currentRequestScope(): RequestScope | undefined {
+  return storage.getStore();
+}
+
+/** Registers a write the current response must wait for; false outside a request (workers, scripts). */
+export function beforeResponse(work: Promise<unknown>): boolean {
+  const scope = storage.getStore();
+  if (!scope) return false;
+  // The write reports its own failure; the response only waits for it to end.
+  scope.pending.push(work.catch(() => undefined));
+  return true;
+}
+
+/** Waits for every registered write, including ones registered while waiting. */
+export async function settleRequestScope(scope: RequestScope): Promise<void> {
+  while (scope.pending.length) await Promise.all(scope.pending.splice(0));
+}
+
+/** Milliseconds left of the current request's deadline; undefined outside a request. */
+export function remainingRequestMs(now = Date.now()): number | undefined {
+  const scope = storage.getStore();
+  return scope ? Math.max(0, scope.deadline - now) : undefined;
+}
+
+/** A timeout signal of `capMs`, shortened to what is left of the current request's deadline. */
+export function deadlineSignal(capMs: number): AbortSignal {
+  const remaining = remainingRequestMs();
+  return AbortSignal.timeout(remaining === undefined ? capMs : Math.min(capMs, remaining));
+}
