@@ -10,6 +10,7 @@ import { getEnv } from "@/src/config";
 import { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability/logger";
 import { applyMigrations, type SqlExecutor } from "./migrate";
+import { explainTlsRefusal, postgresConnection } from "./tls";
 
 export type DatabaseKind = "postgres" | "pglite";
 
@@ -26,7 +27,29 @@ export interface DatabaseOptions {
   pgliteDir: string;
   autoMigrate: boolean;
   poolMax?: number;
+  /** How idle pooled connections may stay open (ms). */
+  idleTimeoutMs?: number;
+  /**
+   * The server-side statement_timeout and idle_in_transaction_session_timeout of every pooled connection (ms);
+   * 0 = none. Never applied to the migration connection.
+   */
+  statementTimeoutMs?: number;
+  /** DATABASE_TLS_CA: the CA bundle that a sslmode=verify-* URL is checked against (default: the configured one). */
+  tlsCa?: string;
 }
+
+/**
+ * The longest any query of the app may run, enforced by the server. Well below REQUEST_DEADLINE_MS (25 s by
+ * default) and the host's 30 s cut: a request whose query is still running when the host kills it would leave
+ * that query (and its locks) running on the server after the client is gone. Also the limit for a session left
+ * idle inside a transaction, which a frozen instance would otherwise keep open.
+ */
+export const STATEMENT_TIMEOUT_MS = 10_000;
+/**
+ * Idle pooled connections on a real host: many short-lived instances each hold a pool, and an idle one is still a
+ * server connection (docs/DEPLOY.md works the budget out). Locally one long-lived server keeps them longer.
+ */
+export const IDLE_TIMEOUT_MS = { local: 30_000, serverless: 5_000 } as const;
 
 const fromPg = (client: pg.Client): SqlExecutor => ({
   exec: (sql) => client.query(sql),
@@ -34,10 +57,14 @@ const fromPg = (client: pg.Client): SqlExecutor => ({
 });
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const connection = await postgresConnection(url, options.tlsCa);
   if (options.autoMigrate) {
-    // One connection, not the pool: BEGIN/COMMIT and the advisory lock must share a session.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
+    // One connection, not the pool: BEGIN/COMMIT and the advisory lock must share a session. No statement
+    // timeout: a migration may legitimately run longer than any request.
+    const client = new pg.Client(connection);
+    await client.connect().catch((error: unknown) => {
+      throw explainTlsRefusal(error, options.tlsCa);
+    });
     try {
       const applied = await applyMigrations(fromPg(client));
       if (applied.length) moduleLogger("db").info({ applied }, "migrations applied");
@@ -45,11 +72,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       await client.end();
     }
   }
+  const statementTimeoutMs = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
-    connectionString: url,
+    ...connection,
     max: options.poolMax ?? 10,
     connectionTimeoutMillis: 3_000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS.local,
+    // Startup parameters: the server enforces them, so they hold even when this process is frozen or killed.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs } : {}),
   });
   // An idle client losing its server (Postgres restart) emits 'error' on the pool; unhandled, it would
   // kill the process. The pool replaces the client on the next checkout.
@@ -107,6 +137,9 @@ export function getDatabase(): Promise<Database> {
       pgliteDir: env.PGLITE_DIR,
       autoMigrate: env.DB_AUTO_MIGRATE,
       poolMax: env.DB_POOL_MAX,
+      idleTimeoutMs: env.isLocal ? IDLE_TIMEOUT_MS.local : IDLE_TIMEOUT_MS.serverless,
+      statementTimeoutMs: Math.min(STATEMENT_TIMEOUT_MS, env.REQUEST_DEADLINE_MS),
+      tlsCa: env.DATABASE_TLS_CA,
     }).catch((error: unknown) => {
       holder.__huntazeDb = undefined;
       throw error;

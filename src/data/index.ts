@@ -1,3 +1,3 @@
 export { getDatabase, getPrisma, openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from "./db";
-export { getKeyValueStore, createRedisStore, createMemoryStore, type KeyValueStore, type KvMode } from "./kv";
+export { getKeyValueStore, createRedisStore, connectRedis, createMemoryStore, type KeyValueStore, type KvMode } from "./kv";
 export { applyMigrations, listMigrations, type SqlExecutor } from "./migrate";

@@ -1,9 +1,10 @@
 // Shared short-lived state (OAuth state, breaker state, snapshots...) behind one small interface:
 // Redis when REDIS_URL is set, otherwise an in-process map that is correct for ONE instance only.
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { getEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
 import { moduleLogger } from "@/src/observability/logger";
+import { redisTls } from "./tls";
 
 export type KvMode = "redis" | "memory";
 
@@ -29,10 +30,19 @@ export interface KeyValueStore {
 
 const LOG_INTERVAL_MS = 30_000;
 
-export function createRedisStore(url: string, keyPrefix: string): KeyValueStore {
+/**
+ * The one way to open an ioredis client on REDIS_URL: a rediss:// URL gets verified TLS (REDIS_TLS_CA, the URL's
+ * host as the name to check). Clients made from it with `duplicate()` (the OnlyFans subscriber) inherit it.
+ */
+export function connectRedis(url: string, options: RedisOptions, tlsCa?: string): Redis {
+  const tls = redisTls(url, tlsCa);
+  return new Redis(url, tls ? { ...options, tls } : options);
+}
+
+export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string): KeyValueStore {
   const log = moduleLogger("redis");
   let lastLoggedAt = 0;
-  const redis = new Redis(url, {
+  const redis = connectRedis(url, {
     keyPrefix,
     // Fail fast while disconnected instead of queueing: callers fall back or answer 503.
     enableOfflineQueue: false,
@@ -43,7 +53,7 @@ export function createRedisStore(url: string, keyPrefix: string): KeyValueStore 
     // Redis has answered, and that false timeout would turn a healthy request into a 503.
     commandTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-  });
+  }, tlsCa);
   redis.on("error", (error: Error) => {
     // An outage produces an error per reconnect attempt; one line per interval is enough.
     const now = Date.now();
@@ -139,7 +149,7 @@ const holder = globalThis as unknown as { __huntazeKv?: KeyValueStore };
 export function getKeyValueStore(): KeyValueStore {
   if (!holder.__huntazeKv) {
     const env = getEnv();
-    holder.__huntazeKv = env.REDIS_URL ? createRedisStore(env.REDIS_URL, env.REDIS_KEY_PREFIX) : createMemoryStore();
+    holder.__huntazeKv = env.REDIS_URL ? createRedisStore(env.REDIS_URL, env.REDIS_KEY_PREFIX, env.REDIS_TLS_CA) : createMemoryStore();
   }
   return holder.__huntazeKv;
 }

@@ -1,7 +1,7 @@
 // A throw-away PostgreSQL server of one test file's own (initdb into a temp dir, pg_ctl on a free port), for
 // drills that stop or crash the server: the machine's shared Postgres, which other files use, is never touched.
 import { execFile, execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -42,11 +42,22 @@ function postgresIds(): { uid: number; gid: number } {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-export async function startPrivatePostgres(label = "pg"): Promise<PrivatePostgres> {
+export interface PrivatePostgresOptions {
+  /** Serve TLS (ssl=on) with this certificate and key; plain connections are still accepted. */
+  tls?: { certFile: string; keyFile: string };
+}
+
+export async function startPrivatePostgres(label = "pg", options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), `hz-${label}-`));
-  if (process.getuid?.() === 0) {
-    const { uid, gid } = postgresIds();
-    chownSync(dir, uid, gid);
+  const ids = process.getuid?.() === 0 ? postgresIds() : undefined;
+  if (ids) chownSync(dir, ids.uid, ids.gid);
+  // The server reads its key only when it belongs to the server's user and no one else can read it.
+  const tlsFiles = options.tls && { cert: join(dir, "server.crt"), key: join(dir, "server.key") };
+  if (options.tls && tlsFiles) {
+    copyFileSync(options.tls.certFile, tlsFiles.cert);
+    copyFileSync(options.tls.keyFile, tlsFiles.key);
+    chmodSync(tlsFiles.key, 0o600);
+    if (ids) for (const file of [tlsFiles.cert, tlsFiles.key]) chownSync(file, ids.uid, ids.gid);
   }
   const data = join(dir, "data");
   const logFile = join(dir, "server.log");
@@ -60,6 +71,7 @@ export async function startPrivatePostgres(label = "pg"): Promise<PrivatePostgre
     "-c fsync=off",
     "-c full_page_writes=off",
     "-c max_connections=50",
+    ...(tlsFiles ? ["-c ssl=on", `-c ssl_cert_file=${tlsFiles.cert}`, `-c ssl_key_file=${tlsFiles.key}`] : []),
   ].join(" ");
 
   const pgCtl = async (args: string[]) => {

@@ -6,6 +6,7 @@ import pg from "pg";
 import { childProcessEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
 import type { SqlExecutor } from "../migrate";
+import { explainTlsRefusal, libpqTls, postgresConnection } from "../tls";
 import { listPublicRelations, tableChecksums, type TableChecksum } from "./table-checksums";
 
 export const fromPgClient = (client: pg.Client): SqlExecutor => ({
@@ -14,14 +15,16 @@ export const fromPgClient = (client: pg.Client): SqlExecutor => ({
 });
 
 /**
- * The URL without its password, and the password for PGPASSWORD: a password on the command line would be
- * readable by every user on the machine through `ps`.
+ * How a libpq child reaches the database: the URL without its password, and the password for PGPASSWORD (a
+ * password on the command line would be readable by every user on the machine through `ps`), with the CA bundle
+ * that DATABASE_TLS_CA names when the URL asks for a verified connection (see libpqTls). Call `cleanup` after.
  */
-function connectionFor(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
-  const parsed = new URL(url);
+async function connectionFor(url: string): Promise<{ dbname: string; env: NodeJS.ProcessEnv; cleanup(): void }> {
+  const tls = await libpqTls(url);
+  const parsed = new URL(tls.url);
   const password = decodeURIComponent(parsed.password);
   parsed.password = "";
-  return { dbname: parsed.toString(), env: childProcessEnv(password ? { PGPASSWORD: password } : {}) };
+  return { dbname: parsed.toString(), env: childProcessEnv({ ...tls.env, ...(password ? { PGPASSWORD: password } : {}) }), cleanup: tls.cleanup };
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -46,12 +49,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
 }
 
 async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  let client: pg.Client;
   try {
+    client = new pg.Client({ ...(await postgresConnection(url)), connectionTimeoutMillis: 5_000 });
     await client.connect();
   } catch (error) {
     // The driver's message, never the URL (it may hold a password).
-    throw new AppError("database_unreachable", 503, `cannot connect to the database: ${(error as Error).message}`, {}, error);
+    const explained = explainTlsRefusal(error, undefined) as Error;
+    throw new AppError("database_unreachable", 503, `cannot connect to the database: ${explained.message}`, {}, explained);
   }
   return client;
 }
@@ -70,9 +75,13 @@ export async function dumpPostgres(url: string, file: string): Promise<PostgresD
       "SELECT pg_export_snapshot() AS snapshot, current_setting('server_version') AS version",
     );
     const { snapshot, version } = rows[0]!;
-    const { dbname, env } = connectionFor(url);
+    const { dbname, env, cleanup } = await connectionFor(url);
     // The exported snapshot stays valid only while this transaction is open: pg_dump runs first.
-    await run("pg_dump", ["--format=custom", `--snapshot=${snapshot}`, `--file=${file}`, `--dbname=${dbname}`], env);
+    try {
+      await run("pg_dump", ["--format=custom", `--snapshot=${snapshot}`, `--file=${file}`, `--dbname=${dbname}`], env);
+    } finally {
+      cleanup();
+    }
     const tables = await tableChecksums(fromPgClient(client));
     await client.query("COMMIT");
     return { serverVersion: version, tables };
@@ -104,8 +113,12 @@ export async function assertEmptyPostgres(url: string): Promise<void> {
  * was, rather than half restored. No owners or grants: the target's roles need not match the source's.
  */
 export async function restorePostgres(url: string, file: string): Promise<void> {
-  const { dbname, env } = connectionFor(url);
-  await run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${dbname}`, file], env);
+  const { dbname, env, cleanup } = await connectionFor(url);
+  try {
+    await run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${dbname}`, file], env);
+  } finally {
+    cleanup();
+  }
 }
 
 /** Checksums of the database as it is now (after a restore). */

@@ -1,8 +1,9 @@
 // The Redis keys worth keeping, as type-agnostic DUMP payloads with their remaining TTL, restored with
 // RESTORE ... REPLACE. Names are stored without the store's prefix, so a backup can be restored under another.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { AppError } from "@/src/errors";
+import { connectRedis } from "../kv";
 
 /**
  * The one keep-list. Everything else in Redis is deliberately left out, because bringing it back would be wrong
@@ -60,7 +61,7 @@ export function parseRedisSnapshot(json: string): RedisSnapshot {
 
 /** A client of its own without a key prefix: SCAN patterns are not prefixed by ioredis, so prefixes are explicit here. */
 async function connect(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: () => null });
+  const redis = connectRedis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: () => null });
   redis.on("error", () => undefined); // reported through the failing command instead
   try {
     await redis.connect();
