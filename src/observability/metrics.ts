@@ -1,6 +1,15 @@
 // Every metric the app exports is defined here (conventions.md). The registry lives on globalThis so the
 // proxy, route handlers and Next's dev reloads all count into one set.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+//
+// Two outlets. Prometheus reads the registry (/api/metrics, a worker's /metrics): right for long-lived processes.
+// With METRICS_EMF on, every event of the metrics marked `emf` below (the web tier's: HTTP, rate limits, social
+// providers, LLM) is also written at once as a CloudWatch EMF line on stdout (./emf.ts), same name, labels as
+// dimensions: the only record that outlives a serverless instance. Callers are unchanged: `inc`, `observe`, `set`
+// and `startTimer` of these metrics do both.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from "prom-client";
+import { getEnv } from "@/src/config";
+import { createEmfEmitter, emfDefinition, emitCounterEvents, emitGaugeEvents, emitHistogramEvents, type EmfEmitter, type EmfMetricDefinition } from "./emf";
+import { moduleLogger } from "./logger";
 
 export interface OutboxStats {
   pending: number;
@@ -55,98 +64,140 @@ function outboxGauge(registry: Registry, name: string, help: string, pick: (stat
   });
 }
 
-function createMetrics() {
+type Rollups<L extends string> = readonly (readonly L[])[];
+
+/** The metrics, in one registry; `emitter` (METRICS_EMF) makes the `emf` ones write their EMF line per event too. */
+export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const emfDefinitions: EmfMetricDefinition[] = [];
+  // Roll-ups are dimension sets besides the full label set, for the CloudWatch alarms and dashboard
+  // (ops/cloudwatch/): an alarm reads one metric by its exact dimensions, it cannot `sum by` a label.
+  const emf = {
+    counter<L extends string>(config: CounterConfiguration<L> & { labelNames: readonly L[] }, rollups: Rollups<L> = []) {
+      const metric = new Counter({ ...config, registers: [registry] });
+      const definition = emfDefinition(config.name, "counter", config.labelNames, rollups);
+      emfDefinitions.push(definition);
+      if (emitter) emitCounterEvents(metric, definition, emitter);
+      return metric;
+    },
+    histogram<L extends string>(config: HistogramConfiguration<L> & { labelNames: readonly L[] }, rollups: Rollups<L> = []) {
+      const metric = new Histogram({ ...config, registers: [registry] });
+      const definition = emfDefinition(config.name, "histogram", config.labelNames, rollups);
+      emfDefinitions.push(definition);
+      if (emitter) emitHistogramEvents(metric, definition, emitter);
+      return metric;
+    },
+    gauge<L extends string>(config: GaugeConfiguration<L> & { labelNames: readonly L[] }, rollups: Rollups<L> = []) {
+      const metric = new Gauge({ ...config, registers: [registry] });
+      const definition = emfDefinition(config.name, "gauge", config.labelNames, rollups);
+      emfDefinitions.push(definition);
+      if (emitter) emitGaugeEvents(metric, definition, emitter);
+      return metric;
+    },
+  };
   return {
     registry,
-    httpRequests: new Counter({
-      name: "huntaze_http_requests_total",
-      help: "HTTP requests handled, by route pattern (never the raw path), method and status.",
-      labelNames: ["route", "method", "status"] as const,
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: "huntaze_http_request_duration_seconds",
-      help: "Time to produce an HTTP response, by route pattern and method.",
-      labelNames: ["route", "method"] as const,
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-    rateLimitDecisions: new Counter({
+    /** What CloudWatch receives as EMF: ops/cloudwatch/ may read only these names and dimension sets. */
+    emfDefinitions: emfDefinitions as readonly EmfMetricDefinition[],
+    // [route, method]: the Azure smoke SLO's totals whatever the status.
+    httpRequests: emf.counter(
+      {
+        name: "huntaze_http_requests_total",
+        help: "HTTP requests handled, by route pattern (never the raw path), method and status.",
+        labelNames: ["route", "method", "status"] as const,
+      },
+      [["route", "method"]],
+    ),
+    // [route]: p95 by route whatever the method (the OAuth callback alarm, the latency panel).
+    httpDuration: emf.histogram(
+      {
+        name: "huntaze_http_request_duration_seconds",
+        help: "Time to produce an HTTP response, by route pattern and method.",
+        labelNames: ["route", "method"] as const,
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      },
+      [["route"]],
+    ),
+    rateLimitDecisions: emf.counter({
       name: "huntaze_ratelimit_decisions_total",
       help: "Rate-limit decisions by policy; *_fallback outcomes were counted in instance memory while Redis failed, unavailable = refused by a fail-closed policy.",
       labelNames: ["policy", "outcome"] as const,
-      registers: [registry],
     }),
-    rateLimitBackendErrors: new Counter({
+    rateLimitBackendErrors: emf.counter({
       name: "huntaze_ratelimit_backend_errors_total",
       help: "Rate-limit checks that could not reach the shared Redis store.",
       labelNames: ["policy"] as const,
-      registers: [registry],
     }),
-    socialRequests: new Counter({
+    socialRequests: emf.counter({
       name: "huntaze_social_requests_total",
       help: "Calls to TikTok and Instagram by endpoint and outcome (ok, or the failure kind).",
       labelNames: ["provider", "endpoint", "outcome"] as const,
-      registers: [registry],
     }),
-    socialDuration: new Histogram({
-      name: "huntaze_social_request_duration_seconds",
-      help: "Time for a call to TikTok or Instagram to answer.",
-      labelNames: ["provider", "endpoint"] as const,
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [registry],
-    }),
-    socialTokenRefresh: new Counter({
+    socialDuration: emf.histogram(
+      {
+        name: "huntaze_social_request_duration_seconds",
+        help: "Time for a call to TikTok or Instagram to answer.",
+        labelNames: ["provider", "endpoint"] as const,
+        buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      },
+      [["provider"]],
+    ),
+    // Counted where refreshes run: the worker's schedule (npm run worker), so set METRICS_EMF there too.
+    socialTokenRefresh: emf.counter({
       name: "huntaze_social_token_refresh_total",
       help: "Access-token refreshes by provider and outcome (ok, needs_attention, error).",
       labelNames: ["provider", "outcome"] as const,
-      registers: [registry],
     }),
-    socialClientSecretUsed: new Counter({
+    socialClientSecretUsed: emf.counter({
       name: "huntaze_social_client_secret_used_total",
       help: "Which client secret a provider accepted (current, or the _NEXT twin during a rotation).",
       labelNames: ["provider", "secret"] as const,
-      registers: [registry],
     }),
-    llmApiKeyUsed: new Counter({
+    llmApiKeyUsed: emf.counter({
       name: "huntaze_llm_api_key_used_total",
       help: "Which Azure key a target answered with (primary, or the secondary after a 401/403 during a key rotation).",
       labelNames: ["target", "key"] as const,
-      registers: [registry],
     }),
-    llmRequests: new Counter({
+    llmRequests: emf.counter({
       name: "huntaze_llm_requests_total",
       help: "Model calls by provider, deployment and outcome (ok, blocked, or the failure kind).",
       labelNames: ["provider", "deployment", "outcome"] as const,
-      registers: [registry],
     }),
-    llmDuration: new Histogram({
-      name: "huntaze_llm_request_duration_seconds",
-      help: "Time for one model call (one attempt on one target).",
-      labelNames: ["provider", "deployment"] as const,
-      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
-      registers: [registry],
-    }),
-    llmTokens: new Counter({
+    // [deployment]: p95 per deployment whatever the provider, as the Prometheus rule aggregates it.
+    llmDuration: emf.histogram(
+      {
+        name: "huntaze_llm_request_duration_seconds",
+        help: "Time for one model call (one attempt on one target).",
+        labelNames: ["provider", "deployment"] as const,
+        buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
+      },
+      [["deployment"]],
+    ),
+    llmTokens: emf.counter({
       name: "huntaze_llm_tokens_total",
       help: "Tokens used, by deployment and kind (prompt, completion).",
       labelNames: ["deployment", "kind"] as const,
-      registers: [registry],
     }),
-    llmBreakerState: new Gauge({
+    // In EMF a gauge is a sample taken when the value is set (each admission, each breaker change), not a level
+    // held between scrapes: CloudWatch sees it while there is traffic.
+    llmBreakerState: emf.gauge({
       name: "huntaze_llm_breaker_state",
       help: "Circuit breaker per deployment as this instance last saw it: 0 closed, 1 half-open, 2 open.",
       labelNames: ["deployment"] as const,
-      registers: [registry],
     }),
-    llmManualOverride: new Gauge({
+    llmManualOverride: emf.gauge({
       name: "huntaze_llm_manual_override",
       help: "Oncall's manual switch (npm run llm:switch) as this instance last read it: 1 for the pinned target, 0 otherwise; all 0 in auto.",
       labelNames: ["target"] as const,
-      registers: [registry],
     }),
+    llmFailovers: emf.counter({
+      name: "huntaze_llm_failovers_total",
+      help: "Calls moved from one target to the next, by reason.",
+      labelNames: ["from", "to", "reason"] as const,
+    }),
+    // Worker metrics from here on: Prometheus only (the workers' /metrics). The outbox and OnlyFans gauges are read
+    // from Postgres at scrape time, which EMF (events) cannot express.
     outboxDeliveries: new Counter({
       name: "huntaze_outbox_deliveries_total",
       help: "Outbox event deliveries by event type and outcome (delivered, retried, dead_lettered).",
@@ -178,13 +229,23 @@ function createMetrics() {
         for (const [state, count] of Object.entries(states)) this.set({ state }, count);
       },
     }),
-    llmFailovers: new Counter({
-      name: "huntaze_llm_failovers_total",
-      help: "Calls moved from one target to the next, by reason.",
-      labelNames: ["from", "to", "reason"] as const,
-      registers: [registry],
-    }),
   };
+}
+
+const reportedEmfFailures = new Set<string>();
+
+/** METRICS_EMF on: lines to stdout in METRICS_NAMESPACE; a metric whose line cannot be built is logged once. */
+function emfEmitterFromEnv(): EmfEmitter | null {
+  const { METRICS_EMF, METRICS_NAMESPACE } = getEnv();
+  if (!METRICS_EMF) return null;
+  return createEmfEmitter({
+    namespace: METRICS_NAMESPACE,
+    onError(error, metricName) {
+      if (reportedEmfFailures.has(metricName)) return;
+      reportedEmfFailures.add(metricName);
+      moduleLogger("metrics").warn({ event: "metrics.emf_failed", metric: metricName, err: { message: (error as Error)?.message } }, "EMF line not written");
+    },
+  });
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
