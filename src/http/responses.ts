@@ -7,3 +7,11 @@ export function noStoreJson(body: unknown, init: { status?: number; headers?: Re
     headers: { ...init.headers, "cache-control": "no-store" },
   });
 }
+
+/**
+ * Amplify Hosting compute fails any response above its maximum response size, 5.72 MB (docs: troubleshooting-SSR,
+ * "My application's HTTP response size is too large"). What could grow with a creator's history is cut to fit
+ * RESPONSE_BUDGET_BYTES, which leaves room under the limit for headers and a margin.
+ */
+export const HOST_RESPONSE_LIMIT_BYTES = 5_720_000;
+export const RESPONSE_BUDGET_BYTES = 4_000_000;

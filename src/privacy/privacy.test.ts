@@ -11,6 +11,7 @@ import { captureLogger } from "@/src/testing/capture-logger";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { accountDeletionHandler, requestAccountDeletion } from "./deletion";
 import { buildAccountExport } from "./export";
+import { exportPart } from "./export-parts";
 import { subjectHash } from "./subject";
 
 type Emulator = Awaited<ReturnType<typeof startTikTokEmulator>>;
@@ -96,6 +97,51 @@ describe("account export", () => {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/"(accessToken|refreshToken|accessTokenEncrypted|refreshTokenEncrypted|sessionEncrypted|password|token)"/);
+  });
+});
+
+describe("account export in parts", () => {
+  it("cuts a long history into parts that each fit the budget and together hold every row once", async () => {
+    // A long-time creator: years of daily snapshots would pass the host's response limit in one file.
+    const { id, connection } = await busyCreator();
+    const start = Date.now() - 400 * 86_400_000;
+    await prisma.analyticsSnapshot.createMany({
+      data: Array.from({ length: 400 }, (_, day) => ({
+        userId: id,
+        connectionId: connection.id,
+        provider: "tiktok" as const,
+        kind: "videos",
+        capturedAt: new Date(start + day * 86_400_000),
+        data: { videos: Array.from({ length: 5 }, (_, v) => ({ id: `v-${day}-${v}`, view_count: day * v, title: "a clip title of ordinary length" })) },
+        dedupeKey: `history-${id}-${day}`,
+      })),
+    });
+    const document = await buildAccountExport(prisma, id);
+    const whole = Buffer.byteLength(JSON.stringify(document));
+    const budget = 20_000;
+    expect(whole).toBeGreaterThan(5 * budget);
+
+    const first = exportPart(document, 1, budget)!;
+    const parts = Array.from({ length: first.of }, (_, i) => exportPart(document, i + 1, budget)!);
+    expect(first.of).toBeGreaterThan(5);
+    for (const part of parts) expect(Buffer.byteLength(part.body)).toBeLessThanOrEqual(budget);
+    const documents = parts.map((part) => JSON.parse(part.body) as typeof document & { part: { number: number; of: number } });
+    expect(documents.map((d) => d.part)).toEqual(parts.map((_, i) => ({ number: i + 1, of: parts.length })));
+    for (const d of documents) expect(d.profile.id).toBe(id);
+    const rejoined = (list: keyof typeof document) => documents.flatMap((d) => d[list] as unknown[]);
+    for (const list of ["sessions", "connections", "analyticsSnapshots", "summaries", "drafts", "auditTrail", "privacyRequests", "activity"] as const) {
+      expect(rejoined(list), list).toEqual(JSON.parse(JSON.stringify(document[list])));
+    }
+    expect(exportPart(document, parts.length + 1, budget)).toBeNull();
+  });
+
+  it("describes one moment: rows written after it are in no part", async () => {
+    const { id } = await busyCreator();
+    const at = new Date();
+    await prisma.aiDraft.create({ data: { userId: id, kind: "caption", platform: "tiktok", tone: "warm", context: "after the export began", text: "Later", status: "ok", createdAt: new Date(at.getTime() + 1_000) } });
+    const document = await buildAccountExport(prisma, id, at);
+    expect(document.exportedAt).toBe(at.toISOString());
+    expect(document.drafts.map((d) => d.context)).toEqual(["beach day"]);
   });
 });
 

@@ -3,34 +3,49 @@ import { z } from "zod";
 import { reauthenticate, requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { apiRoute, noStoreJson, readJsonBody, withIdempotencyKey } from "@/src/http";
+import { apiRoute, noStoreJson, readJsonBody, RESPONSE_BUDGET_BYTES, withIdempotencyKey } from "@/src/http";
 import { wakeLocalDispatchers } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
 import { deletionStatus, requestAccountDeletion } from "./deletion";
 import { buildAccountExport } from "./export";
+import { exportPart } from "./export-parts";
 import { subjectHash } from "./subject";
 
 const log = moduleLogger("privacy");
 
-export const exportRoute = apiRoute("/api/privacy/export", async () => {
-  const user = await requireApiUser("download your data");
-  const prisma = await getPrisma();
-  // Recorded first, so the download itself is in the audit trail it contains.
-  await prisma.$transaction([
-    prisma.auditLog.create({ data: { userId: user.id, action: "privacy.exported" } }),
-    prisma.gdprRequest.create({ data: { userId: user.id, subjectHash: subjectHash(user.id), kind: "export", status: "completed", completedAt: new Date() } }),
-  ]);
-  const document = await buildAccountExport(prisma, user.id);
-  log.info({ event: "privacy.exported", userId: user.id }, "account data exported");
-  const day = document.exportedAt.slice(0, 10);
-  return new Response(JSON.stringify(document, null, 2), {
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "content-disposition": `attachment; filename="huntaze-export-${day}.json"`,
-      "cache-control": "no-store",
-    },
-  });
+const exportQuery = z.object({
+  part: z.coerce.number().int().min(1).max(10_000).default(1),
+  at: z.iso.datetime().optional(),
 });
+
+export const exportRoute = apiRoute("/api/privacy/export", async (request) => {
+  const user = await requireApiUser("download your data");
+  const query = exportQuery.safeParse({ part: request.nextUrl.searchParams.get("part") ?? undefined, at: request.nextUrl.searchParams.get("at") ?? undefined });
+  if (!query.success) throw new AppError("invalid_query", 400, "part must be a whole number from 1, and at the exportedAt time of part 1.");
+  const prisma = await getPrisma();
+  // A new export (no `at`) is recorded first, so the download itself is in the audit trail it contains; the
+  // further parts of the same export are not new exports.
+  if (!query.data.at) await recordExport(prisma, user.id);
+  const at = query.data.at ? new Date(query.data.at) : new Date();
+  const part = exportPart(await buildAccountExport(prisma, user.id, at), query.data.part, RESPONSE_BUDGET_BYTES);
+  if (!part) throw new AppError("export_part_not_found", 404, "This export has fewer parts.");
+  log.info({ event: "privacy.exported", userId: user.id, part: part.number, of: part.of }, "account data exported");
+  const day = at.toISOString().slice(0, 10);
+  const headers: Record<string, string> = {
+    "content-type": "application/json; charset=utf-8",
+    "content-disposition": `attachment; filename="huntaze-export-${day}${part.of > 1 ? `-part-${part.number}-of-${part.of}` : ""}.json"`,
+    "cache-control": "no-store",
+  };
+  if (part.number < part.of) headers.link = `</api/privacy/export?part=${part.number + 1}&at=${encodeURIComponent(at.toISOString())}>; rel="next"`;
+  return new Response(part.body, { headers });
+});
+
+async function recordExport(prisma: Awaited<ReturnType<typeof getPrisma>>, userId: string): Promise<void> {
+  await prisma.$transaction([
+    prisma.auditLog.create({ data: { userId, action: "privacy.exported" } }),
+    prisma.gdprRequest.create({ data: { userId, subjectHash: subjectHash(userId), kind: "export", status: "completed", completedAt: new Date() } }),
+  ]);
+}
 
 const deletionBody = z.object({
   password: z.string().min(1, "Enter your password to confirm.").max(200),
