@@ -21,7 +21,7 @@ interface BuildSpec {
   frontend: { phases: Record<"preBuild" | "build", { commands: string[] }> };
 }
 
-const NOT_RUN_HERE = [/^nvm /, /^node --version/, /^npm ci\b/, /^npm run build$/];
+const NOT_RUN_HERE = [/^nvm /, /^npm install -g npm@/, /^node --version/, /^npm ci\b/, /^npm run build$/];
 // Values a careless `.env` line cuts or changes: `$NAME` expansion, `#` comments, quotes, spaces, `=`.
 const KPI_TOKEN = `kpi$HOME#not-a-comment="quoted"'single'=eq-${"k".repeat(8)}`;
 const METRICS_TOKEN = `metrics token $PATH # with spaces = "ok"`;

@@ -5,6 +5,8 @@ import { bareHost, classifyHost, isNoIndexHost, routeForHost, siteOrigin } from 
 const production = parseEnv({
   NODE_ENV: "production",
   PUBLIC_APP_URL: "https://app.huntaze.com",
+  DATABASE_URL: "postgresql://huntaze@db.example.com/huntaze?sslmode=verify-full",
+  REDIS_URL: "rediss://cache.example.com:6379",
   BETTER_AUTH_SECRET: "x".repeat(40),
   TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString("base64")}`,
 });
