@@ -4,13 +4,17 @@
 //     the Redis rate limit covers (every request from a new address, so the limit is checked, never hit).
 //  3. The edge chain in isolation (bench/edge-chain-server.ts), split into headers/CSP and Redis.
 //  4. The TikTok OAuth callback; 5. the LLM router; 6. the KPI overview on 100,000 events (bench/kpi.ts).
-// `npm run bench -- kpi llm` runs only the named cases (health, edge, isolated, oauth, llm, kpi); none = all.
+//  7. Cold starts: spawn → first 200 and the first pages, against the same requests warm (bench/cold-start.ts).
+//     BENCH_COLD_APP_DIR=<dir> starts another build than .next; BENCH_COLD_COPY=1 first builds this working tree
+//     into .bench/cold (leaving .next alone). BENCH_COLD_RUNS (5) spawns, BENCH_COLD_WARM (20) warm samples.
+// `npm run bench -- kpi llm` runs only the named cases (health, edge, isolated, oauth, llm, kpi, cold); none = all.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@/e2e/support/app-server";
 import { createTestDatabase } from "@/src/testing/test-database";
+import { benchColdStart, printColdStart } from "./cold-start";
 import { benchKpi, printKpi } from "./kpi";
 import { benchLlm, printLlm } from "./llm";
 import { benchOAuthCallback, type LatencySummary } from "./oauth-callback";
@@ -20,6 +24,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const NEXT_BIN = join(process.cwd(), "node_modules/.bin/next");
 const NO_PROXY_DIR = ".bench/noproxy";
 const NOOP_PROXY_DIR = ".bench/noop-proxy";
+const COLD_COPY_DIR = ".bench/cold";
 // Next's cost of running any proxy at all: pass every request through untouched, same matcher as ours.
 const NOOP_PROXY = `import { NextResponse } from "next/server";
 export function proxy() {
@@ -84,12 +89,13 @@ async function measureIsolatedChain(): Promise<Measurement[]> {
   return results;
 }
 
-const CASES = ["health", "edge", "isolated", "oauth", "llm", "kpi"];
+const CASES = ["health", "edge", "isolated", "oauth", "llm", "kpi", "cold"];
 const only = new Set(process.argv.slice(2));
 for (const name of only) if (!CASES.includes(name)) throw new Error(`unknown bench case ${name}; pick from ${CASES.join(", ")}`);
 const wants = (name: string) => only.size === 0 || only.has(name);
 
-if (!existsSync(".next/BUILD_ID") || process.env.BENCH_REBUILD === "1") {
+const coldOnElsewhere = only.size === 1 && only.has("cold") && (process.env.BENCH_COLD_APP_DIR || process.env.BENCH_COLD_COPY === "1");
+if (!coldOnElsewhere && (!existsSync(".next/BUILD_ID") || process.env.BENCH_REBUILD === "1")) {
   console.log("building the production app…");
   build();
 }
@@ -196,6 +202,20 @@ if (llm) printLlm(llm);
 const kpi = wants("kpi") ? await benchKpi(REDIS_URL) : undefined;
 if (kpi) printKpi(kpi);
 
+// 7. Cold starts against warm, same server and run.
+let cold: Awaited<ReturnType<typeof benchColdStart>> | undefined;
+if (wants("cold")) {
+  let appDir = process.env.BENCH_COLD_APP_DIR ?? ".";
+  if (process.env.BENCH_COLD_COPY === "1") {
+    console.log("building this working tree into .bench/cold for the cold-start case…");
+    buildVariant(COLD_COPY_DIR, readFileSync("proxy.ts", "utf8"));
+    appDir = COLD_COPY_DIR;
+  }
+  cold = await benchColdStart({ appDir, redisUrl: REDIS_URL, runs: Number(process.env.BENCH_COLD_RUNS ?? 5), warmSamples: Number(process.env.BENCH_COLD_WARM ?? 20) });
+  printColdStart(cold);
+}
+
 mkdirSync("bench/results", { recursive: true });
-writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults, llm, kpi }, null, 2));
-rmSync(".bench", { recursive: true, force: true });
+writeFileSync("bench/results/latest.json", JSON.stringify({ at: new Date().toISOString(), results: all, oauthCallback: callbackResults, llm, kpi, cold }, null, 2));
+// Only what this run built: a build under .bench/ that another run (or BENCH_COLD_APP_DIR) points at stays.
+for (const dir of [NO_PROXY_DIR, NOOP_PROXY_DIR, COLD_COPY_DIR]) rmSync(dir, { recursive: true, force: true });
