@@ -20,8 +20,8 @@ export interface AppServer {
  * not-found page) for external ones, since their origin (http://localhost:port) differs from the IP's, and
  * proxies them to itself over HTTP; `localhost` keeps them internal, as a production start does.
  */
-export async function startApp(env: Record<string, string>, { waitForReady = true, hostname = "127.0.0.1" } = {}): Promise<AppServer> {
-  const port = await freePort();
+export async function startApp(env: Record<string, string>, { waitForReady = true, hostname = "127.0.0.1", port: chosenPort }: { waitForReady?: boolean; hostname?: string; port?: number } = {}): Promise<AppServer> {
+  const port = chosenPort ?? (await freePort());
   const url = `http://localhost:${port}`;
   const output: string[] = [];
   const child = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", hostname], {

@@ -34,6 +34,23 @@ const LOG_INTERVAL_MS = 30_000;
  * The one way to open an ioredis client on REDIS_URL: a rediss:// URL gets verified TLS (REDIS_TLS_CA, the URL's
  * host as the name to check). Clients made from it with `duplicate()` (the OnlyFans subscriber) inherit it.
  */
+const OPENING = new Set(["wait", "connecting", "connect"]);
+
+/**
+ * Right after an instance starts, its first connection may still be opening (TCP, TLS, ready check): waits for
+ * it, at most `maxMs`, rather than fail. On serverless compute every cold start's first request meets this, and
+ * with the offline queue off it would fail (or count a rate limit in memory). A lost connection is not waited for.
+ */
+export async function firstConnection(redis: Redis, maxMs = 1_000): Promise<void> {
+  if (!OPENING.has(redis.status)) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    new Promise<void>((resolve) => redis.once("ready", () => resolve())),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs))),
+  ]);
+  clearTimeout(timer);
+}
+
 export function connectRedis(url: string, options: RedisOptions, tlsCa?: string): Redis {
   const tls = redisTls(url, tlsCa);
   return new Redis(url, tls ? { ...options, tls } : options);
@@ -69,12 +86,7 @@ export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string)
   // Right after start the first connection may still be opening: wait for it (briefly) rather than
   // fail. Once connected, a lost connection fails fast; callers get a 503, never a 500.
   async function run<T>(operation: () => Promise<T>): Promise<T> {
-    if (redis.status === "connecting" || redis.status === "wait") {
-      await Promise.race([
-        new Promise<void>((resolve) => redis.once("ready", () => resolve())),
-        new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref()),
-      ]);
-    }
+    await firstConnection(redis);
     try {
       return await operation();
     } catch (error) {

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { firstConnection } from "@/src/data/kv";
 import { metrics } from "@/src/observability/metrics";
 import type { Logger } from "pino";
 import { policiesFor, RATE_LIMIT_POLICIES, type RateLimitPolicy } from "./rate-limit-policies";
@@ -74,6 +75,8 @@ export class RateLimitGate {
     const states: PolicyState[] = [];
     let limitedFor = 0;
     let unavailableFor = 0;
+    // A cold instance's first request: the shared counters, not this instance's memory or a 503.
+    if (this.redis) await firstConnection(this.redis);
     for (const policy of policiesFor(subject.pathname, subject.method, this.table)) {
       const key = keyFor(policy, subject);
       if (!key) continue;
