@@ -304,15 +304,21 @@ describe("the serverless-fidelity drill", () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   });
 
-  it("runs the journey on a plain next start", { timeout: 180_000 }, async () => {
-    const database = await createTestDatabase("drill_plain");
-    const prefix = testRedisPrefix("drill_plain");
+  /** A database migrated by the release step, a Redis prefix, a port and a worker beside it, all cleaned up after. */
+  async function prepareRun(name: string) {
+    const database = await createTestDatabase(name);
+    const prefix = testRedisPrefix(name);
     cleanups.push(() => database.drop(), () => deleteRedisPrefix(prefix));
     const port = await freePort();
     const env = appEnv(database, prefix, `http://localhost:${port}`);
     migrate(env);
     const worker = await startWorker(env);
     cleanups.push(() => stopWorker(worker));
+    return { database, port, env, worker };
+  }
+
+  it("runs the journey on a plain next start", { timeout: 180_000 }, async () => {
+    const { database, port, env, worker } = await prepareRun("drill_plain");
     // Ready when it listens: a readiness probe would be a request of its own, which the front's run does not make.
     const app = await startApp(env, { port, waitForReady: false });
     cleanups.push(() => app.stop());
@@ -326,14 +332,7 @@ describe("the serverless-fidelity drill", () => {
   });
 
   it("runs the same journey through the serverless front, with instances frozen after every response and reaped", { timeout: 240_000 }, async () => {
-    const database = await createTestDatabase("drill_serverless");
-    const prefix = testRedisPrefix("drill_serverless");
-    cleanups.push(() => database.drop(), () => deleteRedisPrefix(prefix));
-    const port = await freePort();
-    const env = appEnv(database, prefix, `http://localhost:${port}`);
-    migrate(env);
-    const worker = await startWorker(env);
-    cleanups.push(() => stopWorker(worker));
+    const { database, port, env, worker } = await prepareRun("drill_serverless");
     const front = await ServerlessFront.start({ port, instances: INSTANCES, env: { ...base(), ...env }, killIdle: { everyMs: 1_500, probability: 0.3 } });
     cleanups.push(() => front.stop());
 

@@ -30,10 +30,6 @@ export interface KeyValueStore {
 
 const LOG_INTERVAL_MS = 30_000;
 
-/**
- * The one way to open an ioredis client on REDIS_URL: a rediss:// URL gets verified TLS (REDIS_TLS_CA, the URL's
- * host as the name to check). Clients made from it with `duplicate()` (the OnlyFans subscriber) inherit it.
- */
 const OPENING = new Set(["wait", "connecting", "connect"]);
 
 /**
@@ -43,14 +39,22 @@ const OPENING = new Set(["wait", "connecting", "connect"]);
  */
 export async function firstConnection(redis: Redis, maxMs = 1_000): Promise<void> {
   if (!OPENING.has(redis.status)) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    new Promise<void>((resolve) => redis.once("ready", () => resolve())),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, maxMs))),
-  ]);
-  clearTimeout(timer);
+  // Whichever ends first removes the other: no timer or "ready" listener is left behind per request.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off("ready", done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    redis.once("ready", done);
+  });
 }
 
+/**
+ * The one way to open an ioredis client on REDIS_URL: a rediss:// URL gets verified TLS (REDIS_TLS_CA, the URL's
+ * host as the name to check). Clients made from it with `duplicate()` (the OnlyFans subscriber) inherit it.
+ */
 export function connectRedis(url: string, options: RedisOptions, tlsCa?: string): Redis {
   const tls = redisTls(url, tlsCa);
   return new Redis(url, tls ? { ...options, tls } : options);
