@@ -8,6 +8,7 @@ import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
 import { siteOrigin } from "@/src/edge/hosts";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger, recordEvent } from "@/src/observability";
+import { containsNulText } from "./nul-text";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "./password-policy";
 
 const SEVEN_DAYS = 60 * 60 * 24 * 7;
@@ -65,6 +66,9 @@ function createAuth(prisma: PrismaClient) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (containsNulText(ctx.body) || containsNulText(ctx.query)) {
+          throw new APIError("BAD_REQUEST", { code: "INVALID_TEXT", message: "Text fields may not contain NUL characters." });
+        }
         if (ctx.path !== "/sign-up/email") return;
         const body = ctx.body as { password?: unknown; email?: unknown } | undefined;
         if (typeof body?.password !== "string") return;

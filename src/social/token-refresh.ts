@@ -27,6 +27,11 @@ export async function refreshConnection(
   const counter = metrics().socialTokenRefresh;
   const log = moduleLogger(provider);
   try {
+    // Re-read under the lease: another process may have refreshed since `row` was read, and a spent (rotated)
+    // refresh token would be refused as invalid_grant, marking a healthy connection as needing attention.
+    const fresh = await deps.prisma.socialConnection.findUnique({ where: { id: row.id } });
+    if (!fresh || fresh.status !== "connected" || !fresh.accessTokenEncrypted || (!force && !adapter.needsRefresh(fresh, now))) return "not_due";
+    row = fresh;
     const current = openTokens(deps.vault, row);
     const refreshed = await adapter.refresh(current);
     await deps.prisma.socialConnection.update({

@@ -94,6 +94,15 @@ describe("TikTok connection lifecycle", () => {
     expect((await db.prisma.socialConnection.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("connected");
   });
 
+  it("refreshes with the stored token when the row it was given is stale (another process refreshed first)", async () => {
+    const stale = await connectedCreator();
+    const later = new Date(Date.now() + 23.5 * HOUR);
+    expect(await refreshConnection({ prisma: db.prisma, store, vault }, stale, later)).toBe("refreshed");
+    // TikTok has rotated the refresh token in `stale`: using it would be refused as invalid_grant.
+    expect(await refreshConnection({ prisma: db.prisma, store, vault }, stale, later)).toBe("refreshed");
+    expect(await db.prisma.socialConnection.findUniqueOrThrow({ where: { id: stale.id } })).toMatchObject({ status: "connected", lastErrorCode: null });
+  });
+
   it("marks the connection as needing attention when TikTok refuses the refresh token", async () => {
     const row = await connectedCreator();
     // Past the 365-day refresh token. The emulator's clock only moves forward; later tests get fresh tokens.
