@@ -19,7 +19,19 @@ const nextConfig: NextConfig = {
       },
     ];
   },
+  experimental: {
+    // By default a production server imports every page and route module when it starts. On serverless compute
+    // each cold instance then pays for all of them before its first response; an instance loads what it serves.
+    preloadEntriesOnStart: false,
+  },
   serverExternalPackages: [
+    // Shared by the proxy and most routes: loaded once per process from node_modules instead of compiled into
+    // each bundle and evaluated again by every one of them on a cold start.
+    "ioredis",
+    "rate-limiter-flexible",
+    "prom-client",
+    "aws-embedded-metrics",
+    "zod",
     "@electric-sql/pglite",
     "pglite-prisma-adapter",
     "@prisma/adapter-pg",

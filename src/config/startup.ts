@@ -10,22 +10,22 @@ try {
   process.exit(1);
 }
 
-// Open the database (applying migrations) and Redis now rather than on the first request.
-void Promise.all([import("@/src/data"), import("@/src/observability")]).then(([{ getDatabase, getKeyValueStore, getPrisma }, { moduleLogger, storeKpiEventsIn }]) => {
-  storeKpiEventsIn(getPrisma);
+// Nothing else is opened here: a cold instance's first request pays only for what it uses. The database client
+// (and, when DB_AUTO_MIGRATE is on, the migration check) opens on the first query; Redis on the first request
+// that is counted or cached (the proxy's rate limits wait for that first connection).
+void import("@/src/observability").then(({ moduleLogger, storeKpiEventsIn }) => {
+  storeKpiEventsIn(async () => (await import("@/src/data")).getPrisma());
   // The log groups enforce retention (docs/SECURITY.md "Logs"); this line lets oncall check they match.
   moduleLogger("config").info({ event: "config.log_retention", logRetentionDays: getEnv().LOG_RETENTION_DAYS }, "log retention configured");
-  getKeyValueStore();
-  getDatabase().catch((error: unknown) => moduleLogger("db").error({ err: error }, "database not reachable at start-up"));
 });
 
-// The embedded default has no separate worker (PGlite is single-process): run the jobs and the outbox here.
+// The embedded default has no separate worker (PGlite is single-process): run the jobs and the outbox here. A
+// server with its own workers never loads the jobs' modules (a cold start pays for what requests use).
 const env = getEnv();
-if (env.NEXT_PHASE !== "phase-production-build") {
-  void Promise.all([import("@/src/jobs"), import("@/src/observability")]).then(async ([{ startJobs, reportStoredMetrics }, { moduleLogger }]) => {
-    reportStoredMetrics();
+if (env.NEXT_PHASE !== "phase-production-build" && env.jobsInProcess) {
+  void Promise.all([import("@/src/jobs"), import("@/src/observability")]).then(async ([{ startJobs }, { moduleLogger }]) => {
     // The database may not be up yet: keep trying rather than run without the outbox.
-    while (env.jobsInProcess) {
+    for (;;) {
       try {
         await startJobs();
         return;

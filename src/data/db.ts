@@ -2,10 +2,8 @@
 // (a directory under .data/) otherwise. Both get the same SQL migrations.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { getEnv } from "@/src/config";
 import { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability/logger";
@@ -102,6 +100,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const dir = resolve(options.pgliteDir);
   // PGlite creates only the last path segment itself.
   mkdirSync(dirname(dir), { recursive: true });
+  // Loaded only here: a server on Postgres never pays for the embedded database's module at its cold start.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
   const lite = new PGlite(dir);
   await lite.waitReady;
   if (options.autoMigrate) {

@@ -3,7 +3,13 @@ import { scrapeMetrics } from "@/src/observability";
 
 export const dynamic = "force-dynamic";
 
+// The stored gauges (outbox, OnlyFans sessions) read the database at scrape time. Their sources are registered on
+// the first scrape rather than at start-up, so the jobs' modules stay off every other route's cold start.
+let storedSources: Promise<void> | undefined;
+
 export const GET = apiRoute("/api/metrics", async (request) => {
+  storedSources ??= import("@/src/jobs").then(({ reportStoredMetrics }) => reportStoredMetrics());
+  await storedSources;
   const { body, contentType } = await scrapeMetrics(request.headers.get("authorization"));
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
 });
