@@ -50,6 +50,14 @@ describe("scrubbing free text", () => {
     expect(scrubText(ordinary)).toBe(ordinary);
   });
 
+  it("keeps UUIDs whose digit runs read like a phone number whole, and still removes a phone number beside one", () => {
+    // About one random UUID in a hundred has such a run; these were cut to "…-[phone]" in log lines.
+    for (const id of ["08949f94-3cfe-49d7-8670-983372542244", "12345678-1234-4234-8234-123456789012", "4f1c2b9e-1d2a-4c5b-9e8f-415555013412"]) {
+      expect(scrubText(`event ${id} moved`)).toBe(`event ${id} moved`);
+    }
+    expect(scrubText("event 08949f94-3cfe-49d7-8670-983372542244 for (415) 555-0134")).toBe("event 08949f94-3cfe-49d7-8670-983372542244 for [phone]");
+  });
+
   it("applies inside logged objects too", () => {
     const scrubbed = JSON.stringify(scrubValue({ reason: `access_denied ${ANTHROPIC_KEY} ${JWT}` }));
     expect(scrubbed).not.toContain(ANTHROPIC_KEY);

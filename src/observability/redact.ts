@@ -12,6 +12,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Candidates are then kept only with 9-15 digits (E.164) and when they are not a date.
 const PHONE = /(?<![\w.+])(?:\+|%2[Bb]|\()?(?:\d[\s().-]{0,2}){8,14}\d(?!\w)/g;
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
+// Ids (request ids, event ids) are UUIDs whose digit runs can read like a phone number: they stay whole.
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 // Bearer tokens and "key=value" style secrets that end up in free text (URLs, error messages). A name that
 // ends in a secret word counts too: cookies are named like `better-auth.session_token=`.
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
@@ -29,6 +31,13 @@ function looksLikePhone(match: string): boolean {
   return digits.length >= 9 && digits.length <= 15 && !DATE_LIKE.test(match);
 }
 
+function insideUuid(text: string, start: number, length: number): boolean {
+  for (const uuid of text.matchAll(UUID)) {
+    if (uuid.index <= start && start + length <= uuid.index + uuid[0].length) return true;
+  }
+  return false;
+}
+
 export function scrubText(text: string): string {
   return text
     .replace(EMAIL, "[email]")
@@ -37,7 +46,7 @@ export function scrubText(text: string): string {
     .replace(SECRET_PARAM, "$1=[REDACTED]")
     .replace(JWT, REDACTED)
     .replace(PREFIXED_KEY, REDACTED)
-    .replace(PHONE, (m) => (looksLikePhone(m) ? "[phone]" : m));
+    .replace(PHONE, (m: string, offset: number, whole: string) => (looksLikePhone(m) && !insideUuid(whole, offset, m.length) ? "[phone]" : m));
 }
 
 export function scrubValue(value: unknown, depth = 0): unknown {
