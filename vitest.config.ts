@@ -1,11 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import SlowestFirstSequencer from "./src/testing/slowest-first-sequencer";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       {
         extends: true,
@@ -15,6 +17,8 @@ export default defineConfig({
           include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "emulators/**/*.test.ts", "ops/**/*.test.ts"],
           environment: "node",
           env: { LOG_LEVEL: "error" },
+          // Each file has its own schema and Redis prefix, and most wait on Postgres: three at once on two cores.
+          maxWorkers: 3,
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
