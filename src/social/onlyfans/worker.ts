@@ -321,19 +321,22 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
       orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
       take: 50,
     });
+    const due = (row: { id: string; lastSyncAt: Date | null }, at: number) =>
+      !row.lastSyncAt || row.lastSyncAt.getTime() + settings.syncIntervalMs + syncJitterMs(row.id, settings.syncIntervalMs) <= at;
     let started = 0;
     for (const row of rows) {
       if (started >= free || state !== "running") break;
-      if (row.lastSyncAt && row.lastSyncAt.getTime() + settings.syncIntervalMs + syncJitterMs(row.id, settings.syncIntervalMs) > now) continue;
+      if (!due(row, now)) continue;
       if ((await store.get(cooldownKey(row.id))) !== null) continue;
       if (!(await holdLease(row.userId))) continue;
       started += 1;
       syncs += 1;
       track(async (signal) => {
         try {
-          // Re-read under the lease: a sign-in or a disconnect may have changed the row since the query.
+          // Re-read under the lease: a sign-in or a disconnect may have changed the row since the query, and another
+          // worker may have read the dashboard meanwhile (then it is no longer due: no second read).
           const current = await prisma.socialConnection.findUnique({ where: { id: row.id } });
-          if (current?.status === "connected" && current.sessionEncrypted) await withLease(row.userId, null, () => syncConnection(current, signal));
+          if (current?.status === "connected" && current.sessionEncrypted && due(current, Date.now())) await withLease(row.userId, null, () => syncConnection(current, signal));
           else await releaseLease(row.userId);
         } finally {
           syncs -= 1;
