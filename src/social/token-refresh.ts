@@ -21,8 +21,9 @@ export async function refreshConnection(
 ): Promise<RefreshOutcome> {
   const provider = row.provider as Provider;
   const adapter = ADAPTERS[provider];
-  if (row.status !== "connected" || !row.accessTokenEncrypted || !adapter.isConfigured()) return "not_due";
-  if (!force && !adapter.needsRefresh(row, now)) return "not_due";
+  const due = (connection: SocialConnection) =>
+    connection.status === "connected" && !!connection.accessTokenEncrypted && (force || adapter.needsRefresh(connection, now));
+  if (!adapter.isConfigured() || !due(row)) return "not_due";
   if (!(await deps.store.setIfAbsent(`social:refresh-lease:${row.id}`, "1", LEASE_SECONDS))) return "busy";
   const counter = metrics().socialTokenRefresh;
   const log = moduleLogger(provider);
@@ -30,7 +31,7 @@ export async function refreshConnection(
     // Re-read under the lease: another process may have refreshed since `row` was read, and a spent (rotated)
     // refresh token would be refused as invalid_grant, marking a healthy connection as needing attention.
     const fresh = await deps.prisma.socialConnection.findUnique({ where: { id: row.id } });
-    if (!fresh || fresh.status !== "connected" || !fresh.accessTokenEncrypted || (!force && !adapter.needsRefresh(fresh, now))) return "not_due";
+    if (!fresh || !due(fresh)) return "not_due";
     row = fresh;
     const current = openTokens(deps.vault, row);
     const refreshed = await adapter.refresh(current);
