@@ -6,6 +6,7 @@ import { tiktokAdapter } from "./tiktok/adapter";
 export const ADAPTERS: Record<Provider, ProviderAdapter> = { tiktok: tiktokAdapter, instagram: instagramAdapter };
 export const PROVIDERS = Object.keys(ADAPTERS) as Provider[];
 
+/** Own keys only: `in` would also accept "toString" or "constructor" from the object's prototype. */
 export function isProvider(value: string): value is Provider {
-  return value in ADAPTERS;
+  return Object.hasOwn(ADAPTERS, value);
 }

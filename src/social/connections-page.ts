@@ -1,5 +1,5 @@
 import { getPrisma } from "@/src/data";
-import { ADAPTERS, PROVIDERS } from "./adapters";
+import { ADAPTERS, isProvider, PROVIDERS } from "./adapters";
 import type { ConnectResult } from "./connect-flow";
 import { viewOf, type ConnectionView } from "./connections";
 import type { Provider } from "./oauth/provider-http";
@@ -30,7 +30,7 @@ const RESULT_MESSAGES: Record<ConnectResult, { tone: "success" | "error"; text: 
 
 /** The banner for `?provider=…&result=…` after a connect attempt; unknown values show nothing. */
 export function resultMessage(provider: string | undefined, result: string | undefined) {
-  if (!provider || !result || !(provider in ADAPTERS) || !(result in RESULT_MESSAGES)) return null;
+  if (!provider || !result || !isProvider(provider) || !Object.hasOwn(RESULT_MESSAGES, result)) return null;
   const entry = RESULT_MESSAGES[result as ConnectResult];
   return { tone: entry.tone, text: entry.text(ADAPTERS[provider as Provider].label) };
 }
