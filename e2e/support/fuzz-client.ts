@@ -176,6 +176,21 @@ export function contractProblem(request: FuzzRequest, response: FuzzResponse, ap
  * its contract (take this instance out of rotation), and under this test's load on two shared cores it can
  * happen. Reported apart.
  */
+/**
+ * A 503 naming Postgres or Redis as briefly unavailable: with two shared cores busy, a command can outlast its
+ * deadline (Redis's is 2 s). That says nothing about the request, so the fuzzer sends it once more and counts it;
+ * a request that gets it again is a failure.
+ */
+export function isSharedServiceBusy(response: FuzzResponse): boolean {
+  if (response.status !== 503) return false;
+  try {
+    const code = (JSON.parse(response.body.toString("utf8")) as { error?: { code?: unknown } }).error?.code;
+    return code === "store_unavailable" || code === "database_unavailable";
+  } catch {
+    return false;
+  }
+}
+
 export function isDegradedReadiness(request: FuzzRequest, response: FuzzResponse): boolean {
   if (request.route !== "/api/health/ready" || response.status !== 503) return false;
   if (request.method === "HEAD") return true;
