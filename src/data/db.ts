@@ -2,10 +2,9 @@
 // (a directory under .data/) otherwise. Both get the same SQL migrations.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type { Client as PgClient } from "pg";
 import { getEnv } from "@/src/config";
-import { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability/logger";
 import { applyMigrations, type SqlExecutor } from "./migrate";
 import { explainTlsRefusal, postgresConnection } from "./tls";
@@ -49,12 +48,19 @@ export const STATEMENT_TIMEOUT_MS = 10_000;
  */
 export const IDLE_TIMEOUT_MS = { local: 30_000, serverless: 5_000 } as const;
 
-const fromPg = (client: pg.Client): SqlExecutor => ({
+const fromPg = (client: PgClient): SqlExecutor => ({
   exec: (sql) => client.query(sql),
   query: (sql, params) => client.query(sql, params),
 });
 
+/**
+ * Prisma's client and the Postgres driver load when the database is first opened, not with this module: an
+ * instance's cold start (and a liveness check) never pays for them (bench: `npm run bench -- cold`).
+ */
+const loadPrismaClient = async () => (await import("@/src/generated/prisma/client")).PrismaClient;
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const [{ default: pg }, { PrismaPg }, PrismaClient] = await Promise.all([import("pg"), import("@prisma/adapter-pg"), loadPrismaClient()]);
   const connection = await postgresConnection(url, options.tlsCa);
   if (options.autoMigrate) {
     // One connection, not the pool: BEGIN/COMMIT and the advisory lock must share a session. No statement
@@ -101,7 +107,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   // PGlite creates only the last path segment itself.
   mkdirSync(dirname(dir), { recursive: true });
   // Loaded only here: a server on Postgres never pays for the embedded database's module at its cold start.
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter")]);
+  const [{ PGlite }, { PrismaPGlite }, PrismaClient] = await Promise.all([import("@electric-sql/pglite"), import("pglite-prisma-adapter"), loadPrismaClient()]);
   const lite = new PGlite(dir);
   await lite.waitReady;
   if (options.autoMigrate) {
