@@ -25,6 +25,8 @@ const nextClientAddress = () => `203.0.${113 + ((clientCounter >> 8) % 2)}.${cli
 export interface ColdStartOptions {
   /** The directory holding the production build (`.next`) to start; "." is the project's own. */
   appDir: string;
+  /** The build of bench/next-floor, spawned alternately with the app in the same run. */
+  floorDir: string;
   redisUrl: string;
   runs: number;
   warmSamples: number;
@@ -44,12 +46,22 @@ export interface ColdStartReport {
   runs: number;
   warmSamples: number;
   rows: ColdStartRow[];
+  /** The same spawn against bench/next-floor: what `next start` costs before any code of ours. */
+  floorRows: ColdStartRow[];
 }
 
 interface Reply {
   status: number;
   ms: number;
   setCookie: string[];
+}
+
+interface FloorFigures {
+  listeningMs: number;
+  first200Ms: number;
+  home: number;
+  warmHealth: number;
+  warmHome: number;
 }
 
 interface RunFigures {
@@ -106,27 +118,18 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
-async function oneColdStart(options: ColdStartOptions, databaseUrl: string, redisPrefix: string): Promise<RunFigures> {
-  const port = await freePort();
-  const origin = `http://localhost:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH ?? "",
-    HOME: process.env.HOME ?? "",
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    PUBLIC_APP_URL: origin,
-    DATABASE_URL: databaseUrl,
-    DB_AUTO_MIGRATE: "false",
-    REDIS_URL: options.redisUrl,
-    REDIS_KEY_PREFIX: redisPrefix,
-    JOBS_IN_PROCESS: "false",
-    TRUST_PROXY_HOPS: "1",
-    METRICS_EMF: "true",
-    LOG_LEVEL: "info",
-  };
+interface Spawned {
+  child: ChildProcess;
+  port: number;
+  listeningMs: number;
+  first200Ms: number;
+}
+
+/** Spawns `next start` in appDir and polls /api/health every POLL_MS until it answers 200. */
+async function spawnUntilFirst200(appDir: string, env: NodeJS.ProcessEnv, port: number): Promise<Spawned> {
   let output = "";
   const spawnedAt = performance.now();
-  const child = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: options.appDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", "127.0.0.1"], { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
   // Drained (EMF and log lines), the tail kept for a failure message.
   const keep = (chunk: Buffer) => {
     output = (output + String(chunk)).slice(-4_000);
@@ -150,7 +153,59 @@ async function oneColdStart(options: ColdStartOptions, databaseUrl: string, redi
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     }
+    return { child, port, listeningMs: listeningMs ?? first200Ms, first200Ms };
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
+}
 
+async function warmMedian(call: () => Promise<Reply>, what: string, samples: number): Promise<number> {
+  for (let i = 0; i < 3; i++) await expectOk(what, call());
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) times.push((await expectOk(what, call())).ms);
+  return median(times);
+}
+
+/** The floor: the same spawn and requests against bench/next-floor, an app with nothing of ours in it. */
+async function oneFloorStart(floorDir: string, warmSamples: number): Promise<FloorFigures> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const { child, listeningMs, first200Ms } = await spawnUntilFirst200(floorDir, env, port);
+  try {
+    const home = (await expectOk("floor GET /", request(port, "/"))).ms;
+    return {
+      listeningMs,
+      first200Ms,
+      home,
+      warmHealth: await warmMedian(() => request(port, "/api/health"), "floor health", warmSamples),
+      warmHome: await warmMedian(() => request(port, "/"), "floor GET /", warmSamples),
+    };
+  } finally {
+    await stop(child);
+  }
+}
+
+async function oneColdStart(options: ColdStartOptions, databaseUrl: string, redisPrefix: string): Promise<RunFigures> {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PUBLIC_APP_URL: origin,
+    DATABASE_URL: databaseUrl,
+    DB_AUTO_MIGRATE: "false",
+    REDIS_URL: options.redisUrl,
+    REDIS_KEY_PREFIX: redisPrefix,
+    JOBS_IN_PROCESS: "false",
+    TRUST_PROXY_HOPS: "1",
+    METRICS_EMF: "true",
+    LOG_LEVEL: "info",
+  };
+  const { child, listeningMs, first200Ms } = await spawnUntilFirst200(options.appDir, env, port);
+  try {
     let signUps = 0;
     const signUp = () =>
       request(port, "/api/auth/sign-up/email", {
@@ -169,13 +224,8 @@ async function oneColdStart(options: ColdStartOptions, databaseUrl: string, redi
 
     const warm = {} as Record<Step, number>;
     const steps: Record<Step, () => Promise<Reply>> = { health: () => request(port, "/api/health"), home: () => request(port, "/"), signUp, app };
-    for (const [step, call] of Object.entries(steps) as [Step, () => Promise<Reply>][]) {
-      for (let i = 0; i < 3; i++) await expectOk(step, call());
-      const samples: number[] = [];
-      for (let i = 0; i < options.warmSamples; i++) samples.push((await expectOk(step, call())).ms);
-      warm[step] = median(samples);
-    }
-    return { listeningMs: listeningMs ?? first200Ms, first200Ms, cold, warm };
+    for (const [step, call] of Object.entries(steps) as [Step, () => Promise<Reply>][]) warm[step] = await warmMedian(call, step, options.warmSamples);
+    return { listeningMs, first200Ms, cold, warm };
   } finally {
     await stop(child);
   }
@@ -185,9 +235,12 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
   const database = await createTestDatabase("bench_cold");
   const prefixes: string[] = [];
   const figures: RunFigures[] = [];
+  const floor: FloorFigures[] = [];
   try {
     migrate(database.url);
+    // Alternated, so a busy moment of the machine weighs on both sides alike.
     for (let run = 0; run < options.runs; run++) {
+      floor.push(await oneFloorStart(options.floorDir, options.warmSamples));
       const prefix = `hz:bench:cold:${process.pid}:${run}:`;
       prefixes.push(prefix);
       figures.push(await oneColdStart(options, database.url, prefix));
@@ -196,10 +249,12 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
     await database.drop();
     for (const prefix of prefixes) await deleteRedisPrefix(prefix).catch(() => undefined);
   }
-  const row = (name: string, cold: (f: RunFigures) => number, warm: ((f: RunFigures) => number) | null): ColdStartRow => {
-    const coldRunsMs = figures.map(cold);
-    return { name, coldMedianMs: median(coldRunsMs), coldMaxMs: Math.max(...coldRunsMs), warmMedianMs: warm ? median(figures.map(warm)) : null, coldRunsMs };
+  const rowOf = <F>(runs: F[]) => (name: string, cold: (f: F) => number, warm: ((f: F) => number) | null): ColdStartRow => {
+    const coldRunsMs = runs.map(cold);
+    return { name, coldMedianMs: median(coldRunsMs), coldMaxMs: Math.max(...coldRunsMs), warmMedianMs: warm ? median(runs.map(warm)) : null, coldRunsMs };
   };
+  const row = rowOf(figures);
+  const floorRow = rowOf(floor);
   return {
     appDir: options.appDir,
     runs: options.runs,
@@ -212,23 +267,37 @@ export async function benchColdStart(options: ColdStartOptions): Promise<ColdSta
       row("first POST sign-up/email", (f) => f.cold.signUp, (f) => f.warm.signUp),
       row("first GET /app (signed in)", (f) => f.cold.app, (f) => f.warm.app),
     ],
+    floorRows: [
+      floorRow("spawn → accepting connections", (f) => f.listeningMs, null),
+      floorRow("spawn → first 200 /api/health", (f) => f.first200Ms, (f) => f.warmHealth),
+      floorRow("first GET / (static page)", (f) => f.home, (f) => f.warmHome),
+    ],
   };
 }
 
 export function printColdStart(report: ColdStartReport): void {
   console.log(
     `\nCold start: next start as production runs it (${report.appDir === "." ? ".next" : report.appDir}; Postgres migrated by the release step, ` +
-      `DB_AUTO_MIGRATE=false, Redis, METRICS_EMF) — ${report.runs} spawns, warm = median of ${report.warmSamples} on the same server, same run`,
+      `DB_AUTO_MIGRATE=false, Redis, METRICS_EMF) — ${report.runs} spawns, warm = median of ${report.warmSamples} on the same server, same run; ` +
+      `alternated with spawns of bench/next-floor (the same Next, one static page and one route handler)`,
   );
-  console.log("name".padEnd(34), "cold p50 ms".padStart(12), "cold max ms".padStart(12), "warm p50 ms".padStart(12), "cold/warm".padStart(10));
-  for (const row of report.rows) {
+  console.log("name".padEnd(40), "cold p50 ms".padStart(12), "cold max ms".padStart(12), "warm p50 ms".padStart(12), "cold/warm".padStart(10));
+  const line = (prefix: string, row: ColdStartRow) =>
     console.log(
-      row.name.padEnd(34),
+      `${prefix}${row.name}`.padEnd(40),
       row.coldMedianMs.toFixed(1).padStart(12),
       row.coldMaxMs.toFixed(1).padStart(12),
       (row.warmMedianMs === null ? "-" : row.warmMedianMs.toFixed(1)).padStart(12),
       (row.warmMedianMs === null ? "-" : `${(row.coldMedianMs / row.warmMedianMs).toFixed(1)}x`).padStart(10),
     );
-  }
+  for (const row of report.rows) line("", row);
+  for (const row of report.floorRows) line("floor: ", row);
+  const ours = report.rows.find((r) => r.name.startsWith("spawn → first 200"))!;
+  const floor = report.floorRows.find((r) => r.name.startsWith("spawn → first 200"))!;
+  console.log(
+    `spawn → first 200: Huntaze ${ours.coldMedianMs.toFixed(0)} ms = ${(ours.coldMedianMs / floor.coldMedianMs).toFixed(2)}x the floor ` +
+      `(${floor.coldMedianMs.toFixed(0)} ms); ours on top: ${(ours.coldMedianMs - floor.coldMedianMs).toFixed(0)} ms`,
+  );
   for (const row of report.rows) console.log(`  ${row.name} per spawn: ${row.coldRunsMs.map((ms) => ms.toFixed(0)).join(" | ")} ms`);
+  for (const row of report.floorRows) console.log(`  floor: ${row.name} per spawn: ${row.coldRunsMs.map((ms) => ms.toFixed(0)).join(" | ")} ms`);
 }

@@ -7,6 +7,7 @@
 //  7. Cold starts: spawn → first 200 and the first pages, against the same requests warm (bench/cold-start.ts).
 //     BENCH_COLD_APP_DIR=<dir> starts another build than .next; BENCH_COLD_COPY=1 first builds this working tree
 //     into .bench/cold (leaving .next alone). BENCH_COLD_RUNS (5) spawns, BENCH_COLD_WARM (20) warm samples.
+//     Each is alternated with a spawn of bench/next-floor (built into .bench/floor): what Next costs by itself.
 // `npm run bench -- kpi llm` runs only the named cases (health, edge, isolated, oauth, llm, kpi, cold); none = all.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,6 +26,7 @@ const NEXT_BIN = join(process.cwd(), "node_modules/.bin/next");
 const NO_PROXY_DIR = ".bench/noproxy";
 const NOOP_PROXY_DIR = ".bench/noop-proxy";
 const COLD_COPY_DIR = ".bench/cold";
+const FLOOR_DIR = ".bench/floor";
 // Next's cost of running any proxy at all: pass every request through untouched, same matcher as ours.
 const NOOP_PROXY = `import { NextResponse } from "next/server";
 export function proxy() {
@@ -211,7 +213,13 @@ if (wants("cold")) {
     buildVariant(COLD_COPY_DIR, readFileSync("proxy.ts", "utf8"));
     appDir = COLD_COPY_DIR;
   }
-  cold = await benchColdStart({ appDir, redisUrl: REDIS_URL, runs: Number(process.env.BENCH_COLD_RUNS ?? 5), warmSamples: Number(process.env.BENCH_COLD_WARM ?? 20) });
+  if (!existsSync(join(FLOOR_DIR, ".next/BUILD_ID")) || process.env.BENCH_REBUILD === "1") {
+    console.log("building bench/next-floor into .bench/floor…");
+    rmSync(FLOOR_DIR, { recursive: true, force: true });
+    cpSync("bench/next-floor", FLOOR_DIR, { recursive: true });
+    build(FLOOR_DIR);
+  }
+  cold = await benchColdStart({ appDir, floorDir: FLOOR_DIR, redisUrl: REDIS_URL, runs: Number(process.env.BENCH_COLD_RUNS ?? 5), warmSamples: Number(process.env.BENCH_COLD_WARM ?? 20) });
   printColdStart(cold);
 }
 
