@@ -8,7 +8,13 @@ export const dynamic = "force-dynamic";
 let storedSources: Promise<void> | undefined;
 
 export const GET = apiRoute("/api/metrics", async (request) => {
-  storedSources ??= import("@/src/jobs").then(({ reportStoredMetrics }) => reportStoredMetrics());
+  // A failed load is not kept: the next scrape tries again.
+  storedSources ??= import("@/src/jobs")
+    .then(({ reportStoredMetrics }) => reportStoredMetrics())
+    .catch((error: unknown) => {
+      storedSources = undefined;
+      throw error;
+    });
   await storedSources;
   const { body, contentType } = await scrapeMetrics(request.headers.get("authorization"));
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
