@@ -3,7 +3,7 @@
 // single retry with the secondary key on 401/403. A content-filter verdict is an answer, never a failover.
 // Streams fail over only before their first token.
 import type { KeyValueStore } from "@/src/data";
-import { deadlineSignal, metrics, moduleLogger, recordEvent } from "@/src/observability";
+import { deadlineSignal, metrics, moduleLogger, recordEvent, timeoutSignal } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
 import { heldOutTarget, LLM_OVERRIDE_TARGETS, readLlmOverride, type LlmOverrideMode } from "./override";
@@ -115,8 +115,7 @@ export class LlmRouter {
 
   private overallSignal(signal?: AbortSignal): AbortSignal {
     // Never past the request's own deadline (REQUEST_DEADLINE_MS, below the host's 30 s).
-    const total = deadlineSignal(this.options.totalTimeoutMs);
-    return signal ? AbortSignal.any([signal, total]) : total;
+    return deadlineSignal(this.options.totalTimeoutMs, signal);
   }
 
   /** Targets in order, skipping one held out by oncall's switch, those cooling down after a 429 or behind an open breaker. */
@@ -152,7 +151,7 @@ export class LlmRouter {
       const startedAt = performance.now();
       const key = keyIndex === 0 ? "primary" : "secondary";
       try {
-        const result = await attempt(provider, AbortSignal.any([overall, AbortSignal.timeout(this.options.attemptTimeoutMs)]));
+        const result = await attempt(provider, timeoutSignal(this.options.attemptTimeoutMs, overall));
         metrics().llmApiKeyUsed.inc({ target: target.name, key });
         return result;
       } catch (error) {

@@ -6,4 +6,4 @@ export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbe
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";
 export { recordEvent, flushEvents, storeKpiEventsIn, KPI_EVENTS, type KpiEventName, type KpiEventFields } from "./kpi-events";
-export { newRequestScope, runInRequestScope, currentRequestScope, beforeResponse, settleRequestScope, remainingRequestMs, deadlineSignal, type RequestScope } from "./request-scope";
+export { newRequestScope, runInRequestScope, currentRequestScope, beforeResponse, settleRequestScope, remainingRequestMs, deadlineSignal, timeoutSignal, type RequestScope } from "./request-scope";

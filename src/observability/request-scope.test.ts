@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { beforeResponse, currentRequestScope, deadlineSignal, newRequestScope, remainingRequestMs, runInRequestScope, settleRequestScope } from "./request-scope";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { beforeResponse, currentRequestScope, deadlineSignal, newRequestScope, remainingRequestMs, runInRequestScope, settleRequestScope, timeoutSignal } from "./request-scope";
 
 const later = (ms: number, then: () => void) => new Promise<void>((resolve) => setTimeout(() => (then(), resolve()), ms));
 
@@ -45,5 +47,28 @@ describe("request scope", () => {
   it("leaves a call its own timeout outside a request (workers)", () => {
     expect(remainingRequestMs()).toBeUndefined();
     expect(deadlineSignal(10_000).aborted).toBe(false);
+  });
+
+  it("times out after a garbage collection", async () => {
+    // On Node 20, AbortSignal.any([parent, AbortSignal.timeout(ms)]) never fired once a collection ran (its sources
+    // are held weakly): the router's 100 ms attempt timeout then waited for the 3 s whole-call deadline.
+    v8.setFlagsFromString("--expose-gc");
+    const collectGarbage = vm.runInNewContext("gc") as () => void;
+    const signal = timeoutSignal(50, new AbortController().signal);
+    const aborted = new Promise<string>((resolve) => signal.addEventListener("abort", () => resolve((signal.reason as Error).name)));
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    collectGarbage();
+    const outcome = await Promise.race([aborted, new Promise<string>((resolve) => setTimeout(() => resolve("never aborted"), 1_000))]);
+    expect(outcome).toBe("TimeoutError");
+  });
+
+  it("aborts with the parent's reason when the parent aborts first", () => {
+    const parent = new AbortController();
+    const signal = timeoutSignal(10_000, parent.signal);
+    parent.abort(new Error("request gone"));
+    expect(signal.aborted).toBe(true);
+    expect((signal.reason as Error).message).toBe("request gone");
+    expect(timeoutSignal(10_000, parent.signal).aborted).toBe(true);
   });
 });

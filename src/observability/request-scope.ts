@@ -47,8 +47,34 @@ export function remainingRequestMs(now = Date.now()): number | undefined {
   return scope ? Math.max(0, scope.deadline - now) : undefined;
 }
 
-/** A timeout signal of `capMs`, shortened to what is left of the current request's deadline. */
-export function deadlineSignal(capMs: number): AbortSignal {
+/** A timeout signal of `capMs`, shortened to what is left of the current request's deadline; `parent` aborts it too. */
+export function deadlineSignal(capMs: number, parent?: AbortSignal): AbortSignal {
   const remaining = remainingRequestMs();
-  return AbortSignal.timeout(remaining === undefined ? capMs : Math.min(capMs, remaining));
+  return timeoutSignal(remaining === undefined ? capMs : Math.min(capMs, remaining), parent);
+}
+
+/**
+ * Aborts after `ms` with a TimeoutError (as AbortSignal.timeout does), or with `parent`'s reason when it aborts first.
+ * Not `AbortSignal.any([parent, AbortSignal.timeout(ms)])`: on Node 20 that holds its sources only weakly, so after a
+ * garbage collection the timeout never fires and an LLM attempt waited for the whole-call deadline (fixed in Node 22,
+ * which production runs; the code stays correct on both). Here the pending timer holds the controller; it is unref'd,
+ * so it never keeps a process alive.
+ */
+export function timeoutSignal(ms: number, parent?: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  if (parent?.aborted) {
+    controller.abort(parent.reason);
+    return controller.signal;
+  }
+  const onParentAbort = () => {
+    clearTimeout(timer);
+    controller.abort(parent!.reason);
+  };
+  const timer = setTimeout(() => {
+    parent?.removeEventListener("abort", onParentAbort);
+    controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+  }, ms);
+  timer.unref();
+  parent?.addEventListener("abort", onParentAbort, { once: true });
+  return controller.signal;
 }
