@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: "node",
           sequence: { groupOrder: 0 },
-          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "emulators/**/*.test.ts", "ops/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "emulators/**/*.test.ts", "ops/**/*.test.ts", "infra/**/*.test.ts"],
           environment: "node",
           env: { LOG_LEVEL: "error" },
           // Each file has its own schema and Redis prefix, and most wait on Postgres: three at once on two cores.
