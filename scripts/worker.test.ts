@@ -168,6 +168,28 @@ describe("npm run worker under faults", () => {
     await finisher.exited;
   }, 60_000);
 
+  it("stops within WORKER_DRAIN_MS when a delivery hangs, and another worker finishes it after its lease", async () => {
+    const [id] = await creatorsAskingForDeletion(1, "drain-cut");
+    emulator.control.fault({ endpoint: "revoke", mode: "timeout", times: 1 });
+    // The revoke hangs; the delivery's own bound is 0.8 × the 12 s lease. ECS would kill a worker that drains
+    // longer than its stopTimeout, so the worker leaves after WORKER_DRAIN_MS instead.
+    const worker = startWorker({ SOCIAL_HTTP_TIMEOUT_MS: "20000", OUTBOX_LEASE_MS: "12000", WORKER_DRAIN_MS: "1000" });
+    await eventuallyPasses(async () => expect(await prisma.outboxEvent.count({ where: { status: "processing" } })).toBe(1), 20_000);
+    const stoppingAt = Date.now();
+    worker.process.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(Date.now() - stoppingAt).toBeLessThan(5_000);
+    expect(worker.logs()).toContain('"event":"worker.drain_cut"');
+    expect(worker.logs()).toContain('"drained":false');
+    expect(await prisma.user.count({ where: { id } })).toBe(1);
+
+    // The next worker takes the event over once the cut one's 12 s lease expires.
+    const finisher = startWorker();
+    await eventuallyPasses(async () => expect(await prisma.user.count({ where: { id } })).toBe(0), 30_000);
+    finisher.process.kill("SIGTERM");
+    await finisher.exited;
+  }, 60_000);
+
   it("dead-letters a deletion while TikTok is down, and `npm run dlq` lists, shows and replays it", async () => {
     const [id] = await creatorsAskingForDeletion(1, "dlq");
     emulator.control.fault({ endpoint: "revoke", mode: "http_503", times: -1 });

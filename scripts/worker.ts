@@ -1,6 +1,7 @@
 // npm run worker: the outbox dispatcher and the scheduled jobs (token refresh, clean-ups) as a separate
 // process. Run as many as you like: outbox events are claimed with leases, each scheduled job takes a lease
-// per interval. SIGTERM (or SIGINT) stops claiming and lets the work in progress finish.
+// per interval. SIGTERM (or SIGINT) stops claiming and lets the work in progress finish, for at most
+// WORKER_DRAIN_MS (below ECS Fargate's 120 s stopTimeout).
 import "./load-env";
 import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore, getPrisma } from "@/src/data";
@@ -19,13 +20,19 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ event: "worker.stopping", signal }, "draining");
+  const drainMs = getEnv().WORKER_DRAIN_MS;
+  log.info({ event: "worker.stopping", signal, drainMs }, "draining");
   metricsServer?.close();
-  await jobs.stop();
+  const drained = await jobs.stop(drainMs);
   await flushEvents();
-  await getKeyValueStore().close();
-  await (await getDatabase()).close();
-  log.info({ event: "worker.stopped" }, "worker stopped");
+  if (drained) {
+    await getKeyValueStore().close();
+    await (await getDatabase()).close();
+  } else {
+    // Closing the pool would wait for the work still holding connections: leave, and let its lease expire.
+    log.warn({ event: "worker.drain_cut", drainMs }, "work still in progress after the drain time; its lease hands it to another worker");
+  }
+  log.info({ event: "worker.stopped", drained }, "worker stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -52,8 +52,11 @@ export function reportStoredMetrics(): void {
 }
 
 export interface Jobs {
-  /** Stops taking new work and waits for the work in progress. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking new work and waits for the work in progress: at most `drainMs` when given. True when all of it
+   * ended; false when some was still running (its lease hands it to another worker once it expires).
+   */
+  stop(drainMs?: number): Promise<boolean>;
 }
 
 /** The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. */
@@ -63,8 +66,23 @@ export async function startJobs(): Promise<Jobs> {
   const scheduler = startScheduler(scheduledJobs(), { store: getKeyValueStore(), log: moduleLogger("jobs"), owner });
   const dispatcher = startDispatcher({ prisma, handlers: outboxHandlers(prisma), log: moduleLogger("outbox"), config: dispatchConfigFromEnv(), owner });
   return {
-    stop: async () => {
-      await Promise.all([scheduler.stop(), dispatcher.stop()]);
-    },
+    stop: (drainMs) => settlesWithin(Promise.all([scheduler.stop(), dispatcher.stop()]), drainMs),
   };
+}
+
+/** True when `work` settles within `ms` (always, without a bound); false once `ms` have passed first. */
+export async function settlesWithin(work: Promise<unknown>, ms?: number): Promise<boolean> {
+  if (ms === undefined) {
+    await work;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), bound]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
