@@ -29,11 +29,16 @@ async function scan(cwd: string, glob = "**/*"): Promise<Outcome> {
   }
 }
 
-/** An access key id of AWS's shape (AKIA + 16 base32 characters) and a 40-character secret, random each run. */
+/**
+ * An access key id of AWS's shape (AKIA + 16 base32 characters) and a 40-character secret, random each run. The
+ * secret is alphanumeric: secretlint's AWS rule misses a value holding "//" (it reads as a comment), which a random
+ * base64 secret contains about once in 40 runs; that is a limit of the rule, not what this test checks.
+ */
 function fakeAwsKeyPair(): { id: string; secret: string } {
   const base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const id = "AKIA" + Array.from(randomBytes(16), (b) => base32[b % 32]).join("");
-  return { id, secret: randomBytes(30).toString("base64") };
+  return { id, secret: Array.from(randomBytes(40), (b) => alphanumeric[b % alphanumeric.length]).join("") };
 }
 
 const dirs: string[] = [];
