@@ -176,6 +176,16 @@ export function contractProblem(request: FuzzRequest, response: FuzzResponse, ap
  * its contract (take this instance out of rotation), and under this test's load on two shared cores it can
  * happen. Reported apart.
  */
+export function isDegradedReadiness(request: FuzzRequest, response: FuzzResponse): boolean {
+  if (request.route !== "/api/health/ready" || response.status !== 503) return false;
+  if (request.method === "HEAD") return true;
+  try {
+    return (JSON.parse(response.body.toString("utf8")) as { status?: unknown }).status === "degraded";
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A 503 naming Postgres or Redis as briefly unavailable: with two shared cores busy, a command can outlast its
  * deadline (Redis's is 2 s). That says nothing about the request, so the fuzzer sends it once more and counts it;
@@ -190,17 +200,6 @@ export function isSharedServiceBusy(response: FuzzResponse): boolean {
     return false;
   }
 }
-
-export function isDegradedReadiness(request: FuzzRequest, response: FuzzResponse): boolean {
-  if (request.route !== "/api/health/ready" || response.status !== 503) return false;
-  if (request.method === "HEAD") return true;
-  try {
-    return (JSON.parse(response.body.toString("utf8")) as { status?: unknown }).status === "degraded";
-  } catch {
-    return false;
-  }
-}
-
 
 const printable = (bytes: Buffer) => JSON.stringify(bytes.toString("latin1"));
 

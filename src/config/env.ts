@@ -143,10 +143,10 @@ const schema = z
     OUTBOX_RETRY_MAX_MS: integer(600_000, 10, 86_400_000),
     OUTBOX_POLL_MS: integer(1_000, 20, 60_000),
     OUTBOX_LEASE_MS: integer(60_000, 500, 3_600_000),
-    // `npm run worker` serves /metrics on this port (same METRICS_TOKEN) so Prometheus sees its counters.
     // How long a stopping worker waits for the work in progress: below ECS Fargate's 120 s stopTimeout (its
     // maximum), after which the container is killed. Work still running is left to its lease.
     WORKER_DRAIN_MS: integer(90_000, 1_000, 110_000),
+    // `npm run worker` serves /metrics on this port (same METRICS_TOKEN) so Prometheus sees its counters.
     WORKER_METRICS_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65_535).optional()),
     // Scheduled jobs inside the web process: on by default only for the embedded database, which a separate
     // worker process cannot open (PGlite is single-process). With Postgres, run `npm run worker`.

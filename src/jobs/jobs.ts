@@ -53,10 +53,10 @@ export function reportStoredMetrics(): void {
 
 export interface Jobs {
   /**
-   * Stops taking new work and waits for the work in progress: at most `drainMs` when given. True when all of it
-   * ended; false when some was still running (its lease hands it to another worker once it expires).
+   * Stops taking new work and waits for the work in progress, at most `drainMs`. True when all of it ended; false
+   * when some was still running (its lease hands it to another worker once it expires).
    */
-  stop(drainMs?: number): Promise<boolean>;
+  stop(drainMs: number): Promise<boolean>;
 }
 
 /** The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. */
@@ -70,12 +70,8 @@ export async function startJobs(): Promise<Jobs> {
   };
 }
 
-/** True when `work` settles within `ms` (always, without a bound); false once `ms` have passed first. */
-export async function settlesWithin(work: Promise<unknown>, ms?: number): Promise<boolean> {
-  if (ms === undefined) {
-    await work;
-    return true;
-  }
+/** True when `work` settles within `ms`; false once `ms` have passed first. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
