@@ -1,8 +1,21 @@
 // What differs between the two stages. Everything else is the same code, so staging proves what prod runs.
-export type StageName = "staging" | "prod";
+import { stageResources, type StageName, type StageResources } from "../../src/ops/aws-names";
+
+export type { StageName } from "../../src/ops/aws-names";
+
+/**
+ * Where the web tier runs. "amplify": Amplify Hosting compute (the design), with a public TLS-only Postgres and an
+ * internet Redis (rediss://), since that compute has no VPC access. "private": the same image on ECS Fargate behind
+ * an Application Load Balancer and CloudFront, with Postgres and ElastiCache reachable only inside the VPC.
+ * Chosen at synthesis: `npm run infra:synth -- -c webTier=private`.
+ */
+export type WebTier = "amplify" | "private";
+export const WEB_TIERS: readonly WebTier[] = ["amplify", "private"];
 
 export interface StageConfig {
   stage: StageName;
+  /** Resource names shared with the release plan (src/ops/aws-names.ts). */
+  names: StageResources;
   /** RDS class: db.t4g.medium holds the connection budget of docs/DEPLOY.md (226 of ~450). */
   databaseInstance: { class: "t4g"; size: "small" | "medium" };
   /** A standby in a second zone: prod only (staging may be down for the minutes of a failover). */
@@ -16,6 +29,13 @@ export interface StageConfig {
 }
 
 export const STAGES: Record<StageName, StageConfig> = {
-  staging: { stage: "staging", databaseInstance: { class: "t4g", size: "small" }, multiAz: false, backupRetentionDays: 7, dumpExpiryDays: 30, logRetentionDays: 30 },
-  prod: { stage: "prod", databaseInstance: { class: "t4g", size: "medium" }, multiAz: true, backupRetentionDays: 14, dumpExpiryDays: 400, logRetentionDays: 30 },
+  staging: { stage: "staging", names: stageResources("staging"), databaseInstance: { class: "t4g", size: "small" }, multiAz: false, backupRetentionDays: 7, dumpExpiryDays: 30, logRetentionDays: 30 },
+  prod: { stage: "prod", names: stageResources("prod"), databaseInstance: { class: "t4g", size: "medium" }, multiAz: true, backupRetentionDays: 14, dumpExpiryDays: 400, logRetentionDays: 30 },
 };
+
+/** The topology asked for with `-c webTier=...` (default: Amplify). */
+export function webTierFromContext(value: unknown): WebTier {
+  if (value === undefined || value === null || value === "") return "amplify";
+  if (value === "amplify" || value === "private") return value;
+  throw new Error(`webTier must be one of ${WEB_TIERS.join(", ")} (got ${JSON.stringify(value)})`);
+}

@@ -18,7 +18,7 @@ let synthError: unknown;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), "huntaze-cdk-"));
   const app = new App({ outdir });
-  stacks = buildHuntaze(app);
+  stacks = buildHuntaze(app).stages;
   try {
     app.synth();
   } catch (error) {
