@@ -63,6 +63,17 @@ describe("CloudWatch query readers", () => {
     expect(emfSchemaKeys()).not.toContain(schemaKey("huntaze_http_requests_total", ["route"]));
   });
 
+  it("include the workers' metrics: outbox levels without dimensions, OnlyFans jobs with their [kind] roll-up", () => {
+    const keys = emfSchemaKeys();
+    for (const name of ["huntaze_outbox_pending_events", "huntaze_outbox_oldest_pending_age_seconds", "huntaze_outbox_dead_letters"]) {
+      expect(keys).toContain(schemaKey(name, []));
+      expect([...keys].filter((k) => k.startsWith(`${name}{`))).toEqual([schemaKey(name, [])]);
+    }
+    expect(keys).toContain(schemaKey("huntaze_outbox_deliveries_total", ["type", "outcome"]));
+    expect(keys).toContain(schemaKey("huntaze_onlyfans_jobs_total", ["kind"]));
+    expect(keys).toContain(schemaKey("huntaze_onlyfans_session_state", ["state"]));
+  });
+
   it("expand recording rules to the metrics they read", () => {
     const rules = ["recording-rules.yml"].map((f) => join(import.meta.dirname, "prometheus", f));
     expect(baseMetricNamesIn("huntaze:http_5xx:ratio_rate10m > 0.01", rules).sort()).toEqual(["huntaze_http_requests_total"]);

@@ -13,6 +13,7 @@ import { eventuallyPasses } from "@/src/testing/eventually";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { openDatabase, type Database } from "@/src/data";
+import { readOutboxStats } from "@/src/outbox";
 
 type Emulator = Awaited<ReturnType<typeof startTikTokEmulator>>;
 const TOKEN_KEYS = `k1:${Buffer.alloc(32, 9).toString("base64")}`;
@@ -225,4 +226,45 @@ describe("npm run worker under faults", () => {
     worker.process.kill("SIGTERM");
     expect(await worker.exited).toBe(0);
   }, 90_000);
+
+  it("with METRICS_EMF, writes the outbox levels as EMF samples from the start and each delivery as it happens", async () => {
+    // Undelivered for 20 minutes and not due for another hour: the lag the samples must report.
+    const waiting = await prisma.outboxEvent.create({ data: { type: "test.not_due", payload: {}, createdAt: new Date(Date.now() - 20 * 60_000), availableAt: new Date(Date.now() + 3_600_000) } });
+    const worker = startWorker({ METRICS_EMF: "true", METRICS_NAMESPACE: "HuntazeWorkerDrill" });
+    const emf = () =>
+      worker
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes('"_aws"'))
+        .map((line) => {
+          const doc = JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } };
+          const [directive] = doc._aws.CloudWatchMetrics;
+          const name = directive!.Metrics[0]!.Name;
+          return { name, value: doc[name] as number, unit: directive!.Metrics[0]!.Unit, namespace: directive!.Namespace, dimensionSets: directive!.Dimensions, labels: Object.fromEntries(directive!.Dimensions.flat().map((k) => [k, doc[k]])) };
+        });
+    const sample = (name: string) => emf().find((line) => line.name === name);
+    await eventuallyPasses(async () => expect(sample("huntaze_outbox_dead_letters")).toBeDefined(), 20_000);
+    const expected = await readOutboxStats(prisma);
+    // The shape the CloudWatch alarms and the worker service's autoscaling read: no dimensions, Maximum across workers.
+    for (const name of ["huntaze_outbox_pending_events", "huntaze_outbox_oldest_pending_age_seconds", "huntaze_outbox_dead_letters"]) {
+      expect(sample(name), name).toMatchObject({ namespace: "HuntazeWorkerDrill", unit: "None", dimensionSets: [[]], labels: {} });
+    }
+    expect(sample("huntaze_outbox_pending_events")!.value).toBe(expected.pending);
+    expect(sample("huntaze_outbox_dead_letters")!.value).toBe(expected.deadLetters);
+    expect(sample("huntaze_outbox_oldest_pending_age_seconds")!.value).toBeGreaterThanOrEqual(1_200);
+    expect(Math.abs(sample("huntaze_outbox_oldest_pending_age_seconds")!.value - expected.oldestPendingAgeSeconds)).toBeLessThan(30);
+
+    const [id] = await creatorsAskingForDeletion(1, "emf");
+    await eventuallyPasses(async () => expect(await prisma.user.count({ where: { id } })).toBe(0), 20_000);
+    await eventuallyPasses(async () => expect(emf().find((l) => l.name === "huntaze_outbox_deliveries_total")).toBeDefined(), 5_000);
+    expect(emf().filter((l) => l.name === "huntaze_outbox_deliveries_total")).toEqual([
+      { name: "huntaze_outbox_deliveries_total", value: 1, unit: "Count", namespace: "HuntazeWorkerDrill", dimensionSets: [["type", "outcome"]], labels: { type: "account.delete", outcome: "delivered" } },
+    ]);
+
+    // The sampler stops with the drain: the worker still exits cleanly and at once.
+    worker.process.kill("SIGTERM");
+    expect(await worker.exited).toBe(0);
+    expect(worker.logs()).toContain('"drained":true');
+    await prisma.outboxEvent.delete({ where: { id: waiting.id } });
+  }, 60_000);
 });

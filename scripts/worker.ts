@@ -1,7 +1,8 @@
 // npm run worker: the outbox dispatcher and the scheduled jobs (token refresh, clean-ups) as a separate
 // process. Run as many as you like: outbox events are claimed with leases, each scheduled job takes a lease
 // per interval. SIGTERM (or SIGINT) stops claiming and lets the work in progress finish, for at most
-// WORKER_DRAIN_MS (below ECS Fargate's 120 s stopTimeout).
+// WORKER_DRAIN_MS (below ECS Fargate's 120 s stopTimeout). With METRICS_EMF it also writes the outbox gauges as EMF
+// samples once a minute, for the CloudWatch alarms and this service's autoscaling on outbox lag.
 import "./load-env";
 import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore, getPrisma } from "@/src/data";
@@ -10,7 +11,7 @@ import { flushEvents, moduleLogger, startMetricsServer, storeKpiEventsIn } from 
 
 const log = moduleLogger("worker");
 storeKpiEventsIn(getPrisma);
-const jobs = await startJobs();
+const jobs = await startJobs({ sampleOutboxGauges: getEnv().METRICS_EMF });
 reportStoredMetrics();
 const port = getEnv().WORKER_METRICS_PORT;
 const metricsServer = port ? await startMetricsServer(port) : undefined;

@@ -1,6 +1,6 @@
 // The source of ops/cloudwatch/alarms.json and dashboard.json (written by generate.ts, checked by cloudwatch.test.ts):
-// the Prometheus alert rules and the Grafana dashboard, expressed for the CloudWatch metrics the web tier writes as
-// EMF lines (src/observability/emf.ts). Same metric names, labels as dimensions, same thresholds.
+// the Prometheus alert rules and the Grafana dashboard, expressed for the CloudWatch metrics the web tier and the
+// workers write as EMF lines (src/observability/emf.ts). Same metric names, labels as dimensions, same thresholds.
 //
 // CloudWatch is not PromQL, and the differences decide the shapes below:
 // - A metric is a name plus an EXACT dimension set, and an alarm reads metrics one by one: no `sum by`. Where an
@@ -10,6 +10,9 @@
 //   consecutive periods (EvaluationPeriods = DatapointsToAlarm). Period × EvaluationPeriods ≤ 7 days (≤ 1 day for
 //   periods under an hour); at most 10 metrics per alarm.
 // - The multiwindow burn-rate alerts (long AND short window) are composite alarms of two metric alarms.
+// - The gauges whose level lives in Postgres (outbox, OnlyFans connections) are samples each worker writes once a
+//   minute (src/jobs/stored-gauges.ts), the outbox ones without dimensions: Maximum over a 1-minute period is
+//   Prometheus' max() across instances.
 // - Placeholders: ${Namespace} (METRICS_NAMESPACE), ${LlmDeployment} (one alarm per LLM deployment),
 //   ${AWS::Region}; render.ts fills them in.
 
@@ -92,7 +95,14 @@ function smokeErrorRatio(period: number, prefix = ""): MetricDataQuery[] {
     stat(`${prefix}oh`, http, { route: SMOKE_ROUTE, method: "HEAD", status: "200" }, period, "Sum"),
   ];
 }
-const smokeRatioExpression = (p = "") => `(${p}tg + ${p}th - ${p}og - ${p}oh) / (${p}tg + ${p}th)`;
+// Each series is sparse (a probe method or a status may have no data point in a period, HEAD never does from the
+// canary), and metric math leaves a sum empty where one term is missing: FILL each with 0. Without probes the
+// ratio reads 0 (HuntazeAzureSmokeNotProbed covers that case).
+const filled = (id: string) => `FILL(${id}, 0)`;
+const smokeRatioExpression = (p = "") => {
+  const total = `${filled(`${p}tg`)} + ${filled(`${p}th`)}`;
+  return `IF(${total} > 0, (${total} - ${filled(`${p}og`)} - ${filled(`${p}oh`)}) / (${total}), 0)`;
+};
 
 const WINDOWS = { "5m": 300, "10m": 600, "30m": 1800, "1h": 3600, "6h": 21_600, "3d": 259_200, "30d": 2_592_000 } as const;
 type Window = keyof typeof WINDOWS;
@@ -122,7 +132,14 @@ const RUNBOOK = {
   http: "Runbook: docs/ONCALL.md (When Redis or Postgres is down).",
   social: "Runbook: docs/SOCIAL.md.",
   llm: "Runbook: docs/LLM.md.",
+  outbox: "Runbook: docs/ONCALL.md (Outbox and dead letters).",
+  onlyfans: "Runbook: docs/ONLYFANS.md (The worker, Kill switch).",
 };
+
+/** The sync outcomes HuntazeOnlyFansReadsFailing counts as failed reads (its outcome=~ in alert-rules.yml), by query id. */
+export const ONLYFANS_READ_FAILURES = { unavailable: "site_unavailable", captcha: "captcha_required", limited: "rate_limited" } as const;
+/** One sample a minute per worker, so a `for: 5m` is five consecutive 1-minute periods. */
+const SAMPLE_PERIOD = 60;
 
 export function buildAlarmFile(): AlarmFile {
   const metricAlarms: AlarmFile["metricAlarms"] = [];
@@ -182,7 +199,7 @@ export function buildAlarmFile(): AlarmFile {
     Metrics: [
       insights("total", `SELECT SUM(${q("huntaze_http_requests_total")}) FROM ${HTTP_SCHEMA} ${apiWhere}`, 600),
       ...SERVER_ERROR_STATUSES.map((s) => insights(`s${s}`, `SELECT SUM(${q("huntaze_http_requests_total")}) FROM ${HTTP_SCHEMA} ${apiWhere} AND ${q("status")} = '${s}'`, 600)),
-      math("ratio", `IF(total >= 60, (${statusIds.join(" + ")}) / total, 0)`, "API 5xx share, 10m"),
+      math("ratio", `IF(total >= 60, (${statusIds.map(filled).join(" + ")}) / total, 0)`, "API 5xx share, 10m"),
     ],
     Threshold: 0.01,
     ComparisonOperator: "GreaterThanThreshold",
@@ -260,10 +277,65 @@ export function buildAlarmFile(): AlarmFile {
     });
   }
 
-  const workers = "reads a metric only the workers have (npm run worker: the outbox gauges are read from Postgres at scrape time; the OnlyFans browser worker counts its jobs): Prometheus scrapes the worker's /metrics (WORKER_METRICS_PORT) and alerts with ops/prometheus/alert-rules.yml.";
+  // From here on, metrics of the workers (npm run worker, npm run worker:onlyfans): they need METRICS_EMF there too.
+  const outboxLevel = (Id: string, metric: string) => stat(Id, metric, {}, SAMPLE_PERIOD, "Maximum", true);
+  // A dead letter stays until someone replays it, whether or not a worker is sampling: a gap keeps the state.
+  add("HuntazeOutboxDeadLetters", "ticket", {
+    AlarmName: "HuntazeOutboxDeadLetters",
+    AlarmDescription: `Outbox events have been in the dead letters for 5 minutes. npm run dlq -- list, then show ID for the last error; fix the cause, then replay. Resolves when none is left. ${RUNBOOK.outbox}`,
+    Metrics: [outboxLevel("dead", "huntaze_outbox_dead_letters")],
+    Threshold: 0,
+    ComparisonOperator: "GreaterThanThreshold",
+    EvaluationPeriods: 5,
+    DatapointsToAlarm: 5,
+    TreatMissingData: "ignore",
+  });
+  // No sample at all means no worker writes them: no worker runs (or METRICS_EMF is off on it), this alert's first
+  // cause; Prometheus sees that through the web tier's scrape, which reads the same gauges from Postgres.
+  add("HuntazeOutboxLagHigh", "ticket", {
+    AlarmName: "HuntazeOutboxLagHigh",
+    AlarmDescription: `The oldest undelivered outbox event has been older than 15 minutes for 5 minutes, or no worker has written the outbox samples for 5 minutes. No worker is running (or METRICS_EMF is off on it), or every delivery fails (look for "event":"outbox.retried" in the worker logs). ${RUNBOOK.outbox}`,
+    Metrics: [outboxLevel("lag", "huntaze_outbox_oldest_pending_age_seconds")],
+    Threshold: 900,
+    ComparisonOperator: "GreaterThanThreshold",
+    EvaluationPeriods: 5,
+    DatapointsToAlarm: 5,
+    TreatMissingData: "breaching",
+  });
+  // Pages only on a measured hour of lag: a sampling gap keeps the state (the ticket above reports missing samples).
+  add("HuntazeOutboxStalled", "page", {
+    AlarmName: "HuntazeOutboxStalled",
+    AlarmDescription: `The outbox is an hour behind: account deletions and exports creators asked for are not happening. Start a worker (npm run worker); events claimed by a dead worker are taken over after OUTBOX_LEASE_MS. ${RUNBOOK.outbox}`,
+    Metrics: [outboxLevel("lag", "huntaze_outbox_oldest_pending_age_seconds")],
+    Threshold: 3600,
+    ComparisonOperator: "GreaterThanThreshold",
+    EvaluationPeriods: 5,
+    DatapointsToAlarm: 5,
+    TreatMissingData: "ignore",
+  });
+
+  // Prometheus' 1-hour window is one hourly period; its `for: 15m` has no counterpart (an alarm cannot hold a
+  // condition for less than its period). A failure outcome that did not occur in the hour has no data point:
+  // FILL makes it 0 rather than leave the sum empty. The total comes from the [kind] roll-up.
+  const failures = Object.entries(ONLYFANS_READ_FAILURES);
+  add("HuntazeOnlyFansReadsFailing", "ticket", {
+    AlarmName: "HuntazeOnlyFansReadsFailing",
+    AlarmDescription: `More than half of the OnlyFans dashboard reads failed over the last hour (at least 5 reads; site unavailable, captcha, rate limited). Check the worker logs (event onlyfans.sync_failed, reason); if OnlyFans changed its pages, fix src/social/onlyfans/site.ts. To stop at once: npm run onlyfans:switch -- off. ${RUNBOOK.onlyfans}`,
+    Metrics: [
+      ...failures.map(([id, outcome]) => stat(id, "huntaze_onlyfans_jobs_total", { kind: "sync", outcome }, 3600, "Sum")),
+      stat("total", "huntaze_onlyfans_jobs_total", { kind: "sync" }, 3600, "Sum"),
+      math("share", `IF(total >= 5, (${failures.map(([id]) => `FILL(${id}, 0)`).join(" + ")}) / total, 0)`, "OnlyFans reads failing, 1h"),
+    ],
+    Threshold: 0.5,
+    ComparisonOperator: "GreaterThanThreshold",
+    EvaluationPeriods: 1,
+    DatapointsToAlarm: 1,
+    TreatMissingData: "notBreaching",
+  });
+
   return {
     $comment: [
-      "CloudWatch alarms equivalent to ops/prometheus/alert-rules.yml, for the EMF metrics the web tier writes (METRICS_EMF). Generated by ops/cloudwatch/generate.ts from build.ts; do not edit by hand.",
+      "CloudWatch alarms equivalent to ops/prometheus/alert-rules.yml, for the EMF metrics the web tier and the workers write (METRICS_EMF). Generated by ops/cloudwatch/generate.ts from build.ts; do not edit by hand.",
       "metricAlarms[].properties / compositeAlarms[].properties are AWS::CloudWatch::Alarm / AWS::CloudWatch::CompositeAlarm properties (the same shape put-metric-alarm / put-composite-alarm take as --cli-input-json), with placeholders ${Namespace}, ${LlmDeployment}: fill them with renderAlarms() in ops/cloudwatch/render.ts. Add AlarmActions by severity (page: #huntaze-oncall, ticket: #huntaze-alerts, none: composite input, no actions). Create composite alarms after the alarms their AlarmRule names.",
     ],
     parameters: {
@@ -275,18 +347,12 @@ export function buildAlarmFile(): AlarmFile {
     },
     metricAlarms,
     compositeAlarms,
-    prometheusAlerts: {
-      ...Object.fromEntries(Object.entries(cloudwatch).map(([alert, names]) => [alert, { cloudwatch: names }])),
-      HuntazeOutboxDeadLetters: { prometheusOnly: workers },
-      HuntazeOutboxLagHigh: { prometheusOnly: workers },
-      HuntazeOutboxStalled: { prometheusOnly: workers },
-      HuntazeOnlyFansReadsFailing: { prometheusOnly: workers },
-    },
+    prometheusAlerts: Object.fromEntries(Object.entries(cloudwatch).map(([alert, names]) => [alert, { cloudwatch: names }])),
   };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Dashboard: the Grafana dashboard's rows for the web tier's metrics. Grouped sums are Metrics Insights queries
+// Dashboard: the Grafana dashboard's rows for the metrics written as EMF. Grouped sums are Metrics Insights queries
 // (GROUP BY = Prometheus' `sum by`), percentiles are SEARCH over a roll-up schema with statistic p95 (CloudWatch
 // computes them from the observed values), the SLO panels read the same metrics as the alarms.
 
@@ -408,14 +474,32 @@ export function buildDashboard(): DashboardBody {
   panel("Rate-limit store errors", [expression(sum("huntaze_ratelimit_backend_errors_total", ["policy"], groupBy("policy")), "q1")], { width: 12 });
   endRow();
 
-  row("Outbox", "Worker metrics: the outbox gauges are read from Postgres when Prometheus scrapes a worker's /metrics (WORKER_METRICS_PORT). They are on the Grafana dashboard (ops/grafana/huntaze.json), not in CloudWatch.");
+  row("Outbox", "Levels read from Postgres and sampled once a minute by each worker (npm run worker with METRICS_EMF): the highest sample across workers, as Prometheus' max(). Deliveries are counted per event.");
+  const level = (metric: string, label: string): MetricEntry => [NAMESPACE, metric, { stat: "Maximum", label }];
+  const current = { width: 4, height: 6, period: SAMPLE_PERIOD, stat: "Maximum", view: "singleValue" };
+  panel("Pending events", [level("huntaze_outbox_pending_events", "pending")], current);
+  panel("Oldest pending (lag)", [level("huntaze_outbox_oldest_pending_age_seconds", "seconds")], current);
+  panel("Dead letters", [level("huntaze_outbox_dead_letters", "dead letters")], current);
+  panel("Deliveries by outcome", [expression(sum("huntaze_outbox_deliveries_total", ["outcome", "type"], groupBy("type", "outcome")), "q1")], { width: 12 });
+  endRow();
+  panel("Outbox backlog over time", [level("huntaze_outbox_pending_events", "pending"), level("huntaze_outbox_dead_letters", "dead letters")], { width: 12, period: SAMPLE_PERIOD, stat: "Maximum" });
+  panel("Outbox lag over time", [level("huntaze_outbox_oldest_pending_age_seconds", "oldest pending (s)")], {
+    width: 12,
+    period: SAMPLE_PERIOD,
+    stat: "Maximum",
+    extra: { annotations: { horizontal: [{ label: "HuntazeOutboxLagHigh (15 min)", value: 900 }, { label: "HuntazeOutboxStalled (1 h)", value: 3600 }] } },
+  });
+  endRow();
 
   row("LLM keys and manual switch");
   panel("Azure answers by API key", [expression(sum("huntaze_llm_api_key_used_total", ["target", "key"], groupBy("target", "key")), "q1")], { width: 12 });
   panel("Manual LLM switch", [expression(max("huntaze_llm_manual_override", ["target"], groupBy("target")), "q1")], { width: 12, stat: "Maximum", extra: { yAxis: { left: { min: 0, max: 1 } } } });
   endRow();
 
-  row("OnlyFans worker", "Worker metrics (npm run worker:onlyfans): on the Grafana dashboard, through Prometheus.");
+  row("OnlyFans worker", "npm run worker:onlyfans with METRICS_EMF: jobs counted per event; connections by state sampled once a minute from Postgres.");
+  panel("OnlyFans jobs by outcome", [expression(sum("huntaze_onlyfans_jobs_total", ["kind", "outcome"], groupBy("kind", "outcome")), "q1")], { width: 12 });
+  panel("OnlyFans connections by state", [expression(max("huntaze_onlyfans_session_state", ["state"], groupBy("state")), "q1")], { width: 12, stat: "Maximum", period: SAMPLE_PERIOD });
+  endRow();
 
   return { start: "-PT6H", periodOverride: "auto", widgets };
 }

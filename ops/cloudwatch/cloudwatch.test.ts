@@ -6,14 +6,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getEnv } from "@/src/config";
 import { baseMetricNamesIn, emfMetricNames, emfSchemaKeys, expressionReads, readRuleFile, schemaKey, type CloudWatchRead } from "../metric-names";
-import { FIVE_XX_TITLE, SERVER_ERROR_STATUSES, type MetricAlarmProperties, type MetricDataQuery } from "./build";
+import { FIVE_XX_TITLE, ONLYFANS_READ_FAILURES, SERVER_ERROR_STATUSES, type MetricAlarmProperties, type MetricDataQuery } from "./build";
 import { generatedFiles } from "./generate";
 import { readAlarmFile, readDashboardFile, renderAlarms, renderDashboard } from "./render";
 
 const dir = import.meta.dirname;
 const ROOT = join(dir, "..", "..");
 const ruleFiles = ["recording-rules.yml", "alert-rules.yml"].map((f) => join(dir, "..", "prometheus", f));
-const promAlerts = readRuleFile(ruleFiles[1]!).groups.flatMap((g) => g.rules.flatMap((r) => ("alert" in r ? [r] : [])));
+const promAlerts = readRuleFile(ruleFiles[1]!).groups.flatMap((g) => g.rules.flatMap((r) => ("alert" in r ? [r as typeof r & { for?: string }] : [])));
 const NAMESPACE = getEnv().METRICS_NAMESPACE;
 
 const file = readAlarmFile();
@@ -24,7 +24,7 @@ const compositeByName = new Map(alarms.compositeAlarms.map((a) => [a.properties.
 const emfSchemas = emfSchemaKeys();
 const emfNames = emfMetricNames();
 /** A histogram's series (_bucket, _sum, _count) belong to its family, which is what EMF writes. */
-const isWebTier = (promName: string) => emfNames.has(promName) || emfNames.has(promName.replace(/_(bucket|sum|count)$/, ""));
+const isEmf = (promName: string) => emfNames.has(promName) || emfNames.has(promName.replace(/_(bucket|sum|count)$/, ""));
 
 function queryReads(query: MetricDataQuery): CloudWatchRead[] {
   if (query.MetricStat) {
@@ -130,13 +130,13 @@ describe("CloudWatch alarms (alarms.json)", () => {
     expect(alarms.metricAlarms.flatMap(({ properties: a }) => a.Metrics.flatMap(queryReads)).length).toBeGreaterThan(40);
   });
 
-  it("stand for every Prometheus alert that reads a web-tier metric, at the same severity", () => {
+  it("stand for every Prometheus alert that reads a metric written as EMF, at the same severity", () => {
     expect(Object.keys(file.prometheusAlerts).sort()).toEqual(promAlerts.map((a) => a.alert).sort());
     for (const alert of promAlerts) {
-      const readsEmf = baseMetricNamesIn(alert.expr, ruleFiles).some(isWebTier);
+      const readsEmf = baseMetricNamesIn(alert.expr, ruleFiles).some(isEmf);
       const target = file.prometheusAlerts[alert.alert]!;
       if (!readsEmf) {
-        expect(target, `${alert.alert} reads no web-tier metric`).toHaveProperty("prometheusOnly");
+        expect(target, `${alert.alert} reads no EMF metric`).toHaveProperty("prometheusOnly");
         continue;
       }
       expect(target, alert.alert).toHaveProperty("cloudwatch");
@@ -168,6 +168,41 @@ describe("CloudWatch alarms (alarms.json)", () => {
         }
       }
     }
+  });
+
+  it("cover every alert issue 16 asks CloudWatch for: none is left to Prometheus alone", () => {
+    expect(Object.entries(file.prometheusAlerts).filter(([, target]) => "prometheusOnly" in target)).toEqual([]);
+    for (const alert of ["HuntazeOutboxLagHigh", "HuntazeOutboxStalled", "HuntazeOutboxDeadLetters", "HuntazeLlmBreakerOpen", "HuntazeTokenRefreshFailing", "HuntazeOnlyFansReadsFailing"]) {
+      expect(alarms.prometheusAlerts[alert]?.length, alert).toBeGreaterThan(0);
+    }
+  });
+
+  it("read the outbox levels as the workers sample them: the highest sample, no dimensions, held for Prometheus' `for`", () => {
+    const seconds = (d: string) => Number(d.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[d.slice(-1) as "s" | "m" | "h"];
+    const outboxAlerts = promAlerts.filter((a) => baseMetricNamesIn(a.expr, ruleFiles).some((n) => n.startsWith("huntaze_outbox_")));
+    expect(outboxAlerts.map((a) => a.alert).sort()).toEqual(["HuntazeOutboxDeadLetters", "HuntazeOutboxLagHigh", "HuntazeOutboxStalled"]);
+    for (const alert of outboxAlerts) {
+      for (const a of alarms.prometheusAlerts[alert.alert]!.flatMap(metricAlarmsBehind)) {
+        expect(a.Metrics, a.AlarmName).toHaveLength(1);
+        const { Metric, Period, Stat } = a.Metrics[0]!.MetricStat!;
+        expect({ metric: Metric.MetricName, dimensions: Metric.Dimensions, stat: Stat }, a.AlarmName).toEqual({ metric: baseMetricNamesIn(alert.expr, ruleFiles)[0], dimensions: [], stat: "Maximum" });
+        expect(Period * a.DatapointsToAlarm, `${a.AlarmName}: for ${alert.for}`).toBe(seconds(alert.for!));
+        expect(a.EvaluationPeriods, a.AlarmName).toBe(a.DatapointsToAlarm);
+      }
+    }
+    // The lag ticket also reports workers that stopped writing samples; the page waits for a measured hour.
+    expect(metricAlarmByName.get("HuntazeOutboxLagHigh")?.properties.TreatMissingData).toBe("breaching");
+    expect(metricAlarmByName.get("HuntazeOutboxStalled")?.properties.TreatMissingData).toBe("ignore");
+  });
+
+  it("count as failed OnlyFans reads exactly the outcomes the Prometheus rule counts", () => {
+    const rule = promAlerts.find((a) => a.alert === "HuntazeOnlyFansReadsFailing")!;
+    const outcomes = [...rule.expr.matchAll(/outcome=~"([^"]+)"/g)].flatMap(([, alternatives]) => alternatives!.split("|"));
+    expect(outcomes.length).toBeGreaterThan(0);
+    expect(Object.values(ONLYFANS_READ_FAILURES).sort()).toEqual([...new Set(outcomes)].sort());
+    const read = metricAlarmByName.get("HuntazeOnlyFansReadsFailing")!.properties;
+    const counted = read.Metrics.flatMap((m) => m.MetricStat?.Metric.Dimensions.find((d) => d.Name === "outcome")?.Value ?? []);
+    expect(counted.sort()).toEqual([...new Set(outcomes)].sort());
   });
 
   it("keep the burn-rate table: 14.4, 6 and 1 × the 0.1 % budget, long and short windows as in Prometheus", () => {
@@ -244,16 +279,17 @@ describe("CloudWatch dashboard (dashboard.json)", () => {
     expect([...emfNames].filter((n) => !shown.has(n))).toEqual([]);
   });
 
-  it("has the Grafana dashboard's rows, and a widget for each Grafana panel on a web-tier metric", () => {
+  it("has the Grafana dashboard's rows, and a widget for each Grafana panel on an EMF metric", () => {
     const grafana = JSON.parse(readFileSync(join(dir, "..", "grafana", "huntaze.json"), "utf8")) as { panels: { type: string; title: string; targets?: { expr: string }[] }[] };
     const rows = grafana.panels.filter((p) => p.type === "row").map((p) => p.title);
     const headings = dashboard.widgets.filter((w) => w.type === "text").map((w) => String(w.properties.markdown).split("\n")[0]!.replace(/^## /, ""));
     expect(headings).toEqual(rows);
     const titles = new Set(metricWidgets.map((w) => String(w.properties.title)));
     const renamed: Record<string, string> = { "5xx ratio by route": FIVE_XX_TITLE };
-    const webTier = grafana.panels.filter((p) => p.type !== "row" && p.targets!.every((t) => baseMetricNamesIn(t.expr, ruleFiles).every(isWebTier)));
-    expect(webTier.length).toBeGreaterThan(15);
-    expect(webTier.map((p) => renamed[p.title] ?? p.title).filter((t) => !titles.has(t))).toEqual([]);
+    const onEmf = grafana.panels.filter((p) => p.type !== "row" && p.targets!.every((t) => baseMetricNamesIn(t.expr, ruleFiles).every(isEmf)));
+    expect(onEmf.length).toBeGreaterThan(15);
+    expect(onEmf.map((p) => p.title)).toEqual(expect.arrayContaining(["Oldest pending (lag)", "Dead letters", "Outbox lag over time", "OnlyFans jobs by outcome", "OnlyFans connections by state"]));
+    expect(onEmf.map((p) => renamed[p.title] ?? p.title).filter((t) => !titles.has(t))).toEqual([]);
   });
 });
 

@@ -10,6 +10,7 @@ import { accountDeletionHandler } from "@/src/privacy";
 import { getTokenVault, refreshDueConnections } from "@/src/social";
 import { readOnlyFansSessionStates } from "@/src/social/onlyfans/session-states";
 import { startScheduler, type ScheduledJob } from "./scheduler";
+import { sampleOutboxGauges } from "./stored-gauges";
 
 const FIVE_MINUTES = 5 * 60 * 1000;
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -59,14 +60,19 @@ export interface Jobs {
   stop(drainMs: number): Promise<boolean>;
 }
 
-/** The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. */
-export async function startJobs(): Promise<Jobs> {
+/**
+ * The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. With
+ * `sampleOutboxGauges` (npm run worker with METRICS_EMF) also the outbox gauges' EMF samples, which the CloudWatch
+ * alarms and the worker service's autoscaling read; they stop with the rest, inside the same drain bound.
+ */
+export async function startJobs(options: { sampleOutboxGauges?: boolean } = {}): Promise<Jobs> {
   const owner = randomUUID();
   const { prisma } = await getDatabase();
   const scheduler = startScheduler(scheduledJobs(), { store: getKeyValueStore(), log: moduleLogger("jobs"), owner });
   const dispatcher = startDispatcher({ prisma, handlers: outboxHandlers(prisma), log: moduleLogger("outbox"), config: dispatchConfigFromEnv(), owner });
+  const sampler = options.sampleOutboxGauges ? sampleOutboxGauges({ prisma: async () => (await getDatabase()).prisma }) : undefined;
   return {
-    stop: (drainMs) => settlesWithin(Promise.all([scheduler.stop(), dispatcher.stop()]), drainMs),
+    stop: (drainMs) => settlesWithin(Promise.all([scheduler.stop(), dispatcher.stop(), sampler?.stop()]), drainMs),
   };
 }
 

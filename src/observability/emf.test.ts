@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { childProcessEnv } from "@/src/config";
 import { createEmfEmitter, emfDefinition, emfLine, type EmfMetricDefinition } from "./emf";
-import { createMetrics } from "./metrics";
+import { createMetrics, registerOutboxStatsSource } from "./metrics";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -148,7 +148,7 @@ describe("EMF lines", () => {
   it("names every EMF metric and dimension exactly as the Prometheus registry does", async () => {
     const { lines, m } = capture();
     const byName = new Map(m.registry.getMetricsAsArray().map((metric) => [(metric as unknown as { name: string }).name, metric]));
-    for (const definition of m.emfDefinitions) {
+    for (const definition of m.emfDefinitions.filter((d) => !d.sampled)) {
       const labels = Object.fromEntries(definition.labelNames.map((label) => [label, `v-${label}`]));
       const metric = byName.get(definition.name) as unknown as { inc?: (l: object, v: number) => void; observe?: (l: object, v: number) => void; set?: (l: object, v: number) => void };
       expect(metric, definition.name).toBeDefined();
@@ -167,11 +167,62 @@ describe("EMF lines", () => {
     }
   });
 
-  it("marks the web tier's metrics for EMF and leaves the workers' to Prometheus", () => {
+  it("marks the web tier's and the workers' metrics for EMF", () => {
     const names = capture().m.emfDefinitions.map((d) => d.name);
-    for (const prefix of ["huntaze_http_", "huntaze_ratelimit_", "huntaze_social_", "huntaze_llm_"]) expect(names.some((n) => n.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of ["huntaze_http_", "huntaze_ratelimit_", "huntaze_social_", "huntaze_llm_", "huntaze_outbox_", "huntaze_onlyfans_"]) expect(names.some((n) => n.startsWith(prefix)), prefix).toBe(true);
     expect(names).toEqual(expect.arrayContaining(["huntaze_llm_failovers_total", "huntaze_llm_breaker_state", "huntaze_llm_manual_override", "huntaze_llm_api_key_used_total"]));
-    expect(names.filter((n) => n.startsWith("huntaze_outbox_") || n.startsWith("huntaze_onlyfans_"))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(["huntaze_outbox_deliveries_total", "huntaze_onlyfans_jobs_total"]));
+  });
+
+  it("writes a line per outbox delivery and per OnlyFans job, with the [kind] roll-up the read-failure alarm needs", () => {
+    const { lines, m } = capture();
+    m.outboxDeliveries.inc({ type: "account.delete", outcome: "dead_lettered" });
+    m.onlyfansJobs.inc({ kind: "sync", outcome: "captcha_required" });
+    expect(lines.map((l) => event(l)).map(({ name, unit, value, dimensions, dimensionSets }) => ({ name, unit, value, dimensions, dimensionSets }))).toEqual([
+      { name: "huntaze_outbox_deliveries_total", unit: "Count", value: 1, dimensions: { type: "account.delete", outcome: "dead_lettered" }, dimensionSets: [["type", "outcome"]] },
+      { name: "huntaze_onlyfans_jobs_total", unit: "Count", value: 1, dimensions: { kind: "sync", outcome: "captcha_required" }, dimensionSets: [["kind", "outcome"], ["kind"]] },
+    ]);
+  });
+
+  // Another part of the infrastructure scales the worker service on this exact metric: Maximum of
+  // huntaze_outbox_oldest_pending_age_seconds in METRICS_NAMESPACE, no dimensions. Several workers write the same series.
+  it("writes the outbox levels as samples without dimensions, and the OnlyFans states by state", () => {
+    const { lines, m } = capture();
+    m.publishOutboxStats({ pending: 4, oldestPendingAgeSeconds: 1234.5, deadLetters: 2 });
+    m.publishOnlyFansSessionStates({ connected: 7, needs_attention: 1, disconnected: 0 });
+    expect(lines.map((l) => event(l)).map(({ name, unit, value, dimensions, dimensionSets, namespace }) => ({ name, unit, value, dimensions, dimensionSets, namespace }))).toEqual([
+      { name: "huntaze_outbox_pending_events", unit: "None", value: 4, dimensions: {}, dimensionSets: [[]], namespace: "HuntazeTest" },
+      { name: "huntaze_outbox_oldest_pending_age_seconds", unit: "None", value: 1234.5, dimensions: {}, dimensionSets: [[]], namespace: "HuntazeTest" },
+      { name: "huntaze_outbox_dead_letters", unit: "None", value: 2, dimensions: {}, dimensionSets: [[]], namespace: "HuntazeTest" },
+      ...(["connected", "needs_attention", "disconnected"] as const).map((state, i) => ({
+        name: "huntaze_onlyfans_session_state",
+        unit: "None",
+        value: [7, 1, 0][i],
+        dimensions: { state },
+        dimensionSets: [["state"]],
+        namespace: "HuntazeTest",
+      })),
+    ]);
+    const sampled = m.emfDefinitions.filter((d) => d.sampled).map((d) => ({ name: d.name, dimensionSets: d.dimensionSets }));
+    expect(sampled).toEqual(expect.arrayContaining([{ name: "huntaze_outbox_oldest_pending_age_seconds", dimensionSets: [[]] }]));
+    expect(sampled.map((d) => d.name).sort()).toEqual(
+      ["huntaze_onlyfans_session_state", "huntaze_outbox_dead_letters", "huntaze_outbox_oldest_pending_age_seconds", "huntaze_outbox_pending_events"].sort(),
+    );
+  });
+
+  it("keeps Prometheus reading the outbox levels at scrape time, and a scrape writes no EMF line", async () => {
+    const { lines, m } = capture();
+    registerOutboxStatsSource(async () => ({ pending: 3, oldestPendingAgeSeconds: 42, deadLetters: 1 }));
+    const scraped = await m.registry.metrics();
+    expect(scraped).toMatch(/^huntaze_outbox_pending_events 3$/m);
+    expect(scraped).toMatch(/^huntaze_outbox_oldest_pending_age_seconds 42$/m);
+    expect(scraped).toMatch(/^huntaze_outbox_dead_letters 1$/m);
+    expect(lines).toEqual([]);
+  });
+
+  it("writes nothing for the samples without an emitter (METRICS_EMF off)", () => {
+    const m = createMetrics(null);
+    expect(() => m.publishOutboxStats({ pending: 1, oldestPendingAgeSeconds: 1, deadLetters: 1 })).not.toThrow();
   });
 
   it("never throws into the caller: a failing sink or a value CloudWatch refuses is reported, and Prometheus still counts", async () => {

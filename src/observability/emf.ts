@@ -26,6 +26,8 @@ export interface EmfMetricDefinition {
   readonly kind: EmfKind;
   readonly labelNames: readonly string[];
   readonly dimensionSets: readonly (readonly string[])[];
+  /** A level kept elsewhere (Postgres), written as a periodic sample rather than per event: read its Maximum. */
+  readonly sampled?: true;
 }
 
 /** CloudWatch units: a counter event carries its increment, a histogram event the observed seconds, a gauge its value. */

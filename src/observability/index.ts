@@ -5,5 +5,6 @@ export { type EmfMetricDefinition, type EmfKind } from "./emf";
 export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";
+export { startPeriodicSampler, type PeriodicSampler } from "./periodic-sampler";
 export { recordEvent, flushEvents, storeKpiEventsIn, KPI_EVENTS, type KpiEventName, type KpiEventFields } from "./kpi-events";
 export { newRequestScope, runInRequestScope, currentRequestScope, beforeResponse, settleRequestScope, remainingRequestMs, deadlineSignal, timeoutSignal, type RequestScope } from "./request-scope";

@@ -2,10 +2,11 @@
 // proxy, route handlers and Next's dev reloads all count into one set.
 //
 // Two outlets. Prometheus reads the registry (/api/metrics, a worker's /metrics): right for long-lived processes.
-// With METRICS_EMF on, every event of the metrics marked `emf` below (the web tier's: HTTP, rate limits, social
-// providers, LLM) is also written at once as a CloudWatch EMF line on stdout (./emf.ts), same name, labels as
-// dimensions: the only record that outlives a serverless instance. Callers are unchanged: `inc`, `observe`, `set`
-// and `startTimer` of these metrics do both.
+// With METRICS_EMF on, every event of the metrics marked `emf` below (HTTP, rate limits, social providers, LLM, outbox
+// deliveries, OnlyFans jobs) is also written at once as a CloudWatch EMF line on stdout (./emf.ts), same name, labels
+// as dimensions: the only record that outlives a serverless instance. Callers are unchanged: `inc`, `observe`, `set`
+// and `startTimer` of these metrics do both. The gauges whose level lives in Postgres (outbox, OnlyFans sessions) have
+// no events: a worker writes them as samples once a minute (`publishOutboxStats`, `publishOnlyFansSessionStates`).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration } from "prom-client";
 import { getEnv } from "@/src/config";
 import { createEmfEmitter, emfDefinition, emitCounterEvents, emitGaugeEvents, emitHistogramEvents, type EmfEmitter, type EmfMetricDefinition } from "./emf";
@@ -52,7 +53,18 @@ export function registerOnlyFansStatesSource(read: () => Promise<OnlyFansSession
   scrapeSources.onlyfans.register(read);
 }
 
-function outboxGauge(registry: Registry, name: string, help: string, pick: (stats: OutboxStats) => number) {
+/** The outbox gauges: Prometheus reads them at scrape time, CloudWatch gets them as samples (no dimensions). */
+const OUTBOX_GAUGES = [
+  { name: "huntaze_outbox_pending_events", help: "Outbox events not yet delivered (waiting, retrying or claimed).", pick: (s: OutboxStats) => s.pending },
+  {
+    name: "huntaze_outbox_oldest_pending_age_seconds",
+    help: "Age of the oldest undelivered outbox event (0 when none): the delivery lag.",
+    pick: (s: OutboxStats) => s.oldestPendingAgeSeconds,
+  },
+  { name: "huntaze_outbox_dead_letters", help: "Dead letters waiting for a replay (npm run dlq).", pick: (s: OutboxStats) => s.deadLetters },
+] as const;
+
+function outboxGauge(registry: Registry, { name, help, pick }: (typeof OUTBOX_GAUGES)[number]) {
   return new Gauge({
     name,
     help,
@@ -95,7 +107,17 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
       if (emitter) emitGaugeEvents(metric, definition, emitter);
       return metric;
     },
+    /** A level read from Postgres: no line per event (Prometheus reads it at scrape time); `write` records a sample. */
+    sampledGauge(name: string, labelNames: readonly string[]) {
+      const definition: EmfMetricDefinition = { ...emfDefinition(name, "gauge", labelNames), sampled: true };
+      emfDefinitions.push(definition);
+      return (labels: Readonly<Record<string, string>>, value: number) => emitter?.record(definition, labels, value);
+    },
   };
+  // No dimensions (the dimension set []): every worker reads the same numbers from Postgres and writes the same
+  // series, so alarms and the worker service's autoscaling read its Maximum whatever the number of workers.
+  const outboxSamples = OUTBOX_GAUGES.map((gauge) => ({ pick: gauge.pick, write: emf.sampledGauge(gauge.name, []) }));
+  const onlyfansStatesSample = emf.sampledGauge("huntaze_onlyfans_session_state", ["state"]);
   return {
     registry,
     /** What CloudWatch receives as EMF: ops/cloudwatch/ may read only these names and dimension sets. */
@@ -196,28 +218,24 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
       help: "Calls moved from one target to the next, by reason.",
       labelNames: ["from", "to", "reason"] as const,
     }),
-    // Worker metrics from here on: Prometheus only (the workers' /metrics). The outbox and OnlyFans gauges are read
-    // from Postgres at scrape time, which EMF (events) cannot express.
-    outboxDeliveries: new Counter({
+    // Worker metrics from here on, counted in `npm run worker` and `npm run worker:onlyfans`: set METRICS_EMF there too.
+    outboxDeliveries: emf.counter({
       name: "huntaze_outbox_deliveries_total",
       help: "Outbox event deliveries by event type and outcome (delivered, retried, dead_lettered).",
       labelNames: ["type", "outcome"] as const,
-      registers: [registry],
     }),
-    outboxPending: outboxGauge(registry, "huntaze_outbox_pending_events", "Outbox events not yet delivered (waiting, retrying or claimed).", (s) => s.pending),
-    outboxOldestPendingAge: outboxGauge(
-      registry,
-      "huntaze_outbox_oldest_pending_age_seconds",
-      "Age of the oldest undelivered outbox event (0 when none): the delivery lag.",
-      (s) => s.oldestPendingAgeSeconds,
+    outboxPending: outboxGauge(registry, OUTBOX_GAUGES[0]),
+    outboxOldestPendingAge: outboxGauge(registry, OUTBOX_GAUGES[1]),
+    outboxDeadLetters: outboxGauge(registry, OUTBOX_GAUGES[2]),
+    // [kind]: the share of failed dashboard reads needs all sync jobs whatever their outcome (HuntazeOnlyFansReadsFailing).
+    onlyfansJobs: emf.counter(
+      {
+        name: "huntaze_onlyfans_jobs_total",
+        help: "OnlyFans worker jobs (login, two_factor, sync) by outcome.",
+        labelNames: ["kind", "outcome"] as const,
+      },
+      [["kind"]],
     ),
-    outboxDeadLetters: outboxGauge(registry, "huntaze_outbox_dead_letters", "Dead letters waiting for a replay (npm run dlq).", (s) => s.deadLetters),
-    onlyfansJobs: new Counter({
-      name: "huntaze_onlyfans_jobs_total",
-      help: "OnlyFans worker jobs (login, two_factor, sync) by outcome.",
-      labelNames: ["kind", "outcome"] as const,
-      registers: [registry],
-    }),
     onlyfansSessionState: new Gauge({
       name: "huntaze_onlyfans_session_state",
       help: "OnlyFans connections by state (connected, needs_attention, disconnected).",
@@ -229,6 +247,14 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
         for (const [state, count] of Object.entries(states)) this.set({ state }, count);
       },
     }),
+    /** EMF only (METRICS_EMF; nothing otherwise): one sample line per outbox gauge. Prometheus reads them at scrape time. */
+    publishOutboxStats(stats: OutboxStats): void {
+      for (const { pick, write } of outboxSamples) write({}, pick(stats));
+    },
+    /** EMF only: one sample line per connection state. */
+    publishOnlyFansSessionStates(states: OnlyFansSessionStates): void {
+      for (const [state, count] of Object.entries(states)) onlyfansStatesSample({ state }, count);
+    },
   };
 }
 
