@@ -1,7 +1,9 @@
-// `npm run ops:aws` as a real process: the exact aws calls it prints with --dry-run, what it refuses, and what it
-// does without the aws CLI (a clear message, nothing run) or with one (a stand-in `aws` on PATH that records its arguments).
+// `npm run ops:aws` as a real process: the exact calls it prints with --dry-run (a release and a rollback, step by
+// step), what it refuses, and what it does when it runs them. For the runs, stand-in `aws`, `docker`, `npm` and
+// `git` executables come first on PATH: shell scripts that record their arguments and answer as the CLIs would
+// (values on stdout, a job RUNNING then SUCCEED...), so the release's stop conditions are proven on real processes.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,47 +11,135 @@ import { afterAll, describe, expect, it } from "vitest";
 const scratch = mkdtempSync(path.join(tmpdir(), "ops-aws-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function opsAws(args: string[], pathDirs: string[] = [path.dirname(process.execPath)]) {
+const NODE_DIR = path.dirname(process.execPath);
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const OLD = "89abcdef0123456789abcdef0123456789abcdef";
+const APP_ID = "d1a2b3c4d5e6f7";
+
+function opsAws(args: string[], options: { pathDirs?: string[]; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/ops-aws.ts", ...args], {
-    env: { PATH: pathDirs.join(path.delimiter), HOME: process.env.HOME ?? "", NODE_ENV: "production" },
+    env: { PATH: (options.pathDirs ?? [NODE_DIR]).join(path.delimiter), HOME: process.env.HOME ?? "", NODE_ENV: "production", ...options.env },
     encoding: "utf8",
     timeout: 30_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const APP = ["--app-id", "d1a2b3c4d5e6f7", "--branch-name", "main"];
+/** The command lines of a --dry-run (comments dropped), with the snapshot time made stable. */
+const commandLines = (stdout: string) => stdout.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.replace(/-pre-0123456789ab-\d{8}-\d{6}/, "-pre-0123456789ab-STAMP"));
 
-describe("npm run ops:aws --dry-run", () => {
-  it("prints the Amplify RELEASE job for the branch", () => {
-    const { status, stdout } = opsAws(["release", ...APP, "--dry-run"]);
+const R = "--region us-east-1";
+const URI = `"$ACCOUNT_ID".dkr.ecr.us-east-1.amazonaws.com/huntaze:${SHA}`;
+const stageLines = (stage: "staging" | "prod", base: string, kpi = "") => {
+  const S = stage.toUpperCase();
+  const cluster = `--cluster huntaze-${stage}`;
+  const snapshot = `--db-instance-identifier huntaze-${stage} --db-snapshot-identifier huntaze-${stage}-pre-0123456789ab-STAMP`;
+  const app = `--app-id ${APP_ID} --branch-name ${stage}`;
+  return [
+    `${S}_SUBNETS=$(aws cloudformation describe-stacks --stack-name Huntaze-${stage}-Workers --query "Stacks[0].Outputs[?OutputKey=='TaskSubnetIds'].OutputValue" --output text ${R})`,
+    `${S}_SECURITY_GROUP=$(aws cloudformation describe-stacks --stack-name Huntaze-${stage}-Workers --query "Stacks[0].Outputs[?OutputKey=='TaskSecurityGroupId'].OutputValue" --output text ${R})`,
+    `aws rds create-db-snapshot ${snapshot} --tags Key=release,Value=${SHA} --query DBSnapshot.DBSnapshotIdentifier --output text ${R}`,
+    `aws rds wait db-snapshot-available ${snapshot} ${R}`,
+    `aws ecr describe-images --repository-name huntaze --image-ids imageTag=${stage} --query 'imageDetails[0].imageTags' --output text ${R}`,
+    `aws ecr put-image --repository-name huntaze --image-tag ${stage} --image-manifest "$IMAGE_MANIFEST" --query image.imageId.imageDigest --output text ${R}`,
+    `${S}_MIGRATE_TASK=$(aws ecs run-task ${cluster} --task-definition huntaze-${stage}-migrate --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=['"$${S}_SUBNETS"'],securityGroups=['"$${S}_SECURITY_GROUP"'],assignPublicIp=DISABLED}' --started-by release-0123456789ab --query 'tasks[0].taskArn' --output text ${R})`,
+    `aws ecs wait tasks-stopped ${cluster} --tasks "$${S}_MIGRATE_TASK" ${R}`,
+    `aws ecs describe-tasks ${cluster} --tasks "$${S}_MIGRATE_TASK" --query 'tasks[0].containers[].exitCode' --output text ${R}`,
+    `aws ecs update-service ${cluster} --service huntaze-${stage}-worker --force-new-deployment --query service.serviceName --output text ${R}`,
+    `aws ecs update-service ${cluster} --service huntaze-${stage}-onlyfans --force-new-deployment --query service.serviceName --output text ${R}`,
+    `aws ecs wait services-stable ${cluster} --services huntaze-${stage}-worker huntaze-${stage}-onlyfans ${R}`,
+    `git push origin ${SHA}:refs/heads/${stage}`,
+    `${S}_AMPLIFY_JOB=$(aws amplify start-job ${app} --job-type RELEASE --job-reason 'release 0123456789ab' --query jobSummary.jobId --output text ${R})`,
+    `aws amplify get-job ${app} --job-id "$${S}_AMPLIFY_JOB" --query job.summary.status --output text ${R}`,
+    `npm run smoke -- --base ${base}${kpi}`,
+  ];
+};
+
+describe("npm run ops:aws -- release --dry-run", () => {
+  const { status, stdout, stderr } = opsAws(["release", "--app-id", APP_ID, "--sha", SHA, "--dry-run"]);
+
+  it("prints every call of a release in order: build once, then staging, then prod", () => {
+    expect(stderr).toBe("");
     expect(status).toBe(0);
-    expect(stdout).toBe("aws amplify start-job --app-id d1a2b3c4d5e6f7 --branch-name main --job-type RELEASE\n");
+    expect(commandLines(stdout)).toEqual([
+      "git rev-parse HEAD",
+      "git status --porcelain",
+      "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",
+      `aws ecr get-login-password ${R} | docker login --username AWS --password-stdin "$ACCOUNT_ID".dkr.ecr.us-east-1.amazonaws.com`,
+      `docker build --platform linux/amd64 --provenance=false --label org.opencontainers.image.revision=${SHA} --tag ${URI} .`,
+      `docker push ${URI}`,
+      `IMAGE_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${SHA} --query 'images[].imageManifest' --output text ${R})`,
+      ...stageLines("staging", "https://stagging.huntaze.com"),
+      ...stageLines("prod", "https://app.huntaze.com", ' --kpi-token "$KPI_API_TOKEN"'),
+    ]);
   });
 
-  it("prints a rollback as a RETRY of the previous job, with a reason, and the job list to find it", () => {
-    expect(opsAws(["rollback", ...APP, "--job-id", "41", "--dry-run"]).stdout).toBe(
-      "aws amplify start-job --app-id d1a2b3c4d5e6f7 --branch-name main --job-type RETRY --job-id 41 --job-reason 'rollback to job 41'\n",
-    );
-    expect(opsAws(["jobs", ...APP, "--dry-run"]).stdout).toBe("aws amplify list-jobs --app-id d1a2b3c4d5e6f7 --branch-name main --max-items 10\n");
+  it("says in comments what each step checks or waits for, and why the invalidation is skipped", () => {
+    expect(stdout).toMatch(/^# release 0{1}123456789abcdef0123456789abcdef01234567 to staging, then prod once staging's smoke passed \(web tier: amplify\)$/m);
+    expect(stdout).toContain("# 2. the checkout has no local change — must print nothing");
+    expect(stdout).toContain("staging: the migration succeeded (exit code of each container) — must print 0 for each");
+    expect(stdout).toContain("staging: wait for the Amplify job — repeated every 15 s until it prints SUCCEED (FAILED or CANCELLED stops; so does 45 min without either)");
+    expect(stdout).toContain("skipped: staging: no CloudFront invalidation: Amplify clears its own CDN on each deployment");
   });
 
-  it("prints the CloudFront invalidation of everything, quoted so a shell does not expand /*", () => {
-    expect(opsAws(["invalidate", "--distribution-id", "E2QWRUHAPOMQZL", "--dry-run"]).stdout).toBe(
-      "aws cloudfront create-invalidation --distribution-id E2QWRUHAPOMQZL --paths '/*'\n",
-    );
+  it("puts each snapshot before its migration, the Amplify wait before the smoke, and staging's smoke before any prod step", () => {
+    const lines = commandLines(stdout);
+    const at = (text: string, from = 0) => lines.findIndex((line, index) => index >= from && line.includes(text));
+    const stagingSmoke = at("npm run smoke");
+    expect(lines.slice(0, stagingSmoke + 1).join("\n")).not.toMatch(/prod/);
+    for (const from of [0, stagingSmoke]) {
+      expect(at("rds wait db-snapshot-available", from)).toBeLessThan(at("ecs run-task", from));
+      expect(at("amplify get-job", from)).toBeLessThan(at("npm run smoke", from + 1));
+    }
+  });
+
+  it("with the private web tier: redeploys the web service, invalidates our distribution and waits for it, no Amplify", () => {
+    const run = opsAws(["release", "--web-tier", "private", "--staging-distribution-id", "E2QWRUHAPOMQZL", "--prod-distribution-id", "E3QWRUHAPOMQZL", "--sha", SHA, "--dry-run"]);
+    const lines = commandLines(run.stdout);
+    expect(lines.filter((line) => /amplify|git push/.test(line))).toEqual([]);
+    expect(lines.slice(lines.findIndex((line) => line.includes("--service huntaze-prod-onlyfans")) + 1, -1)).toEqual([
+      `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-web --force-new-deployment --query service.serviceName --output text ${R}`,
+      `aws ecs wait services-stable --cluster huntaze-prod --services huntaze-prod-worker huntaze-prod-onlyfans huntaze-prod-web ${R}`,
+      "PROD_INVALIDATION=$(aws cloudfront create-invalidation --distribution-id E3QWRUHAPOMQZL --paths '/*' --query Invalidation.Id --output text)",
+      'aws cloudfront wait invalidation-completed --distribution-id E3QWRUHAPOMQZL --id "$PROD_INVALIDATION"',
+    ]);
+    expect(lines.at(-1)).toBe('npm run smoke -- --base https://app.huntaze.com --kpi-token "$KPI_API_TOKEN"');
+  });
+});
+
+describe("npm run ops:aws -- rollback --dry-run", () => {
+  it("prints the image check, the Amplify RETRY of the good job and its wait, the workers back on the earlier image, then smoke", () => {
+    const { status, stdout } = opsAws(["rollback", "--stage", "prod", "--app-id", APP_ID, "--job-id", "41", "--image-tag", OLD, "--dry-run"]);
+    expect(status).toBe(0);
+    const app = `--app-id ${APP_ID} --branch-name prod`;
+    expect(commandLines(stdout)).toEqual([
+      `IMAGE_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${OLD} --query 'images[].imageManifest' --output text ${R})`,
+      `PROD_AMPLIFY_JOB=$(aws amplify start-job ${app} --job-type RETRY --job-id 41 --job-reason 'rollback to job 41' --query jobSummary.jobId --output text ${R})`,
+      `aws amplify get-job ${app} --job-id "$PROD_AMPLIFY_JOB" --query job.summary.status --output text ${R}`,
+      `aws ecr put-image --repository-name huntaze --image-tag prod --image-manifest "$IMAGE_MANIFEST" --query image.imageId.imageDigest --output text ${R}`,
+      `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-worker --force-new-deployment --query service.serviceName --output text ${R}`,
+      `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-onlyfans --force-new-deployment --query service.serviceName --output text ${R}`,
+      `aws ecs wait services-stable --cluster huntaze-prod --services huntaze-prod-worker huntaze-prod-onlyfans ${R}`,
+      'npm run smoke -- --base https://app.huntaze.com --kpi-token "$KPI_API_TOKEN"',
+    ]);
+  });
+});
+
+describe("npm run ops:aws single actions --dry-run", () => {
+  it("prints the job list, the image list and the CloudFront invalidation, quoted so a shell does not expand /*", () => {
+    expect(opsAws(["jobs", "--app-id", APP_ID, "--branch-name", "prod", "--dry-run"]).stdout).toBe(`aws amplify list-jobs --app-id ${APP_ID} --branch-name prod --max-items 10 ${R}\n`);
+    expect(opsAws(["images", "--dry-run"]).stdout).toBe(`aws ecr describe-images --repository-name huntaze --query 'sort_by(imageDetails,&imagePushedAt)[-10:].[imagePushedAt,imageTags]' --output table ${R}\n`);
     expect(opsAws(["invalidate", "--distribution-id", "E2QWRUHAPOMQZL", "--paths", "/app/*", "--paths", "/sign-in", "--dry-run"]).stdout).toBe(
       "aws cloudfront create-invalidation --distribution-id E2QWRUHAPOMQZL --paths '/app/*' /sign-in\n",
     );
   });
 
-  it("refuses a missing or malformed id, naming the flag, with exit 2", () => {
+  // Every flag's constraint is checked in-process (src/ops/release-commands.test.ts); here, what the process does.
+  it("refuses a missing, malformed or misplaced flag, naming it, with exit 2 and nothing printed", () => {
     for (const [args, message] of [
-      [["release", "--branch-name", "main", "--dry-run"], "--app-id is required"],
-      [["release", "--app-id", "MyApp", "--branch-name", "main"], "--app-id must look like d1a2b3c4d5e6f7"],
-      [["rollback", ...APP, "--job-id", "latest"], "--job-id must be the job's number"],
-      [["invalidate", "--distribution-id", "E2QWRUHAPOMQZL", "--paths", "app/*"], "--paths must start with /"],
-      [["deploy", ...APP], "ACTION must be one of release, jobs, rollback, invalidate"],
+      [["release", "--sha", SHA, "--dry-run"], "--app-id is required"],
+      [["release", "--app-id", APP_ID, "--sha", SHA, "--branch-name", "main"], "--branch-name is not a flag of release"],
+      [["rollback", "--stage", "prod", "--app-id", APP_ID, "--job-id", "41", "--image-tag", "prod"], "--image-tag must be the sha of an earlier release"],
     ] as const) {
       const { status, stderr, stdout } = opsAws([...args]);
       expect(status, message).toBe(2);
@@ -60,7 +150,137 @@ describe("npm run ops:aws --dry-run", () => {
   });
 });
 
-describe("npm run ops:aws without --dry-run", () => {
+/** A temp dir of stand-in CLIs writing one line per call to `calls.log`; behaviour set through FAKE_* variables. */
+function standIns(name: string) {
+  const dir = path.join(scratch, name);
+  const bin = path.join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  const log = path.join(dir, "calls.log");
+  const record = (program: string) => `printf '${program} %s\\n' "$*" >> ${JSON.stringify(log)}`;
+  const scripts = {
+    aws: `${record("aws")}
+case "$1 $2" in
+  "sts get-caller-identity") echo 123456789012 ;;
+  "ecr get-login-password") echo ecr-password-from-aws ;;
+  "ecr batch-get-image") printf '{"schemaVersion":2,"layers":[]}\\n' ;;
+  "ecr put-image") echo sha256:0d1e ;;
+  "ecr describe-images")
+    if [ -n "$FAKE_FIRST_RELEASE" ]; then echo "An error occurred (ImageNotFoundException) when calling the DescribeImages operation: The image with imageId {imageTag:'staging'} does not exist" >&2; exit 254; fi
+    printf 'prod\\t${OLD}\\n' ;;
+  "cloudformation describe-stacks") case "$*" in *TaskSubnetIds*) echo subnet-a,subnet-b ;; *) echo sg-1 ;; esac ;;
+  "rds create-db-snapshot") echo snapshot ;;
+  "ecs run-task") echo arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a ;;
+  "ecs describe-tasks") echo "\${FAKE_MIGRATE_EXIT:-0}" ;;
+  "ecs update-service") echo service ;;
+  "amplify start-job") echo 7 ;;
+  "amplify get-job")
+    count=$(cat ${JSON.stringify(path.join(dir, "get-job"))} 2>/dev/null || echo 0); count=$((count + 1)); echo $count > ${JSON.stringify(path.join(dir, "get-job"))}
+    if [ $((count % 2)) -eq 1 ]; then echo RUNNING; else echo "\${FAKE_JOB_END:-SUCCEED}"; fi ;;
+esac`,
+    docker: `if [ "$1" = login ]; then read -r password; printf 'docker %s <stdin %s\\n' "$*" "$password" >> ${JSON.stringify(log)}; exit 0; fi
+${record("docker")}
+if [ "$1" = push ] && [ -n "$FAKE_TAG_PUSHED_BEFORE" ]; then echo "tag invalid: The image tag '${SHA}' already exists in the 'huntaze' repository and cannot be overwritten because the tag is immutable." >&2; exit 1; fi`,
+    npm: `${record("npm")}
+case "$*" in *stagging*) exit "\${FAKE_STAGING_SMOKE_EXIT:-0}" ;; esac`,
+    git: `${record("git")}
+if [ "$1" = rev-parse ]; then echo ${SHA}; fi`,
+  };
+  for (const [program, body] of Object.entries(scripts)) {
+    writeFileSync(path.join(bin, program), `#!/bin/sh\n${body}\n`);
+    chmodSync(path.join(bin, program), 0o755);
+  }
+  return {
+    pathDirs: [bin, NODE_DIR, "/usr/bin", "/bin"],
+    calls: () => (existsSync(log) ? readFileSync(log, "utf8").trim().split("\n") : []),
+  };
+}
+
+const RELEASE = ["release", "--app-id", APP_ID, "--sha", SHA, "--poll-seconds", "1"];
+const KPI = { KPI_API_TOKEN: "kpi-token-from-the-shell" };
+
+describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
+  it("runs every step, feeding each value to the next, the ECR password only through a pipe, and the KPI token only to prod's smoke", () => {
+    const fakes = standIns("release-ok");
+    const { status, stderr, stdout } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: KPI });
+    expect(stderr).toContain("done: release");
+    expect(status).toBe(0);
+    // What each stage ran before (the rollback target) is in the release's output.
+    expect(stdout).toContain(`prod\t${OLD}`);
+    const calls = fakes.calls();
+    expect(calls.map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([
+      "git rev-parse HEAD", "git status --porcelain", "aws sts get-caller-identity", "aws ecr get-login-password", "docker login --username", "docker build --platform", "docker push 123456789012.dkr.ecr.us-east-1.amazonaws.com/huntaze:" + SHA, "aws ecr batch-get-image",
+      ...["staging", "prod"].flatMap(() => [
+        "aws cloudformation describe-stacks", "aws cloudformation describe-stacks", "aws rds create-db-snapshot", "aws rds wait", "aws ecr describe-images", "aws ecr put-image", "aws ecs run-task", "aws ecs wait", "aws ecs describe-tasks",
+        "aws ecs update-service", "aws ecs update-service", "aws ecs wait", `git push origin`, "aws amplify start-job", "aws amplify get-job", "aws amplify get-job", `npm run smoke`,
+      ]),
+    ]);
+    expect(calls).toContain("docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com <stdin ecr-password-from-aws");
+    expect(calls.filter((call) => call.includes("ecr-password-from-aws"))).toHaveLength(1);
+    expect(calls).toContain(`aws ecr put-image --repository-name huntaze --image-tag prod --image-manifest {"schemaVersion":2,"layers":[]} --query image.imageId.imageDigest --output text ${R}`);
+    expect(calls.find((call) => call.startsWith("aws ecs run-task --cluster huntaze-staging"))).toContain("awsvpcConfiguration={subnets=[subnet-a,subnet-b],securityGroups=[sg-1],assignPublicIp=DISABLED}");
+    expect(calls).toContain(`aws ecs wait tasks-stopped --cluster huntaze-prod --tasks arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a ${R}`);
+    expect(calls).toContain(`aws amplify get-job --app-id ${APP_ID} --branch-name prod --job-id 7 --query job.summary.status --output text ${R}`);
+    expect(calls.filter((call) => call.startsWith("npm"))).toEqual([
+      "npm run smoke -- --base https://stagging.huntaze.com",
+      "npm run smoke -- --base https://app.huntaze.com --kpi-token kpi-token-from-the-shell",
+    ]);
+    expect(stderr).toMatch(/status: RUNNING\n[^]*status: SUCCEED/);
+    expect(stderr).not.toContain("kpi-token-from-the-shell");
+  });
+
+  it("stops before prod when staging's smoke fails, with the smoke's exit code", () => {
+    const fakes = standIns("staging-smoke-fails");
+    const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_STAGING_SMOKE_EXIT: "1" } });
+    expect(status).toBe(1);
+    expect(stderr).toContain("ops:aws stopped at step 24 of 41 (staging: smoke https://stagging.huntaze.com): npm exited 1. Nothing after it ran. Prod was not touched.");
+    const calls = fakes.calls();
+    expect(calls.at(-1)).toBe("npm run smoke -- --base https://stagging.huntaze.com");
+    expect(calls.join("\n")).not.toMatch(/prod/);
+  });
+
+  it("stops when the Amplify job ends FAILED: no smoke, nothing of prod", () => {
+    const fakes = standIns("amplify-fails");
+    const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_JOB_END: "FAILED" } });
+    expect(status).toBe(1);
+    expect(stderr).toContain("status: RUNNING");
+    expect(stderr).toContain("ops:aws stopped at step 22 of 41 (staging: wait for the Amplify job): it ended FAILED. Nothing after it ran. Prod was not touched.");
+    const calls = fakes.calls();
+    expect(calls.slice(-2).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual(["aws amplify get-job", "aws amplify get-job"]);
+    expect(calls.some((call) => call.startsWith("npm"))).toBe(false);
+  });
+
+  it("stops when the migration task exits non-zero: the workers and the web tier stay where they were", () => {
+    const fakes = standIns("migration-fails");
+    const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_MIGRATE_EXIT: "1" } });
+    expect(status).toBe(1);
+    expect(stderr).toContain("ops:aws stopped at step 16 of 41 (staging: the migration succeeded (exit code of each container)): the migration task did not exit 0");
+    expect(stderr).toContain('(it printed "1")');
+    expect(stderr).toContain("the snapshot taken before is huntaze-staging-pre-0123456789ab-");
+    const calls = fakes.calls();
+    expect(calls.at(-1)).toMatch(/^aws ecs describe-tasks --cluster huntaze-staging /);
+    expect(calls.some((call) => /update-service|amplify|git push|npm/.test(call))).toBe(false);
+  });
+
+  it("goes on with the image an earlier run pushed for the same sha (ECR refuses to overwrite it)", () => {
+    const fakes = standIns("sha-pushed-before");
+    const { status, stderr } = opsAws([...RELEASE, "--staging-only"], { pathDirs: fakes.pathDirs, env: { FAKE_TAG_PUSHED_BEFORE: "1", FAKE_FIRST_RELEASE: "1" } });
+    expect(stderr).toContain("no image is tagged staging yet: the first release: going on");
+    expect(stderr).toContain("cannot be overwritten because the tag is immutable");
+    expect(stderr).toContain("an earlier run pushed this sha; its image is the one released: going on");
+    expect(status).toBe(0);
+    expect(fakes.calls().at(-1)).toBe("npm run smoke -- --base https://stagging.huntaze.com");
+  });
+
+  it("refuses to start without KPI_API_TOKEN in the shell, running nothing", () => {
+    const fakes = standIns("no-kpi-token");
+    const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs });
+    expect(status).toBe(2);
+    expect(stderr).toContain("KPI_API_TOKEN must be set in this shell");
+    expect(fakes.calls()).toEqual([]);
+  });
+});
+
+describe("npm run ops:aws single actions, run", () => {
   it("says the aws CLI is missing, prints the command and runs nothing", () => {
     const { status, stderr } = opsAws(["invalidate", "--distribution-id", "E2QWRUHAPOMQZL"]);
     expect(status).toBe(127);
@@ -69,12 +289,12 @@ describe("npm run ops:aws without --dry-run", () => {
   });
 
   it("runs aws with exactly those arguments and exits with its code", () => {
-    const bin = path.join(scratch, "bin");
-    const record = path.join(scratch, "args.txt");
+    const bin = path.join(scratch, "exit-3");
+    const record = path.join(bin, "args.txt");
     mkdirSync(bin, { recursive: true });
     writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(record)}\nexit 3\n`);
     chmodSync(path.join(bin, "aws"), 0o755);
-    const { status, stderr } = opsAws(["invalidate", "--distribution-id", "E2QWRUHAPOMQZL"], [bin, path.dirname(process.execPath), "/usr/bin", "/bin"]);
+    const { status, stderr } = opsAws(["invalidate", "--distribution-id", "E2QWRUHAPOMQZL"], { pathDirs: [bin, NODE_DIR, "/usr/bin", "/bin"] });
     expect(stderr).toContain("running: aws cloudfront create-invalidation");
     expect(status).toBe(3);
     expect(readFileSync(record, "utf8")).toBe("cloudfront\ncreate-invalidation\n--distribution-id\nE2QWRUHAPOMQZL\n--paths\n/*\n");

@@ -1,20 +1,45 @@
-// The AWS calls of docs/ONCALL.md as argument lists for the `aws` CLI, checked against the documented constraints
-// (AWS CLI reference: amplify start-job / list-jobs, cloudfront create-invalidation) before anything runs.
-// `npm run ops:aws` prints them (--dry-run) or runs them; nothing here talks to AWS itself.
+// The command line of `npm run ops:aws`: each action's flags checked against the documented constraints (AWS CLI
+// reference: amplify start-job / list-jobs, cloudfront create-invalidation, ECR image tags) before anything runs,
+// then turned into a plan (src/ops/release-plan.ts) that scripts/ops-aws.ts prints (--dry-run) or runs.
+// Nothing here talks to AWS itself.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { AWS_REGION, IMAGE_REPOSITORY, STAGE_NAMES, type StageName } from "./aws-names";
+import { planRelease, planRollback, type ReleaseWebTier } from "./release-pipeline";
+import type { CommandStep, OpsPlan } from "./release-plan";
+
+export { shellLine } from "./release-plan";
 
 export const OPS_AWS_USAGE = `usage: npm run ops:aws -- ACTION [flags] [--dry-run]
-  release     --app-id ID --branch-name BRANCH [--reason TEXT]   build and deploy the branch's latest commit
-  jobs        --app-id ID --branch-name BRANCH [--max-items N]   recent jobs, to find the one to roll back to
-  rollback    --app-id ID --branch-name BRANCH --job-id N        re-run job N (its commit) as the live deployment
+  release     build and push the image, then staging (snapshot, migrate, workers, web, smoke) and, once its smoke
+              passed, the same for prod
+              [--sha SHA (default: git rev-parse HEAD)] [--account-id N] [--staging-only] [--reason TEXT]
+              --web-tier amplify (default): --app-id ID
+              --web-tier private: --staging-distribution-id ID --prod-distribution-id ID
+              [--platform linux/amd64] [--git-remote origin] [--poll-seconds 15] [--job-timeout-minutes 45]
+              the prod smoke reads the KPI API token from $KPI_API_TOKEN
+  rollback    --stage staging|prod --image-tag SHA, and --app-id ID --job-id N (amplify) or --distribution-id ID (private)
+              [--web-tier amplify|private] [--poll-seconds 15] [--job-timeout-minutes 45]
+  jobs        --app-id ID --branch-name BRANCH [--max-items N]   recent Amplify jobs, to find the one to roll back to
+  images      the last images pushed, with their tags, to find the one to roll back to
   invalidate  --distribution-id ID [--paths '/*']                 CloudFront invalidation
-  --dry-run   print the aws command instead of running it`;
+  --dry-run   print the commands instead of running them`;
 
 export class OpsUsageError extends Error {}
 
-export const AWS_ACTIONS = ["release", "jobs", "rollback", "invalidate"] as const;
+export const AWS_ACTIONS = ["release", "rollback", "jobs", "images", "invalidate"] as const;
 export type AwsAction = (typeof AWS_ACTIONS)[number];
+
+export interface AwsPlan {
+  plan: OpsPlan;
+  dryRun: boolean;
+}
+
+/** What planning may need from outside: the time (snapshot names) and the checked-out commit (default --sha). */
+export interface PlanContext {
+  now?: Date;
+  headSha?: () => string;
+}
 
 // Constraints as the AWS CLI reference states them for --app-id, --branch-name and --job-id.
 const appId = z.string().regex(/^d[a-z0-9]+$/, { message: "must look like d1a2b3c4d5e6f7 (d then lower-case letters and digits)" }).max(20);
@@ -22,11 +47,48 @@ const branchName = z.string().min(1).max(255);
 const jobId = z.string().regex(/^[0-9]+$/, { message: "must be the job's number, as `jobs` lists it" }).max(255);
 const distributionId = z.string().regex(/^[A-Z0-9]{6,}$/, { message: "must look like E2QWRUHAPOMQZL (upper-case letters and digits)" });
 const invalidationPath = z.string().regex(/^\/\S*$/, { message: "must start with /" });
+const sha = z.string().regex(/^[0-9a-f]{40}$/, { message: "must be a full commit sha (40 hex digits, as git rev-parse HEAD prints)" });
+const releasedImage = z.string().regex(/^[0-9a-f]{40}$/, { message: "must be the sha of an earlier release (the `images` action lists them)" });
+const accountId = z.string().regex(/^\d{12}$/, { message: "must be the 12-digit AWS account id" });
+const platform = z.enum(["linux/amd64", "linux/arm64"]);
+const gitRemote = z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be the name of a git remote" });
+const webTier = z.enum(["amplify", "private"]);
+const stage = z.enum(STAGE_NAMES);
+const pollSeconds = z.coerce.number().int().min(1).max(300);
+const jobTimeoutMinutes = z.coerce.number().int().min(1).max(240);
 
-export interface AwsPlan {
-  args: string[];
-  dryRun: boolean;
-}
+const OPTIONS = {
+  "app-id": { type: "string" },
+  "branch-name": { type: "string" },
+  "job-id": { type: "string" },
+  "distribution-id": { type: "string" },
+  "staging-distribution-id": { type: "string" },
+  "prod-distribution-id": { type: "string" },
+  paths: { type: "string", multiple: true },
+  reason: { type: "string" },
+  "max-items": { type: "string" },
+  sha: { type: "string" },
+  "account-id": { type: "string" },
+  "staging-only": { type: "boolean" },
+  "web-tier": { type: "string" },
+  platform: { type: "string" },
+  "git-remote": { type: "string" },
+  "poll-seconds": { type: "string" },
+  "job-timeout-minutes": { type: "string" },
+  stage: { type: "string" },
+  "image-tag": { type: "string" },
+  "dry-run": { type: "boolean" },
+} as const;
+type Flag = keyof typeof OPTIONS;
+
+const WAITS: Flag[] = ["web-tier", "poll-seconds", "job-timeout-minutes"];
+const ACTION_FLAGS: Record<AwsAction, Flag[]> = {
+  release: ["app-id", "sha", "account-id", "staging-only", "staging-distribution-id", "prod-distribution-id", "platform", "git-remote", "reason", ...WAITS],
+  rollback: ["stage", "image-tag", "app-id", "job-id", "distribution-id", ...WAITS],
+  jobs: ["app-id", "branch-name", "max-items"],
+  images: [],
+  invalidate: ["distribution-id", "paths"],
+};
 
 function need<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   if (value === undefined) throw new OpsUsageError(`${flag} is required`);
@@ -34,55 +96,98 @@ function need<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   if (!parsed.success) throw new OpsUsageError(`${flag} ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
+const optional = <T>(schema: z.ZodType<T>, value: unknown, flag: string): T | undefined => (value === undefined ? undefined : need(schema, value, flag));
 
-/** The `aws` arguments for an ops:aws command line; throws OpsUsageError naming the bad flag. */
-export function planAwsCommand(argv: string[]): AwsPlan {
+function single(summary: string, args: string[]): OpsPlan {
+  const step: CommandStep = { kind: "command", title: summary, command: "aws", args };
+  return { summary, steps: [step] };
+}
+
+/** The plan for an ops:aws command line; throws OpsUsageError naming the bad flag. */
+export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPlan {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        "app-id": { type: "string" },
-        "branch-name": { type: "string" },
-        "job-id": { type: "string" },
-        "distribution-id": { type: "string" },
-        paths: { type: "string", multiple: true },
-        reason: { type: "string" },
-        "max-items": { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-      },
-    });
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new OpsUsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const action = positionals[0];
-  if (positionals.length !== 1 || !AWS_ACTIONS.includes(action as AwsAction)) throw new OpsUsageError(`ACTION must be one of ${AWS_ACTIONS.join(", ")}`);
-  const app = () => ["--app-id", need(appId, values["app-id"], "--app-id"), "--branch-name", need(branchName, values["branch-name"], "--branch-name")];
-  let args: string[];
-  switch (action as AwsAction) {
-    case "release":
-      args = ["amplify", "start-job", ...app(), "--job-type", "RELEASE", ...(values.reason ? ["--job-reason", values.reason.slice(0, 255)] : [])];
-      break;
-    case "jobs":
-      args = ["amplify", "list-jobs", ...app(), "--max-items", String(need(z.coerce.number().int().min(1).max(100), values["max-items"] ?? "10", "--max-items"))];
-      break;
-    case "rollback": {
-      const job = need(jobId, values["job-id"], "--job-id");
-      // RETRY with the job id re-runs that job, which builds the commit it built (RELEASE would take the branch's latest).
-      args = ["amplify", "start-job", ...app(), "--job-type", "RETRY", "--job-id", job, "--job-reason", values.reason?.slice(0, 255) ?? `rollback to job ${job}`];
+  const action = positionals[0] as AwsAction;
+  if (positionals.length !== 1 || !AWS_ACTIONS.includes(action)) throw new OpsUsageError(`ACTION must be one of ${AWS_ACTIONS.join(", ")}`);
+  const stray = (Object.keys(values) as Flag[]).find((flag) => flag !== "dry-run" && !ACTION_FLAGS[action].includes(flag));
+  if (stray) throw new OpsUsageError(`--${stray} is not a flag of ${action}`);
+
+  const tier: ReleaseWebTier = need(webTier, values["web-tier"] ?? "amplify", "--web-tier");
+  const waits = {
+    webTier: tier,
+    pollSeconds: need(pollSeconds, values["poll-seconds"] ?? "15", "--poll-seconds"),
+    // Amplify's default build timeout is 30 minutes; the deployment follows it.
+    jobTimeoutMinutes: need(jobTimeoutMinutes, values["job-timeout-minutes"] ?? "45", "--job-timeout-minutes"),
+  };
+  const amplifyApp = () => (tier === "amplify" ? need(appId, values["app-id"], "--app-id") : refuse("--app-id", values["app-id"], "--web-tier amplify"));
+  const region = ["--region", AWS_REGION];
+  let plan: OpsPlan;
+  switch (action) {
+    case "release": {
+      const stagesToRelease = values["staging-only"] ? (["staging"] as const) : (["staging", "prod"] as const);
+      const distributionIds: Partial<Record<StageName, string>> = {};
+      for (const name of STAGE_NAMES) {
+        const flag = `${name}-distribution-id` as const;
+        const id = optional(distributionId, values[flag], `--${flag}`);
+        if (id) distributionIds[name] = id;
+        // The private web tier is always behind a distribution of ours: its cache must not outlive a release.
+        else if (tier === "private" && (stagesToRelease as readonly StageName[]).includes(name)) need(distributionId, undefined, `--${flag}`);
+      }
+      plan = planRelease({
+        ...waits,
+        appId: amplifyApp(),
+        distributionIds,
+        sha: need(sha, values.sha ?? context.headSha?.(), "--sha"),
+        stages: stagesToRelease,
+        startedAt: context.now ?? new Date(),
+        accountId: optional(accountId, values["account-id"], "--account-id"),
+        platform: need(platform, values.platform ?? "linux/amd64", "--platform"),
+        gitRemote: need(gitRemote, values["git-remote"] ?? "origin", "--git-remote"),
+        reason: values.reason,
+      });
       break;
     }
+    case "rollback": {
+      const target = need(stage, values.stage, "--stage");
+      const distribution = tier === "private" ? need(distributionId, values["distribution-id"], "--distribution-id") : optional(distributionId, values["distribution-id"], "--distribution-id");
+      plan = planRollback({
+        ...waits,
+        stage: target,
+        imageTag: need(releasedImage, values["image-tag"], "--image-tag"),
+        appId: amplifyApp(),
+        // RETRY with the job id re-runs that job, which builds the commit it built (RELEASE would take the branch's head).
+        jobId: tier === "amplify" ? need(jobId, values["job-id"], "--job-id") : refuse("--job-id", values["job-id"], "--web-tier amplify"),
+        distributionIds: distribution ? { [target]: distribution } : {},
+      });
+      break;
+    }
+    case "jobs":
+      plan = single("recent Amplify jobs of the branch", [
+        "amplify", "list-jobs", "--app-id", need(appId, values["app-id"], "--app-id"), "--branch-name", need(branchName, values["branch-name"], "--branch-name"),
+        "--max-items", String(need(z.coerce.number().int().min(1).max(100), values["max-items"] ?? "10", "--max-items")), ...region,
+      ]);
+      break;
+    case "images":
+      plan = single("the last 10 images pushed, newest last, with their tags (a stage's tag marks what it runs)", [
+        "ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--query", "sort_by(imageDetails,&imagePushedAt)[-10:].[imagePushedAt,imageTags]", "--output", "table", ...region,
+      ]);
+      break;
     case "invalidate":
-      args = ["cloudfront", "create-invalidation", "--distribution-id", need(distributionId, values["distribution-id"], "--distribution-id"), "--paths", ...(values.paths ?? ["/*"]).map((p) => need(invalidationPath, p, "--paths"))];
+      plan = single("CloudFront invalidation", [
+        "cloudfront", "create-invalidation", "--distribution-id", need(distributionId, values["distribution-id"], "--distribution-id"),
+        "--paths", ...(values.paths ?? ["/*"]).map((p) => need(invalidationPath, p, "--paths")),
+      ]);
       break;
   }
-  return { args, dryRun: values["dry-run"] };
+  return { plan, dryRun: values["dry-run"] ?? false };
 }
 
-/** The command as one line a shell runs unchanged (so `/*` is quoted rather than globbed). */
-export function shellLine(command: string, args: readonly string[]): string {
-  return [command, ...args].map((arg) => (/^[A-Za-z0-9_./:=@-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(" ");
+function refuse(flag: string, value: unknown, onlyWith: string): undefined {
+  if (value !== undefined) throw new OpsUsageError(`${flag} is only for ${onlyWith}`);
+  return undefined;
 }

@@ -32,6 +32,8 @@ export interface StageResources {
   webService: string;
   migrateTask: string;
   backupTask: string;
+  /** RDS instance identifier of the stage's Postgres (the release snapshots it before migrating). */
+  dbInstance: string;
   /** Secrets Manager: what the operator sets (docs/DEPLOY.md). */
   appSecret: string;
   /** CloudFormation stacks of the stage (`web`: the private-network web tier, when that topology is chosen). */
@@ -52,7 +54,14 @@ export function stageResources(stage: StageName): StageResources {
     webService: `${prefix}-web`,
     migrateTask: `${prefix}-migrate`,
     backupTask: `${prefix}-backup`,
+    dbInstance: prefix,
     appSecret: `huntaze/${stage}/app`,
     stacks: { data: `${stackPrefix}-Data`, workers: `${stackPrefix}-Workers`, observability: `${stackPrefix}-Observability`, web: `${stackPrefix}-Web` },
   };
 }
+
+/**
+ * Outputs of each stage's workers stack that the release reads (`aws cloudformation describe-stacks`) to start the
+ * migration task in the stage's network: the private subnets (comma-separated) and the tasks' security group.
+ */
+export const WORKERS_STACK_OUTPUTS = { taskSubnetIds: "TaskSubnetIds", taskSecurityGroupId: "TaskSecurityGroupId" } as const;
