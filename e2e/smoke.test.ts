@@ -1,6 +1,10 @@
 // `npm run smoke` as oncall runs it after a release: the script as a real process against the production build
 // (`next start`) with the TikTok, Instagram and Azure OpenAI emulators standing in for the vendors.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
@@ -8,6 +12,7 @@ import { azureOpenAIEnv, instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
+import { canaryScript } from "@/infra/lib/canary-script";
 import { startApp, type AppServer } from "./support/app-server";
 
 const KPI_API_TOKEN = "kpi-token-for-the-smoke-e2e-0123456789";
@@ -39,10 +44,10 @@ afterAll(async () => {
   await deleteRedisPrefix(prefix);
 });
 
-function smoke(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function smoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("node_modules/.bin/tsx", ["scripts/smoke.ts", ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production" },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -58,8 +63,8 @@ const emulatorHosts = () => ["--tiktok-host", new URL(tiktok.url).host, "--insta
 const row = (stdout: string, check: string) => stdout.split("\n").find((line) => line.startsWith(`${check} `)) ?? `(no row for ${check})`;
 
 describe("npm run smoke", () => {
-  it("passes every check against a healthy production app and prints the table", async () => {
-    const { code, stdout, stderr } = await smoke(["--base", app.url, "--kpi-token", KPI_API_TOKEN, ...emulatorHosts()]);
+  it("passes every check against a healthy production app and prints the table (the KPI token from the shell)", async () => {
+    const { code, stdout, stderr } = await smoke(["--base", app.url, ...emulatorHosts()], { KPI_API_TOKEN });
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^check\s+status\s+detail$/m);
@@ -97,6 +102,40 @@ describe("npm run smoke", () => {
     expect(code).toBe(1);
     expect(stderr).toContain("smoke FAILED: tiktok oauth, instagram oauth");
     expect(row(stdout, "tiktok oauth")).toContain(`to ${new URL(tiktok.url).host}, expected www.tiktok.com`);
-    expect(row(stdout, "kpi overview")).toMatch(/skip\s+no --kpi-token/);
+    expect(row(stdout, "kpi overview")).toMatch(/skip\s+no KPI token/);
+  });
+});
+
+// The CloudWatch Synthetics canary's script (infra/lib/canary-script.ts), loaded as the Node.js runtime loads it
+// (index.js, CommonJS, `exports.handler`) and run against the same production build.
+describe("the canary's script", () => {
+  async function runCanary(): Promise<{ ok: true } | { ok: false; message: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "hz-canary-"));
+    try {
+      writeFileSync(join(dir, "index.cjs"), canaryScript(app.url));
+      const { handler } = createRequire(import.meta.url)(join(dir, "index.cjs")) as { handler: () => Promise<string> };
+      await handler();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("passes against a healthy stage: health, the Azure smoke and both signed-out OAuth entries", async () => {
+    expect(await runCanary()).toEqual({ ok: true });
+  });
+
+  it("fails the run, naming the smoke route, when Azure OpenAI fails (what the SLO counts)", async () => {
+    azure.control.fault({ endpoint: "gpt-4o-mini", mode: "http_503", times: -1 });
+    try {
+      const result = await runCanary();
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.message).toMatch(/^GET \/api\/ai\/azure\/smoke: status 502, expected 200$/);
+    } finally {
+      azure.control.reset();
+    }
   });
 });

@@ -70,7 +70,7 @@ describe("npm run ops:aws -- release --dry-run", () => {
       `docker push ${URI}`,
       `IMAGE_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${SHA} --query 'images[].imageManifest' --output text ${R})`,
       ...stageLines("staging", "https://stagging.huntaze.com"),
-      ...stageLines("prod", "https://app.huntaze.com", ' --kpi-token "$KPI_API_TOKEN"'),
+      ...stageLines("prod", "https://app.huntaze.com", ""),
     ]);
   });
 
@@ -103,7 +103,7 @@ describe("npm run ops:aws -- release --dry-run", () => {
       "PROD_INVALIDATION=$(aws cloudfront create-invalidation --distribution-id E3QWRUHAPOMQZL --paths '/*' --query Invalidation.Id --output text)",
       'aws cloudfront wait invalidation-completed --distribution-id E3QWRUHAPOMQZL --id "$PROD_INVALIDATION"',
     ]);
-    expect(lines.at(-1)).toBe('npm run smoke -- --base https://app.huntaze.com --kpi-token "$KPI_API_TOKEN"');
+    expect(lines.at(-1)).toBe('npm run smoke -- --base https://app.huntaze.com');
   });
 });
 
@@ -120,7 +120,7 @@ describe("npm run ops:aws -- rollback --dry-run", () => {
       `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-worker --force-new-deployment --query service.serviceName --output text ${R}`,
       `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-onlyfans --force-new-deployment --query service.serviceName --output text ${R}`,
       `aws ecs wait services-stable --cluster huntaze-prod --services huntaze-prod-worker huntaze-prod-onlyfans ${R}`,
-      'npm run smoke -- --base https://app.huntaze.com --kpi-token "$KPI_API_TOKEN"',
+      'npm run smoke -- --base https://app.huntaze.com',
     ]);
   });
 });
@@ -222,7 +222,7 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     expect(calls).toContain(`aws amplify get-job --app-id ${APP_ID} --branch-name prod --job-id 7 --query job.summary.status --output text ${R}`);
     expect(calls.filter((call) => call.startsWith("npm"))).toEqual([
       "npm run smoke -- --base https://stagging.huntaze.com",
-      "npm run smoke -- --base https://app.huntaze.com --kpi-token kpi-token-from-the-shell",
+      "npm run smoke -- --base https://app.huntaze.com",
     ]);
     expect(stderr).toMatch(/status: RUNNING\n[^]*status: SUCCEED/);
     expect(stderr).not.toContain("kpi-token-from-the-shell");

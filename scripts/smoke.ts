@@ -1,10 +1,10 @@
-// npm run smoke -- --base https://app.huntaze.com [--kpi-token T] [--json]   (see SMOKE_USAGE, docs/ONCALL.md)
+// [KPI_API_TOKEN=…] npm run smoke -- --base https://app.huntaze.com [--json]   (see SMOKE_USAGE, docs/ONCALL.md)
 // Exit 0 when every check passed or was skipped, 1 naming each failure, 2 on a usage error.
 import { failedChecks, formatJson, formatTable, parseSmokeArgs, runSmoke, SMOKE_USAGE, UsageError } from "@/src/ops";
 
 let options;
 try {
-  options = parseSmokeArgs(process.argv.slice(2));
+  options = parseSmokeArgs(process.argv.slice(2), process.env);
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   console.error(`${error.message}\n${SMOKE_USAGE}`);

@@ -94,7 +94,7 @@ describe("planRelease details", () => {
     const smokes = commands(planRelease(base)).filter((step) => step.command === "npm");
     expect(smokes.map((step) => step.args.map(renderArg).join(" "))).toEqual([
       "run smoke -- --base https://stagging.huntaze.com",
-      'run smoke -- --base https://app.huntaze.com --kpi-token "$KPI_API_TOKEN"',
+      'run smoke -- --base https://app.huntaze.com',
     ]);
   });
 

@@ -41,6 +41,8 @@ export interface CommandStep {
   poll?: Poll;
   /** A non-zero exit whose stderr holds this text is expected (work a re-run finds done, nothing to show), not a failure. */
   tolerated?: { stderrIncludes: string; meaning: string };
+  /** Variables the command reads from the environment it inherits (never printed, never an argument). */
+  readsEnv?: readonly string[];
 }
 
 /** A step left out on purpose, printed so the operator sees why. */
@@ -113,6 +115,7 @@ export function planEnvironment(plan: OpsPlan): string[] {
   const names = new Set<string>();
   for (const step of plan.steps) {
     if (step.kind !== "command") continue;
+    for (const name of step.readsEnv ?? []) names.add(name);
     for (const arg of [...step.args, ...(step.pipeTo?.args ?? [])]) {
       if (typeof arg !== "string") for (const part of arg) if (typeof part !== "string" && "env" in part) names.add(part.env);
     }

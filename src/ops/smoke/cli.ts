@@ -8,8 +8,9 @@ import { defaultKpiBase, PRODUCTION_PROVIDER_HOSTS, type SmokeOptions } from "./
 export const SMOKE_USAGE = `usage: npm run smoke -- --base URL [--kpi-token TOKEN] [--kpi-base URL] [--cookie COOKIE]
                        [--tiktok-host HOST] [--instagram-host HOST] [--timeout-ms MS] [--json]
   --base            the app's origin, e.g. https://app.huntaze.com
-  --kpi-token       KPI_API_TOKEN: checks /api/kpi/overview and /api/kpi/export.csv (skipped without it)
-  --kpi-base        the KPI site (default: app.X -> kpi.X, localhost -> kpi.localhost)
+  --kpi-token       checks /api/kpi/overview and /api/kpi/export.csv; default: $KPI_API_TOKEN, which keeps
+                    the token out of the process list (skipped without either, and where no KPI site is)
+  --kpi-base        the KPI site (default: app.X -> kpi.X, localhost -> kpi.localhost; none for other hosts)
   --cookie          a signed-in Cookie header to use; default: a throwaway account, deleted afterwards
   --tiktok-host     where /api/auth/tiktok must redirect (default ${PRODUCTION_PROVIDER_HOSTS.tiktok})
   --instagram-host  where /auth/instagram must redirect (default ${PRODUCTION_PROVIDER_HOSTS.instagram})
@@ -21,7 +22,8 @@ export class UsageError extends Error {}
 const origin = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" });
 const host = z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: "must be a host name, optionally with :port" });
 
-export function parseSmokeArgs(argv: string[]): SmokeOptions & { json: boolean } {
+/** `env`: where KPI_API_TOKEN is read when --kpi-token is absent (a flag shows in `ps` and in npm's banner). */
+export function parseSmokeArgs(argv: string[], env: Readonly<Record<string, string | undefined>> = {}): SmokeOptions & { json: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -59,7 +61,7 @@ export function parseSmokeArgs(argv: string[]): SmokeOptions & { json: boolean }
   return {
     base: v.base,
     kpiBase: v["kpi-base"] ?? defaultKpiBase(v.base),
-    kpiToken: v["kpi-token"],
+    kpiToken: v["kpi-token"] ?? (env.KPI_API_TOKEN || undefined),
     cookie: v.cookie,
     tiktokHost: v["tiktok-host"].toLowerCase(),
     instagramHost: v["instagram-host"].toLowerCase(),

@@ -102,8 +102,13 @@ describe("npm run smoke's checks", () => {
 
   it("skips the KPI checks without a token", async () => {
     const checks = byName(await runSmoke(options({ kpiToken: undefined })));
-    expect(checks["kpi overview"]).toEqual({ name: "kpi overview", status: "skip", detail: "no --kpi-token" });
+    expect(checks["kpi overview"]).toEqual({ name: "kpi overview", status: "skip", detail: "no KPI token (--kpi-token or KPI_API_TOKEN)" });
     expect(checks["kpi export.csv"]!.status).toBe("skip");
+  });
+
+  it("skips the KPI checks on a host without a KPI site (staging), whatever token the shell holds", async () => {
+    const checks = byName(await runSmoke(options({ kpiBase: defaultKpiBase("https://stagging.huntaze.com") })));
+    expect(checks["kpi overview"]).toEqual({ name: "kpi overview", status: "skip", detail: "no KPI site beside this host (--kpi-base names one)" });
   });
 
   it("fails the KPI checks on a wrong token, hinting at the token", async () => {
@@ -185,7 +190,14 @@ describe("npm run smoke's command line", () => {
       json: false,
     });
     expect(defaultKpiBase("http://localhost:3000")).toBe("http://kpi.localhost:3000");
-    expect(defaultKpiBase("https://stagging.huntaze.com")).toBe("https://stagging.huntaze.com");
+    // Staging has no KPI site beside it: no KPI checks there.
+    expect(defaultKpiBase("https://stagging.huntaze.com")).toBeUndefined();
+  });
+
+  it("reads the KPI token from KPI_API_TOKEN when no flag gives it (a flag shows in ps), the flag winning", () => {
+    expect(parseSmokeArgs(["--base", "https://app.huntaze.com"], { KPI_API_TOKEN: "from-the-shell" }).kpiToken).toBe("from-the-shell");
+    expect(parseSmokeArgs(["--base", "https://app.huntaze.com", "--kpi-token", "flag"], { KPI_API_TOKEN: "from-the-shell" }).kpiToken).toBe("flag");
+    expect(parseSmokeArgs(["--base", "https://app.huntaze.com"], { KPI_API_TOKEN: "" }).kpiToken).toBeUndefined();
   });
 
   it("refuses a missing base, a URL that is not http(s), a host with a path and unknown flags", () => {

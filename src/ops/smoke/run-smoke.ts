@@ -8,7 +8,8 @@ export interface SmokeOptions {
   /** The app's origin, e.g. https://app.huntaze.com. */
   base: string;
   /** The KPI site's origin (the KPI API answers only there). */
-  kpiBase: string;
+  /** The KPI site's origin; absent where the app has none beside it (staging). */
+  kpiBase?: string;
   kpiToken?: string;
   /** A signed-in session's Cookie header; without it a throwaway account is used. */
   cookie?: string;
@@ -21,10 +22,11 @@ export interface SmokeOptions {
 export const PRODUCTION_PROVIDER_HOSTS = { tiktok: "www.tiktok.com", instagram: "www.instagram.com" } as const;
 
 /** app.example.com -> kpi.example.com; a local app (localhost, 127.0.0.1) -> kpi.localhost; otherwise the same origin. */
-export function defaultKpiBase(base: string): string {
+export function defaultKpiBase(base: string): string | undefined {
   const url = new URL(base);
   if (url.hostname.startsWith("app.")) url.hostname = `kpi.${url.hostname.slice(4)}`;
   else if (["localhost", "127.0.0.1", "[::1]", "app.localhost"].includes(url.hostname)) url.hostname = "kpi.localhost";
+  else return undefined;
   return url.origin;
 }
 
@@ -32,7 +34,7 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const sensitive: ProbeResponse[] = [];
   const base = new URL(options.base).origin;
-  const kpiBase = new URL(options.kpiBase).origin;
+  const kpiBase = options.kpiBase && new URL(options.kpiBase).origin;
 
   /** Fetches, keeps the response for the cache check when it is sensitive, and records the verdict. */
   async function check(name: string, url: string, judge: (r: ProbeResponse) => Verdict, request: Partial<ProbeRequest> = {}, isSensitive = true): Promise<ProbeResponse | null> {
@@ -51,12 +53,14 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   await check("ready", `${base}/api/health/ready`, judgeReadiness);
   await check("azure openai", `${base}/api/ai/azure/smoke`, judgeAzureSmoke);
 
-  if (options.kpiToken) {
+  // The KPI site lives beside the app only (kpi.X for app.X): staging has none, whatever token the shell holds.
+  const kpiSkip = !kpiBase ? "no KPI site beside this host (--kpi-base names one)" : options.kpiToken ? undefined : "no KPI token (--kpi-token or KPI_API_TOKEN)";
+  if (!kpiSkip) {
     const headers = { authorization: `Bearer ${options.kpiToken}` };
     await check("kpi overview", `${kpiBase}/api/kpi/overview`, judgeKpiOverview, { headers });
     await check("kpi export.csv", `${kpiBase}/api/kpi/export.csv`, judgeKpiCsv, { headers });
   } else {
-    results.push({ name: "kpi overview", ...skip("no --kpi-token") }, { name: "kpi export.csv", ...skip("no --kpi-token") });
+    results.push({ name: "kpi overview", ...skip(kpiSkip) }, { name: "kpi export.csv", ...skip(kpiSkip) });
   }
 
   const { verdict, session } = await openSession(base, options.cookie, options.timeoutMs);
