@@ -22,6 +22,18 @@ describe("host classification", () => {
     expect(classifyHost("stagging.huntaze.com", production)).toBe("staging");
   });
 
+  it("answers a load balancer's health check, which names the task's address as its host, with liveness only", () => {
+    const kind = classifyHost("10.0.1.23:3000", production);
+    expect(kind).toBe("unknown");
+    expect(routeForHost(kind, "/api/health", "", production)).toEqual({ action: "serve" });
+    expect(routeForHost(kind, "/api/health/x", "", production)).toEqual({ action: "misdirected" });
+  });
+
+  it("takes a prototype name for a host name, not for a site", () => {
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) expect(classifyHost(name, development)).toBe("app");
+    for (const name of ["constructor", "__proto__", "toString"]) expect(classifyHost(name, production)).toBe("unknown");
+  });
+
   it("never serves the app to an unknown host in production", () => {
     expect(classifyHost("evil.example", production)).toBe("unknown");
     expect(classifyHost("kpi.localhost", production)).toBe("unknown");
@@ -72,6 +84,8 @@ describe("host routing", () => {
 
   it("answers unknown hosts as misdirected and keeps staging and KPI out of search engines", () => {
     expect(route("unknown", "/")).toEqual({ action: "misdirected" });
+    expect(route("unknown", "/api/health/ready")).toEqual({ action: "misdirected" });
+    expect(route("unknown", "/api/kpi/overview")).toEqual({ action: "misdirected" });
     expect(isNoIndexHost("staging")).toBe(true);
     expect(isNoIndexHost("kpi")).toBe(true);
     expect(isNoIndexHost("app")).toBe(false);

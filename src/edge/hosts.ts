@@ -57,19 +57,21 @@ export function classifyHost(host: string | null, env: HostEnv): HostKind {
   if (name === env.KPI_HOST) return "kpi";
   if (env.MARKETING_HOSTS.includes(name)) return "marketing";
   if (name === env.STAGING_HOST) return "staging";
-  const local = LOCAL_EQUIVALENTS[name];
+  const local = Object.hasOwn(LOCAL_EQUIVALENTS, name) ? LOCAL_EQUIVALENTS[name] : undefined;
   if (local && (!env.isProduction || isLoopbackHostname(publicAppHost))) return local;
   // In development any other name (a LAN address, a tunnel) is the app; in production it is misdirected.
   return env.isProduction ? "unknown" : "app";
 }
 
 const SHARED_PATHS = /^\/(_next\/|icon\.svg$|favicon\.ico$|robots\.txt$|api\/health(\/|$))/;
+// A load balancer's health check names no host (it calls the task's address): liveness answers on any name.
+const ANY_HOST_PATHS = /^\/api\/health$/;
 const KPI_AREA = /^\/(kpi|api\/kpi)(\/|$)/;
 const KPI_HOST_PATHS = /^\/(kpi|api\/kpi|api\/auth|sign-in)(\/|$)/;
 const APP_PATHS_FROM_MARKETING = /^\/(app|sign-in|sign-up)(\/|$)/;
 
 export function routeForHost(kind: HostKind, pathname: string, search: string, env: HostEnv): HostDecision {
-  if (kind === "unknown") return { action: "misdirected" };
+  if (kind === "unknown") return ANY_HOST_PATHS.test(pathname) ? { action: "serve" } : { action: "misdirected" };
   if (SHARED_PATHS.test(pathname)) return { action: "serve" };
   switch (kind) {
     case "app":
