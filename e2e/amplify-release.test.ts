@@ -1,10 +1,12 @@
 // The release as amplify.yml runs it, from an empty database to a serving app: its build commands, verbatim, with
-// the environment an Amplify build has (the app's variables set in the console, plus Amplify's own), then the
+// the environment an Amplify build has (the branch's plain settings and APP_SECRET_ID as infra/ sets them, plus
+// Amplify's own; the secret's values come from Secrets Manager through the aws CLI, stood in for by a script that
+// answers exactly that call), then the
 // server started the way Amplify compute starts it (nothing in its environment but what the build wrote to
 // .env.production). Skipped: `nvm`/`npm ci` (the machine's toolchain) and `npm run build` (the build compiles
 // code, not configuration: the server reads .env.production when it starts, which is what this proves).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -71,23 +73,33 @@ describe("the release amplify.yml describes", () => {
     const spec = parse(readFileSync("amplify.yml", "utf8")) as BuildSpec;
     const commands = [...spec.frontend.phases.preBuild.commands, ...spec.frontend.phases.build.commands];
     expect(commands).toContain("npm run build");
+    // The stage's app secret, as `aws secretsmanager get-secret-value --query SecretString --output text` prints it.
+    const secret = {
+      DATABASE_URL: `${database.url}?application_name=${APPLICATION_NAME}`,
+      REDIS_URL: TEST_REDIS_URL,
+      BETTER_AUTH_SECRET: AUTH_SECRET,
+      TOKEN_ENCRYPTION_KEYS: `rel:${Buffer.alloc(32, 9).toString("base64")}`,
+      KPI_API_TOKEN: KPI_TOKEN,
+      METRICS_TOKEN,
+    };
+    const bin = join(workDir, ".aws-cli");
+    mkdirSync(bin);
+    writeFileSync(join(bin, "secret.json"), `${JSON.stringify(secret)}\n`, { mode: 0o600 });
+    const expectedCall = "secretsmanager get-secret-value --secret-id huntaze/prod/app --query SecretString --output text";
+    writeFileSync(join(bin, "aws"), `#!/bin/sh\n[ "$*" = "${expectedCall}" ] || { echo "unexpected aws call: $*" >&2; exit 252; }\ncat "${join(bin, "secret.json")}"\n`);
+    chmodSync(join(bin, "aws"), 0o755);
     const buildEnv = {
-      PATH: process.env.PATH ?? "",
+      PATH: `${bin}:${process.env.PATH ?? ""}`,
       HOME: process.env.HOME ?? "",
       NODE_ENV: "production" as const,
       // What Amplify itself puts in a build's environment: none of it may reach the server.
       AWS_BRANCH: "prod",
       AWS_APP_ID: "d1example",
       AWS_SECRET_ACCESS_KEY: "the-build-role-secret",
-      // The app's variables, as set in the console.
+      // The branch's environment, as infra/lib/amplify-stack.ts sets it: plain settings and the secret's name.
+      APP_SECRET_ID: "huntaze/prod/app",
       PUBLIC_APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: `${database.url}?application_name=${APPLICATION_NAME}`,
-      REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: redisPrefix,
-      BETTER_AUTH_SECRET: AUTH_SECRET,
-      TOKEN_ENCRYPTION_KEYS: `rel:${Buffer.alloc(32, 9).toString("base64")}`,
-      KPI_API_TOKEN: KPI_TOKEN,
-      METRICS_TOKEN,
       DB_AUTO_MIGRATE: "false",
     };
 
@@ -98,7 +110,7 @@ describe("the release amplify.yml describes", () => {
       expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
       commandsRun.push(command);
     }
-    expect(commandsRun).toEqual(["npm run db:migrate", expect.stringMatching(/^npm run env:runtime\b/)]);
+    expect(commandsRun).toEqual([expect.stringMatching(/^aws secretsmanager get-secret-value .*\| npm run env:runtime -- --secret-json - /), "NODE_ENV=production npm run db:migrate"]);
 
     // The release step applied every migration, although DB_AUTO_MIGRATE is false.
     expect(await tables()).toEqual(expect.arrayContaining(["_migrations", "user", "session", "KpiEvent", "OutboxEvent"]));

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { ENV_VARIABLE_NAMES } from "@/src/config";
+import { dotenvFile } from "@/src/config/dotenv-file";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "hz-runtime-env-"));
@@ -19,12 +20,14 @@ const REAL_HOST = {
   TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString("base64")}`,
 };
 
-async function writeRuntimeEnv(env: Record<string, string>, args: string[] = []) {
+async function writeRuntimeEnv(env: Record<string, string>, args: string[] = [], stdin?: string) {
   const out = join(dir, `env-${Math.random().toString(36).slice(2)}`);
   try {
-    const { stdout } = await run("node_modules/.bin/tsx", ["scripts/write-runtime-env.ts", "--out", out, ...args], {
+    const child = run("node_modules/.bin/tsx", ["scripts/write-runtime-env.ts", "--out", out, ...args], {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
     });
+    child.child.stdin?.end(stdin ?? "");
+    const { stdout } = await child;
     return { ok: true as const, out, stdout, file: readFileSync(out, "utf8") };
   } catch (error) {
     return { ok: false as const, out, stderr: String((error as { stderr?: string }).stderr) };
@@ -62,6 +65,38 @@ describe("npm run env:runtime", () => {
     expect(result.stderr).toContain("DATABASE_URL, REDIS_URL, TOKEN_ENCRYPTION_KEYS: are required when PUBLIC_APP_URL is not a local address");
     expect(result.stderr).not.toContain("b$tter");
     expect(existsSync(result.out)).toBe(false);
+  });
+
+  describe("with the stage's app secret piped in (--secret-json -), as amplify.yml does", () => {
+    const { PUBLIC_APP_URL, ...secret } = REAL_HOST;
+
+    it("writes the secret's values exactly, beside the branch's plain settings", async () => {
+      const result = await writeRuntimeEnv({ PUBLIC_APP_URL, METRICS_EMF: "true" }, ["--secret-json", "-"], JSON.stringify(secret));
+      expect(result.ok, result.ok ? "" : result.stderr).toBe(true);
+      if (!result.ok) return;
+      // Serialized as for every other variable (e2e/amplify-release.test.ts proves the server reads them back exactly).
+      for (const [name, value] of Object.entries(secret)) expect(result.file).toContain(dotenvFile({ [name]: value }).trim());
+      expect(result.file).toContain("METRICS_EMF='true'");
+      expect(result.stdout).not.toContain("b$tter");
+    });
+
+    it("fails the build, printing no value, on an empty secret, a non-object, an unknown name or a name also in the console", async () => {
+      const cases: Array<[string, Record<string, string>, RegExp]> = [
+        ["", { PUBLIC_APP_URL }, /the secret is empty/],
+        ['["a"]', { PUBLIC_APP_URL }, /not a JSON object of string values/],
+        [JSON.stringify({ ...secret, GITHUB_TOKEN: "x" }), { PUBLIC_APP_URL }, /GITHUB_TOKEN: not variables the app reads/],
+        [JSON.stringify(secret), { PUBLIC_APP_URL, BETTER_AUTH_SECRET: "from-the-console-0123456789-0123456789" }, /BETTER_AUTH_SECRET: set both in the secret and in the build's environment/],
+      ];
+      for (const [stdin, env, message] of cases) {
+        const result = await writeRuntimeEnv(env, ["--secret-json", "-"], stdin);
+        expect(result.ok).toBe(false);
+        if (result.ok) continue;
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toContain("b$tter");
+        expect(result.stderr).not.toContain("from-the-console");
+        expect(existsSync(result.out)).toBe(false);
+      }
+    });
   });
 
   it("fails the build on a deadline the host would cut", async () => {

@@ -1,17 +1,22 @@
-// npm run env:runtime -- [--out FILE] [--default NAME=VALUE]... [--force NAME=VALUE]...
+// npm run env:runtime -- [--out FILE] [--secret-json FILE|-] [--default NAME=VALUE]... [--force NAME=VALUE]...
 // The Amplify build step that hands the server its configuration: Amplify Hosting compute sees only what the build
 // writes to .env.production (docs: ssr-environment-variables). Writes every variable the app reads that is set in
 // the build's environment, quoted so that Next's loader gives back each value exactly ($, #, quotes, spaces, =),
 // then checks that the server will accept that environment: a build that would deploy a server unable to start
 // (or one falling back to the embedded defaults on a real host) fails here, naming each problem, never a value.
-import { chmodSync, writeFileSync } from "node:fs";
+// --secret-json reads the stage's app secret (a JSON object of variable names, as Secrets Manager returns it; `-` is
+// stdin, so amplify.yml pipes `aws secretsmanager get-secret-value` in and the value never sits in a file or in the
+// console). A name both in the secret and in the build's environment fails: one source per value.
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { EnvError, ENV_VARIABLE_NAMES, parseEnv, setAppVariables } from "@/src/config";
 import { dotenvFile, DotenvValueError } from "@/src/config/dotenv-file";
 
 const { values } = parseArgs({
   options: {
     out: { type: "string", default: ".env.production" },
+    "secret-json": { type: "string" },
     default: { type: "string", multiple: true, default: [] },
     force: { type: "string", multiple: true, default: [] },
   },
@@ -28,8 +33,33 @@ function assignments(list: string[], flag: string): Record<string, string> {
   );
 }
 
+class SecretJsonError extends Error {}
+
+/** The app secret's variables; its values are never echoed, only names and what is wrong. */
+function secretVariables(source: string | undefined, buildVariables: Record<string, string>): Record<string, string> {
+  if (source === undefined) return {};
+  const text = readFileSync(source === "-" ? 0 : source, "utf8").trim();
+  if (!text) throw new SecretJsonError("--secret-json: the secret is empty (is APP_SECRET_ID the stage's secret, and may the build role read it?)");
+  const parsed = z.record(z.string(), z.string()).safeParse(parseJsonOrUndefined(text));
+  if (!parsed.success) throw new SecretJsonError("--secret-json: not a JSON object of string values (Secrets Manager: key/value secret)");
+  const unknown = Object.keys(parsed.data).filter((name) => !ENV_VARIABLE_NAMES.includes(name));
+  if (unknown.length) throw new SecretJsonError(`--secret-json: ${unknown.join(", ")}: not variables the app reads`);
+  const twice = Object.keys(parsed.data).filter((name) => Object.hasOwn(buildVariables, name));
+  if (twice.length) throw new SecretJsonError(`--secret-json: ${twice.join(", ")}: set both in the secret and in the build's environment; remove them from the environment`);
+  return parsed.data;
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 try {
-  const variables = { ...assignments(values.default, "default"), ...setAppVariables(), ...assignments(values.force, "force") };
+  const buildVariables = setAppVariables();
+  const variables = { ...assignments(values.default, "default"), ...buildVariables, ...secretVariables(values["secret-json"], buildVariables), ...assignments(values.force, "force") };
   // NODE_ENV comes from `next start` itself; Next refuses a non-standard one in .env files.
   delete variables.NODE_ENV;
   parseEnv({ ...variables, NODE_ENV: "production" });
@@ -37,7 +67,7 @@ try {
   chmodSync(values.out, 0o600);
   console.log(`${values.out}: ${Object.keys(variables).sort().join(", ")}`);
 } catch (error) {
-  if (error instanceof EnvError || error instanceof DotenvValueError) {
+  if (error instanceof EnvError || error instanceof DotenvValueError || error instanceof SecretJsonError) {
     console.error(`${values.out} not written: the server would not start with this environment.\n${error.message}`);
     process.exit(1);
   }

@@ -1,6 +1,10 @@
 // One Chromium per worker process (Debian's, via playwright-core), one fresh context per job, always closed:
 // contexts share nothing, keep nothing on disk, and memory stays bounded by the number of jobs at once. The
 // browser is relaunched every RECYCLE_AFTER contexts so a slow leak in Chromium cannot grow without end.
+// --no-sandbox: production runs this on ECS Fargate, where Chromium's sandbox cannot start (no unprivileged user
+// namespaces, no CAP_SYS_ADMIN for the setuid helper: infra/lib/worker-stack.ts has the sources), and the machines
+// run as root, where Chromium refuses it. The task confines the browser instead: non-root, no capabilities,
+// read-only root filesystem, only the secrets this worker needs.
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];

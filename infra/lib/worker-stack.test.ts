@@ -1,0 +1,262 @@
+// The workers of each stage as CloudFormation will create them, in both topologies: synthesized offline with
+// cdk-nag's AwsSolutions rules, then what someone deploying would notice pinned with aws-cdk-lib/assertions: the
+// drain fits in the stop timeout, secrets arrive by reference only, the dispatchers scale on a metric the app
+// writes, the backup runs daily and can only add files, and the tasks accept no connection.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Stack } from "aws-cdk-lib";
+import { Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emfSchemaKeys, schemaKey } from "../../ops/metric-names";
+import { REQUIRED_OFF_LOCAL } from "../../src/config";
+import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
+import { buildHuntaze, type HuntazeApp } from "./app";
+import { APP_SECRET_KEYS, appSettings } from "./app-environment";
+import { STAGES, WEB_TIERS, type StageName, type WebTier } from "./config";
+import { POSTGRES_PORT, REDIS_PORT } from "./data-stack";
+import { APP_USER, OUTBOX_LAG_METRIC, SCRATCH_PATHS, WORKER_COUNT } from "./worker-stack";
+
+interface Synthesized {
+  app: HuntazeApp;
+  outdir: string;
+  error: unknown;
+}
+const synthesized = {} as Record<WebTier, Synthesized>;
+
+beforeAll(() => {
+  for (const webTier of WEB_TIERS) {
+    const outdir = mkdtempSync(join(tmpdir(), `huntaze-cdk-workers-${webTier}-`));
+    const cdkApp = new App({ outdir });
+    const app = buildHuntaze(cdkApp, { webTier });
+    let error: unknown;
+    try {
+      cdkApp.synth();
+    } catch (caught) {
+      error = caught;
+    }
+    synthesized[webTier] = { app, outdir, error };
+  }
+});
+
+afterAll(() => {
+  for (const { outdir } of Object.values(synthesized)) rmSync(outdir, { recursive: true, force: true });
+});
+
+type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
+const byType = (template: Template, type: string) => template.findResources(type) as Record<string, Resource>;
+const workersTemplate = (webTier: WebTier, stage: StageName) => Template.fromStack(synthesized[webTier].app.stages[stage].workers);
+
+interface ContainerDefinition {
+  Name: string;
+  EntryPoint: string[];
+  Command: string[];
+  User: string;
+  ReadonlyRootFilesystem: boolean;
+  StopTimeout: number;
+  Image: unknown;
+  Environment: Array<{ Name: string; Value: string }>;
+  Secrets: Array<{ Name: string; ValueFrom: unknown }>;
+  LinuxParameters: { Capabilities: { Drop: string[] }; InitProcessEnabled: boolean };
+  LogConfiguration: { Options: Record<string, unknown> };
+  MountPoints: Array<{ ContainerPath: string; ReadOnly: boolean }>;
+}
+interface TaskDefinition {
+  family: string;
+  container: ContainerDefinition;
+  properties: Record<string, unknown>;
+}
+function taskDefinitions(template: Template): Record<string, TaskDefinition> {
+  const found: Record<string, TaskDefinition> = {};
+  for (const [logicalId, task] of Object.entries(byType(template, "AWS::ECS::TaskDefinition"))) {
+    const [container, ...others] = task.Properties.ContainerDefinitions as ContainerDefinition[];
+    expect(others, `${logicalId} has one container`).toEqual([]);
+    found[task.Properties.Family as string] = { family: task.Properties.Family as string, container: container!, properties: { ...task.Properties, logicalId } };
+  }
+  return found;
+}
+const environment = (container: ContainerDefinition) => Object.fromEntries(container.Environment.map((e) => [e.Name, e.Value]));
+const secretNames = (container: ContainerDefinition) => container.Secrets.map((s) => s.Name);
+
+it.each(WEB_TIERS)("synthesizes the %s topology offline, every cdk-nag AwsSolutions finding acknowledged with a reason", (webTier) => {
+  // app.synth() throws "Validation failed" (and prints each finding) for any finding left unacknowledged.
+  expect(synthesized[webTier].error).toBeUndefined();
+});
+
+it("creates the image repository once for both stages: scanned on push, release tags immutable, stage tags movable", () => {
+  const { app } = synthesized.amplify;
+  const repositories = app.image.node.root.node
+    .findAll()
+    .filter((c): c is Stack => Stack.isStack(c))
+    .flatMap((stack) => Object.values(byType(Template.fromStack(stack), "AWS::ECR::Repository")));
+  expect(repositories).toHaveLength(1);
+  const [repository] = repositories;
+  expect(repository!.Properties).toMatchObject({ RepositoryName: IMAGE_REPOSITORY, ImageScanningConfiguration: { ScanOnPush: true }, ImageTagMutability: "IMMUTABLE_WITH_EXCLUSION" });
+  expect((repository!.Properties.ImageTagMutabilityExclusionFilters as Array<Record<string, string>>).map((f) => f.ImageTagMutabilityExclusionFilterValue)).toEqual([...STAGE_NAMES]);
+  expect(repository!.DeletionPolicy).toBe("Retain");
+  // The image a stage runs is never expired, whatever its age; the rest keeps a rollback window.
+  const rules = JSON.parse((repository!.Properties.LifecyclePolicy as { LifecyclePolicyText: string }).LifecyclePolicyText).rules as Array<{ rulePriority: number; selection: Record<string, unknown> }>;
+  for (const stage of STAGE_NAMES) {
+    const protecting = rules.find((r) => (r.selection.tagPrefixList as string[] | undefined)?.includes(stage));
+    expect(protecting?.selection).toMatchObject({ tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 9999 });
+    expect(rules.filter((r) => r.selection.tagStatus === "any").every((r) => r.rulePriority > protecting!.rulePriority)).toBe(true);
+  }
+});
+
+describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
+  const config = STAGES[stage];
+  const names = config.names;
+  const template = () => workersTemplate("amplify", stage);
+
+  it("runs the worker and the OnlyFans worker as Fargate services in the private subnets, with rollback on failed deployments", () => {
+    const t = template();
+    t.hasResourceProperties("AWS::ECS::Cluster", { ClusterName: names.cluster, ClusterSettings: [{ Name: "containerInsights", Value: "enabled" }] });
+    const services = Object.values(byType(t, "AWS::ECS::Service")).map((s) => s.Properties);
+    expect(services.map((s) => s.ServiceName as string).sort()).toEqual([names.onlyfansService, names.workerService].sort());
+    for (const service of services) {
+      expect(service).toMatchObject({
+        LaunchType: "FARGATE",
+        DesiredCount: 1,
+        DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
+        NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: "DISABLED" } },
+      });
+    }
+    const families = taskDefinitions(t);
+    expect(Object.keys(families).sort()).toEqual([names.backupTask, names.migrateTask, names.onlyfansService, names.workerService].sort());
+  });
+
+  it("gives SIGTERM a drain longer than WORKER_DRAIN_MS before the kill, for both services", () => {
+    const families = taskDefinitions(template());
+    for (const family of [names.workerService, names.onlyfansService]) {
+      const { container } = families[family]!;
+      const drainMs = Number(environment(container).WORKER_DRAIN_MS);
+      expect(drainMs, family).toBe(90_000);
+      expect(container.StopTimeout * 1000, family).toBeGreaterThan(drainMs);
+      // Fargate refuses a longer stop timeout (ECS API ContainerDefinition stopTimeout).
+      expect(container.StopTimeout).toBeLessThanOrEqual(120);
+    }
+  });
+
+  it("runs `npm run <script>` of the stage's image as the image's user, without capabilities, on a read-only root", () => {
+    const families = taskDefinitions(template());
+    const scripts = Object.fromEntries(Object.entries(families).map(([family, { container }]) => [family, container.Command]));
+    expect(scripts).toEqual({ [names.workerService]: ["worker"], [names.onlyfansService]: ["worker:onlyfans"], [names.migrateTask]: ["db:migrate"], [names.backupTask]: ["backup"] });
+    for (const { family, container, properties } of Object.values(families)) {
+      expect(container.EntryPoint, family).toEqual(["npm", "run"]);
+      expect(JSON.stringify(container.Image), family).toContain(`/${IMAGE_REPOSITORY}:${stage}"`);
+      expect(container, family).toMatchObject({ User: APP_USER, ReadonlyRootFilesystem: true, LinuxParameters: { Capabilities: { Drop: ["ALL"] }, InitProcessEnabled: true } });
+      expect(container.MountPoints.map((m) => m.ContainerPath).sort(), family).toEqual(Object.values(SCRATCH_PATHS).sort());
+      expect(properties).toMatchObject({ RequiresCompatibilities: ["FARGATE"], NetworkMode: "awsvpc", RuntimePlatform: { CpuArchitecture: "X86_64", OperatingSystemFamily: "LINUX" } });
+    }
+  });
+
+  it("passes the stage's settings as plain values and every secret by reference to the stage's app secret", () => {
+    const families = taskDefinitions(template());
+    for (const { family, container } of Object.values(families)) {
+      const env = environment(container);
+      expect(env, family).toMatchObject(appSettings(config));
+      expect(Object.keys(env).filter((name) => (APP_SECRET_KEYS as readonly string[]).includes(name)), `${family}: a secret as a plain value`).toEqual([]);
+      for (const secret of container.Secrets) {
+        const reference = JSON.stringify(secret.ValueFrom);
+        expect(reference, `${family} ${secret.Name}`).toContain(`:${secret.Name}::`);
+        expect(reference, `${family} ${secret.Name}`).toContain("Fn::ImportValue");
+        expect(reference).toContain(`${names.stacks.data}:ExportsOutputRefAppSecret`);
+      }
+    }
+    for (const family of [names.workerService, names.migrateTask, names.backupTask]) expect(secretNames(families[family]!.container).sort(), family).toEqual([...APP_SECRET_KEYS].sort());
+    // The unsandboxed browser's process holds only what it needs to start: no provider or LLM key.
+    expect(secretNames(families[names.onlyfansService]!.container).sort()).toEqual([...REQUIRED_OFF_LOCAL].sort());
+    expect(environment(families[names.onlyfansService]!.container).ONLYFANS_WORKER_ENABLED).toBe("true");
+  });
+
+  it("keeps every process's logs for the stage's LOG_RETENTION_DAYS", () => {
+    const t = template();
+    const groups = byType(t, "AWS::Logs::LogGroup");
+    const families = taskDefinitions(t);
+    expect(Object.keys(groups)).toHaveLength(Object.keys(families).length);
+    for (const { family, container } of Object.values(families)) {
+      const logicalId = (container.LogConfiguration.Options["awslogs-group"] as { Ref: string }).Ref;
+      expect(groups[logicalId]?.Properties, family).toEqual({ LogGroupName: `/ecs/${family}`, RetentionInDays: config.logRetentionDays });
+    }
+  });
+
+  it("scales the dispatchers between 1 and 4 tasks on the outbox lag the workers write (Maximum, no dimensions); the OnlyFans worker stays at 1", () => {
+    const t = template();
+    const targets = Object.values(byType(t, "AWS::ApplicationAutoScaling::ScalableTarget"));
+    expect(targets).toHaveLength(1);
+    expect(targets[0]!.Properties).toMatchObject({ MinCapacity: WORKER_COUNT.min, MaxCapacity: WORKER_COUNT.max, ScalableDimension: "ecs:service:DesiredCount" });
+    const [workerService] = Object.entries(byType(t, "AWS::ECS::Service")).find(([, service]) => service.Properties.ServiceName === names.workerService)!;
+    expect(JSON.stringify(targets[0]!.Properties.ResourceId)).toContain(`"${workerService}"`);
+    const alarms = Object.values(byType(t, "AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ Namespace: appSettings(config).METRICS_NAMESPACE, MetricName: OUTBOX_LAG_METRIC, Statistic: "Maximum", Period: 60 });
+      expect(alarm.Dimensions).toBeUndefined();
+    }
+    // An alarm on a metric nobody writes would never scale anything (same source as the observability test).
+    expect(emfSchemaKeys()).toContain(schemaKey(OUTBOX_LAG_METRIC, []));
+    // Scale out above a minute of lag, scale in below ten seconds.
+    expect(alarms.map((a) => [a.ComparisonOperator, a.Threshold]).sort()).toEqual([
+      ["GreaterThanOrEqualToThreshold", 60],
+      ["LessThanOrEqualToThreshold", 10],
+    ]);
+  });
+
+  it("runs `npm run backup` daily at 03:00 UTC in the private subnets, allowed to add objects to the backup bucket and nothing else", () => {
+    const t = template();
+    const schedules = Object.values(byType(t, "AWS::Scheduler::Schedule")).map((s) => s.Properties);
+    expect(schedules).toHaveLength(1);
+    const backupTask = taskDefinitions(t)[names.backupTask]!;
+    expect(schedules[0]).toMatchObject({
+      ScheduleExpression: "cron(0 3 * * ? *)",
+      State: "ENABLED",
+      Target: { EcsParameters: { LaunchType: "FARGATE", TaskDefinitionArn: { Ref: backupTask.properties.logicalId }, NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: "DISABLED" } } } },
+    });
+    expect(schedules[0]!.ScheduleExpressionTimezone ?? "Etc/UTC").toBe("Etc/UTC");
+    const taskRole = (backupTask.properties.TaskRoleArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+    const statements = Object.values(byType(t, "AWS::IAM::Policy"))
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === taskRole))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement);
+    expect(statements.map((s) => [s.Action].flat()).flat().sort()).toEqual(["kms:Decrypt", "kms:GenerateDataKey", "s3:PutObject"]);
+    const put = statements.find((s) => s.Action === "s3:PutObject")!;
+    expect(JSON.stringify(put.Resource)).toMatch(/ExportsOutputFnGetAttBackups.*\/huntaze\/\*/);
+    expect(environment(backupTask.container).BACKUP_DIR).toBe(`${SCRATCH_PATHS.tmp}/backups`);
+  });
+
+  it("accepts no connection and sends only HTTPS, Postgres inside the VPC and Redis", () => {
+    const t = template();
+    const groups = Object.values(byType(t, "AWS::EC2::SecurityGroup")).map((g) => g.Properties);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.SecurityGroupIngress).toBeUndefined();
+    expect(Object.keys(byType(t, "AWS::EC2::SecurityGroupIngress"))).toEqual([]);
+    const egress = (groups[0]!.SecurityGroupEgress as Array<Record<string, unknown>>).map(({ IpProtocol, FromPort, ToPort, CidrIp }) => ({ IpProtocol, FromPort, ToPort, inVpc: typeof CidrIp !== "string", CidrIp: typeof CidrIp === "string" ? CidrIp : "vpc" }));
+    expect(egress).toEqual([
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, inVpc: false, CidrIp: "0.0.0.0/0" },
+      { IpProtocol: "tcp", FromPort: POSTGRES_PORT, ToPort: POSTGRES_PORT, inVpc: true, CidrIp: "vpc" },
+      // Amplify topology: Redis is the operator's internet one (rediss://).
+      { IpProtocol: "tcp", FromPort: REDIS_PORT, ToPort: REDIS_PORT, inVpc: false, CidrIp: "0.0.0.0/0" },
+    ]);
+  });
+
+  it("tells the release where to start the migration task (stack outputs read by src/ops/release-pipeline.ts)", () => {
+    const outputs = template().toJSON().Outputs as Record<string, unknown>;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.values(WORKERS_STACK_OUTPUTS)));
+  });
+});
+
+describe.each(STAGE_NAMES)("the %s workers stack of the private topology", (stage) => {
+  it("joins the data-clients group (the only way to Postgres and ElastiCache) and keeps Redis inside the VPC", () => {
+    const { app } = synthesized.private;
+    const t = workersTemplate("private", stage);
+    const dataClients = app.stages[stage].data.dataClients!;
+    expect(dataClients).toBeDefined();
+    const services = Object.values(byType(t, "AWS::ECS::Service"));
+    for (const service of services) {
+      expect(JSON.stringify(service.Properties.NetworkConfiguration)).toContain("ExportsOutputFnGetAttDataClients");
+    }
+    const [group] = Object.values(byType(t, "AWS::EC2::SecurityGroup"));
+    const redis = (group!.Properties.SecurityGroupEgress as Array<Record<string, unknown>>).find((rule) => rule.FromPort === REDIS_PORT);
+    expect(typeof redis?.CidrIp).not.toBe("string");
+    expect(JSON.stringify(t.toJSON().Outputs[WORKERS_STACK_OUTPUTS.taskSecurityGroupId].Value)).toContain("DataClients");
+  });
+});
