@@ -86,7 +86,7 @@ export class AmplifyStack extends Stack {
         stage.names.hosts.map((host) => ({ branchName: stage.names.branch, prefix: host === "huntaze.com" ? "" : host.replace(/\.huntaze\.com$/, "") })),
       ),
     });
-    for (const branch of Object.values(this.branches)) domain.addDependency(branch);
+    for (const branch of Object.values(this.branches)) domain.addResourceDependency(branch);
 
     const webAcl = webAclFromFile(this, "WebAcl");
     new wafv2.CfnWebACLAssociation(this, "WebAclAssociation", { resourceArn: this.app.attrArn, webAclArn: webAcl.getAtt("Arn").toString() });

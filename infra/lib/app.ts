@@ -33,6 +33,9 @@ const DEFAULT_REPOSITORY = "https://github.com/huntaze/huntaze";
 
 export function buildHuntaze(app: App, options: { webTier?: WebTier } = {}): HuntazeApp {
   const webTier = options.webTier ?? webTierFromContext(app.node.tryGetContext("webTier"));
+  // References between stacks keep the producer from being deleted under its consumer (CDK's current default,
+  // stated so it cannot change under us).
+  app.node.setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
   const stages = {} as Record<StageName, HuntazeStacks>;
   const image = new ImageStack(app, IMAGE_STACK, { description: "Huntaze: the ECR repository of the one image (workers, private web tier), shared by both stages" });
   for (const config of Object.values(STAGES)) {

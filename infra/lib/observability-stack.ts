@@ -65,7 +65,7 @@ export class ObservabilityStack extends Stack {
         properties: { ...properties, AlarmActions: [this.topics[severity].topicArn], OKActions: [this.topics[severity].topicArn] },
       });
       // A composite alarm can only be created after the alarms its rule names.
-      for (const [, name] of properties.AlarmRule.matchAll(/ALARM\("([^"]+)"\)/g)) composite.addDependency(created.get(name!)!);
+      for (const [, name] of properties.AlarmRule.matchAll(/ALARM\("([^"]+)"\)/g)) composite.addResourceDependency(created.get(name!)!);
     }
 
     // The canary: every minute, the smoke, health and signed-out OAuth entries of this stage.
