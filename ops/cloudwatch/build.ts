@@ -6,6 +6,10 @@
 // - A metric is a name plus an EXACT dimension set, and an alarm reads metrics one by one: no `sum by`. Where an
 //   alarm needs a total across a label, the app also emits a roll-up dimension set (src/observability/metrics.ts),
 //   or the alarm uses a Metrics Insights query (SQL over many metrics; alarms may read only its last 3 hours).
+// - One Metrics Insights query per GetMetricData request ("Metrics Insights quotas", CloudWatch User Guide), and an
+//   alarm's evaluation and a widget's (or a Grafana panel's) refresh are one request each: at most one per alarm and
+//   per widget; where an alarm needs more, the app counts what it needs (huntaze_api_responses_total). No SEARCH in
+//   alarms (dashboards only). Metric math leaves a sum empty where one term has no data point: FILL sparse terms.
 // - No rolling windows: an alarm's Period is the window (Prometheus' [1h] is Period 3600), `for:` becomes
 //   consecutive periods (EvaluationPeriods = DatapointsToAlarm). Period × EvaluationPeriods ≤ 7 days (≤ 1 day for
 //   periods under an hour); at most 10 metrics per alarm.
@@ -24,7 +28,7 @@ const SMOKE_ROUTE = "/api/ai/azure/smoke";
 const METRICS_ROUTE = "/api/metrics";
 const OAUTH_CALLBACKS = { tiktok: "/api/auth/tiktok/callback", instagram: "/auth/instagram/callback" } as const;
 const PROVIDERS = ["tiktok", "instagram"] as const;
-/** The 5xx statuses the app answers with (the test scans app/ and src/ for others). Metrics Insights has no LIKE. */
+/** The 5xx statuses the app answers with (the test scans app/ and src/ for others): the dashboard's 5xx-by-route SEARCH. */
 export const SERVER_ERROR_STATUSES = ["500", "501", "502", "503", "504"] as const;
 /** SLO: 99.9 % of smoke probes answer 200 over 30 days. */
 const ERROR_BUDGET = 0.001;
@@ -103,6 +107,18 @@ const smokeRatioExpression = (p = "") => {
   const total = `${filled(`${p}tg`)} + ${filled(`${p}th`)}`;
   return `IF(${total} > 0, (${total} - ${filled(`${p}og`)} - ${filled(`${p}oh`)}) / (${total}), 0)`;
 };
+
+/**
+ * The classes of huntaze_api_responses_total (src/observability/metrics.ts): every status a Response can have (200–599)
+ * falls in one, so their sum is all API answers. Plain metrics, read one by one: an alarm may hold 10 of them, and no
+ * Metrics Insights query (one per GetMetricData request, and an alarm's evaluation is one).
+ */
+export const API_STATUS_CLASSES = ["2xx", "3xx", "4xx", "5xx"] as const;
+const classId = (statusClass: string) => `c${statusClass}`;
+const apiResponsesByClass = (period: number) => API_STATUS_CLASSES.map((c) => stat(classId(c), "huntaze_api_responses_total", { class: c }, period, "Sum"));
+// A class with no answer in a period has no data point there (5xx, most periods): FILL each with 0.
+const apiTotalExpression = () => API_STATUS_CLASSES.map((c) => filled(classId(c))).join(" + ");
+const api5xxRatioExpression = () => `IF(total >= 60, ${filled(classId("5xx"))} / total, 0)`;
 
 const WINDOWS = { "5m": 300, "10m": 600, "30m": 1800, "1h": 3600, "6h": 21_600, "3d": 259_200, "30d": 2_592_000 } as const;
 type Window = keyof typeof WINDOWS;
@@ -189,17 +205,15 @@ export function buildAlarmFile(): AlarmFile {
     TreatMissingData: "notBreaching",
   });
 
-  // 5xx share of the API without the smoke route (Azure's failures belong to the SLO) and /api/metrics, with the
-  // volume guard folded in: below 0.1 request/s (60 per 10 minutes) the ratio reads 0.
-  const apiWhere = `WHERE ${q("route")} != '${SMOKE_ROUTE}' AND ${q("route")} != '${METRICS_ROUTE}'`;
-  const statusIds = SERVER_ERROR_STATUSES.map((s) => `s${s}`);
+  // 5xx share of the API (the app leaves the smoke route and /api/metrics out of huntaze_api_responses_total, as the
+  // Prometheus rule does), with the volume guard folded in: below 0.1 request/s (60 per 10 minutes) the ratio reads 0.
   add("HuntazeApi5xxRatioHigh", "page", {
     AlarmName: "HuntazeApi5xxRatioHigh",
     AlarmDescription: `More than 1 % of API answers were 5xx over 10 minutes (at least 0.1 request/s). Look at readiness (db/redis) first, then the 5xx log lines by requestId. ${RUNBOOK.http}`,
     Metrics: [
-      insights("total", `SELECT SUM(${q("huntaze_http_requests_total")}) FROM ${HTTP_SCHEMA} ${apiWhere}`, 600),
-      ...SERVER_ERROR_STATUSES.map((s) => insights(`s${s}`, `SELECT SUM(${q("huntaze_http_requests_total")}) FROM ${HTTP_SCHEMA} ${apiWhere} AND ${q("status")} = '${s}'`, 600)),
-      math("ratio", `IF(total >= 60, (${statusIds.map(filled).join(" + ")}) / total, 0)`, "API 5xx share, 10m"),
+      ...apiResponsesByClass(WINDOWS["10m"]),
+      { Id: "total", Expression: apiTotalExpression(), Label: "API answers, 10m", ReturnData: false },
+      math("ratio", api5xxRatioExpression(), "API 5xx share, 10m"),
     ],
     Threshold: 0.01,
     ComparisonOperator: "GreaterThanThreshold",
@@ -413,14 +427,14 @@ export function buildDashboard(): DashboardBody {
 
   row("HTTP", "Counts per period (Prometheus shows per-second rates). Event-loop lag is a per-process metric: on Amplify see the AWS/AmplifyHosting Latency metric; the workers' is on their /metrics.");
   panel("Requests by route", [expression(sum(http, httpSchema, groupBy("route")), "q1")]);
-  // No per-route ratio: metric math cannot divide one grouped array by another. 5xx counts by route, and the ratio the
-  // alarm reads.
+  // No per-route ratio: metric math cannot divide one grouped array by another. 5xx counts by route (a SEARCH, as
+  // Metrics Insights has no OR or pattern match for the statuses), and the ratio the alarm reads, from plain metrics.
   const fiveXx = SERVER_ERROR_STATUSES.map((s) => `status="${s}"`).join(" OR ");
   panel(FIVE_XX_TITLE, [
     expression(`SEARCH('{${[NAMESPACE, ...httpSchema].join(",")}} MetricName="${http}" (${fiveXx})', 'Sum', 600)`, "byroute", undefined, { yAxis: "right" }),
-    expression(sum(http, httpSchema, apiOnly), "total", undefined, { visible: false }),
-    ...SERVER_ERROR_STATUSES.map((s) => expression(sum(http, httpSchema, `${apiOnly} AND ${q("status")} = '${s}'`), `a${s}`, undefined, { visible: false })),
-    expression(`IF(total >= 60, (${SERVER_ERROR_STATUSES.map((s) => `a${s}`).join(" + ")}) / total, 0)`, "api", "API 5xx share (alerted, left axis)"),
+    ...apiResponsesByClass(WINDOWS["10m"]).map(toDashboardMetric),
+    expression(apiTotalExpression(), "total", undefined, { visible: false }),
+    expression(api5xxRatioExpression(), "api", "API 5xx share (alerted, left axis)"),
   ], { period: 600 }); // the alarm's 10 minutes, for which the guard (60 requests = 0.1/s) holds
   panel("p95 latency by route", [expression(search("huntaze_http_request_duration_seconds", ["route"], "p95", 300), "q1")], { stat: "p95" });
   panel("Responses by status (API, without the smoke probe and metrics)", [expression(sum(http, httpSchema, `${apiOnly} ${groupBy("status")}`), "q1")]);

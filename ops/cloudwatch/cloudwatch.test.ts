@@ -5,8 +5,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { getEnv } from "@/src/config";
+import { ROUTES_OUTSIDE_API_RESPONSES, statusClass } from "@/src/observability";
 import { baseMetricNamesIn, emfMetricNames, emfSchemaKeys, expressionReads, readRuleFile, schemaKey, type CloudWatchRead } from "../metric-names";
-import { FIVE_XX_TITLE, ONLYFANS_READ_FAILURES, SERVER_ERROR_STATUSES, type MetricAlarmProperties, type MetricDataQuery } from "./build";
+import { API_STATUS_CLASSES, FIVE_XX_TITLE, ONLYFANS_READ_FAILURES, SERVER_ERROR_STATUSES, type MetricAlarmProperties, type MetricDataQuery } from "./build";
 import { generatedFiles } from "./generate";
 import { readAlarmFile, readDashboardFile, renderAlarms, renderDashboard } from "./render";
 
@@ -73,6 +74,16 @@ function promThresholds(expr: string): { op: string; value: number }[] {
 const OPERATORS: Record<string, MetricAlarmProperties["ComparisonOperator"]> = { ">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold", "<": "LessThanThreshold", "<=": "LessThanOrEqualToThreshold" };
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 const alarmPeriod = (a: MetricAlarmProperties) => Math.max(...a.Metrics.map((m) => m.MetricStat?.Period ?? m.Period ?? 0));
+
+const isInsightsQuery = (expression: unknown) => typeof expression === "string" && /^\s*SELECT\b/i.test(expression);
+
+/**
+ * Ids of metrics added or subtracted bare in a math expression (`a + FILL(b, 0)` → a): where such a metric has no
+ * data point, metric math leaves the result empty and the alarm sees no data rather than the other terms.
+ */
+function unfilledSumTerms(expression: string, metricIds: string[]): string[] {
+  return metricIds.filter((id) => new RegExp(`\\b${id}\\s*[-+]|[-+]\\s*${id}\\b`).test(expression));
+}
 
 /** The metric alarms behind a CloudWatch name (a composite stands for the alarms its rule names). */
 function metricAlarmsBehind(name: string): MetricAlarmProperties[] {
@@ -219,7 +230,31 @@ describe("CloudWatch alarms (alarms.json)", () => {
     }
   });
 
-  it("count every 5xx status the app answers with", () => {
+  it("read the API 5xx share from huntaze_api_responses_total: every status class, without the routes Prometheus leaves out", () => {
+    const rules = readRuleFile(ruleFiles[0]!).groups.flatMap((g) => g.rules.flatMap((r) => ("record" in r ? [r] : [])));
+    for (const record of ["huntaze:http_requests:rate10m", "huntaze:http_5xx:ratio_rate10m"]) {
+      const excluded = [...rules.find((r) => r.record === record)!.expr.matchAll(/route!~"([^"]+)"/g)].map(([, alternatives]) => alternatives!.split("|").sort());
+      expect(excluded.length, record).toBeGreaterThan(0);
+      for (const routes of excluded) expect(routes, record).toEqual([...ROUTES_OUTSIDE_API_RESPONSES].sort());
+    }
+    const classes = new Set(Array.from({ length: 400 }, (_, i) => statusClass(200 + i)));
+    expect([...API_STATUS_CLASSES]).toEqual([...classes].sort());
+    const alarm = metricAlarmByName.get("HuntazeApi5xxRatioHigh")!.properties;
+    const read = alarm.Metrics.flatMap((m) => (m.MetricStat ? [{ metric: m.MetricStat.Metric.MetricName, class: m.MetricStat.Metric.Dimensions.find((d) => d.Name === "class")?.Value }] : []));
+    expect(read).toEqual(API_STATUS_CLASSES.map((c) => ({ metric: "huntaze_api_responses_total", class: c })));
+    expect(alarm.Metrics.some((m) => isInsightsQuery(m.Expression))).toBe(false);
+  });
+
+  it("FILL every metric they add or subtract: metric math leaves a sum empty where one term has no data point", () => {
+    expect(unfilledSumTerms("IF(a + FILL(b, 0) - c > 0, FILL(d, 0) / e, 0)", ["a", "b", "c", "d", "e"])).toEqual(["a", "c"]);
+    const problems = alarms.metricAlarms.flatMap(({ properties: a }) => {
+      const metricIds = a.Metrics.filter((m) => m.MetricStat).map((m) => m.Id);
+      return a.Metrics.flatMap((m) => (m.Expression && !isInsightsQuery(m.Expression) ? unfilledSumTerms(m.Expression, metricIds).map((id) => `${a.AlarmName}/${m.Id}: ${id}`) : []));
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("list every 5xx status the app answers with (the dashboard's 5xx-by-route search)", () => {
     const sources: string[] = [];
     const walk = (path: string) => {
       for (const name of readdirSync(path)) {
@@ -290,6 +325,38 @@ describe("CloudWatch dashboard (dashboard.json)", () => {
     expect(onEmf.length).toBeGreaterThan(15);
     expect(onEmf.map((p) => p.title)).toEqual(expect.arrayContaining(["Oldest pending (lag)", "Dead letters", "Outbox lag over time", "OnlyFans jobs by outcome", "OnlyFans connections by state"]));
     expect(onEmf.map((p) => renamed[p.title] ?? p.title).filter((t) => !titles.has(t))).toEqual([]);
+  });
+});
+
+// "Each GetMetricData operation can have only one query" (CloudWatch User Guide, Metrics Insights quotas). An alarm's
+// evaluation is one such request, and so is a widget's refresh; Grafana's CloudWatch data source sends a panel's
+// queries in one request too (it splits them only behind the cloudWatchBatchQueries feature toggle). SEARCH is for
+// graphs: an alarm cannot use it.
+describe("one Metrics Insights query per GetMetricData request", () => {
+  it("at most one per alarm, and no SEARCH in any alarm", () => {
+    const perAlarm = alarms.metricAlarms.map(({ properties: a }) => ({
+      alarm: a.AlarmName,
+      insights: a.Metrics.filter((m) => isInsightsQuery(m.Expression)).length,
+      search: a.Metrics.some((m) => /\bSEARCH\s*\(/i.test(m.Expression ?? "")),
+    }));
+    expect(perAlarm.filter((a) => a.insights > 1 || a.search)).toEqual([]);
+    expect(perAlarm.some((a) => a.insights === 1), "the count sees the alarms' queries").toBe(true);
+  });
+
+  it("at most one per CloudWatch widget", () => {
+    const perWidget = metricWidgets.map((w) => ({
+      widget: String(w.properties.title),
+      insights: widgetMetrics(w).filter((entry) => entry.some((part) => typeof part === "object" && isInsightsQuery((part as { expression?: unknown }).expression))).length,
+    }));
+    expect(perWidget.filter((w) => w.insights > 1)).toEqual([]);
+    expect(perWidget.some((w) => w.insights === 1), "the count sees the widgets' queries").toBe(true);
+  });
+
+  it("at most one per Grafana panel (ops/grafana/huntaze-cloudwatch.json)", () => {
+    const grafana = JSON.parse(readFileSync(join(dir, "..", "grafana", "huntaze-cloudwatch.json"), "utf8")) as { panels: { title: string; targets?: { metricQueryType: number; sqlExpression?: string }[] }[] };
+    const perPanel = grafana.panels.flatMap((p) => (p.targets ? [{ panel: p.title, insights: p.targets.filter((t) => t.metricQueryType === 1 || t.sqlExpression !== undefined).length }] : []));
+    expect(perPanel.filter((p) => p.insights > 1)).toEqual([]);
+    expect(perPanel.some((p) => p.insights === 1), "the count sees the panels' queries").toBe(true);
   });
 });
 

@@ -34,6 +34,12 @@ const dashboardSchema = z.object({
   panels: z.array(z.discriminatedUnion("type", [rowPanel, queryPanel])).min(1),
 });
 
+/**
+ * Exported for CloudWatch, which cannot match a status pattern: the answers by status class the CloudWatch API 5xx
+ * alarm adds up. This dashboard reads the same answers from huntaze_http_requests_total, as the Prometheus rules do.
+ */
+const FOR_CLOUDWATCH_ONLY = ["huntaze_api_responses_total"];
+
 const dashboard = dashboardSchema.parse(JSON.parse(readFileSync(join(import.meta.dirname, "huntaze.json"), "utf8")));
 const queryPanels = dashboard.panels.filter((p) => p.type !== "row");
 const ruleFiles = ["recording-rules.yml", "alert-rules.yml"].map((f) => join(import.meta.dirname, "..", "prometheus", f));
@@ -70,6 +76,7 @@ describe("Grafana dashboard ops/grafana/huntaze.json", () => {
     const family = (name: string) => name.replace(/_(bucket|sum|count)$/, "");
     const shownFamilies = new Set([...shown].map(family));
     const missing = [...exportedMetricNames()].filter((n) => n.startsWith("huntaze_") && !/_(bucket|sum|count)$/.test(n) && !shownFamilies.has(n));
-    expect(missing).toEqual([]);
+    expect(missing.filter((n) => !FOR_CLOUDWATCH_ONLY.includes(n))).toEqual([]);
+    expect(FOR_CLOUDWATCH_ONLY.filter((n) => !exportedMetricNames().has(n))).toEqual([]);
   });
 });

@@ -78,6 +78,18 @@ function outboxGauge(registry: Registry, { name, help, pick }: (typeof OUTBOX_GA
 
 type Rollups<L extends string> = readonly (readonly L[])[];
 
+/**
+ * Routes huntaze_api_responses_total leaves out, as Prometheus' API 5xx rules do (`route!~` in
+ * ops/prometheus/recording-rules.yml, huntaze:http_requests:rate10m): the smoke probe's failures are Azure's and
+ * count against its SLO, and /api/metrics answers 200 to every scrape, which would dilute the share.
+ */
+export const ROUTES_OUTSIDE_API_RESPONSES: readonly string[] = ["/api/ai/azure/smoke", "/api/metrics"];
+
+/** "2xx" … "5xx". A Response's status is 200–599 (the Fetch standard's Response constructor), so four classes. */
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
 /** The metrics, in one registry; `emitter` (METRICS_EMF) makes the `emf` ones write their EMF line per event too. */
 export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) {
   const registry = new Registry();
@@ -118,29 +130,47 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
   // series, so alarms and the worker service's autoscaling read its Maximum whatever the number of workers.
   const outboxSamples = OUTBOX_GAUGES.map((gauge) => ({ pick: gauge.pick, write: emf.sampledGauge(gauge.name, []) }));
   const onlyfansStatesSample = emf.sampledGauge("huntaze_onlyfans_session_state", ["state"]);
+  // [route, method]: the Azure smoke SLO's totals whatever the status.
+  const httpRequests = emf.counter(
+    {
+      name: "huntaze_http_requests_total",
+      help: "HTTP requests handled, by route pattern (never the raw path), method and status.",
+      labelNames: ["route", "method", "status"] as const,
+    },
+    [["route", "method"]],
+  );
+  // [route]: p95 by route whatever the method (the OAuth callback alarm, the latency panel).
+  const httpDuration = emf.histogram(
+    {
+      name: "huntaze_http_request_duration_seconds",
+      help: "Time to produce an HTTP response, by route pattern and method.",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    },
+    [["route"]],
+  );
+  // The API 5xx alarm's input in CloudWatch (HuntazeApi5xxRatioHigh). Prometheus derives the same share from
+  // huntaze_http_requests_total with status=~"5..", but CloudWatch has no pattern match, reads metrics one by one
+  // in an alarm, and allows one Metrics Insights query per GetMetricData request (an alarm's evaluation is one):
+  // four status-class series, counted here, are what an alarm can add up.
+  const apiResponses = emf.counter({
+    name: "huntaze_api_responses_total",
+    help: "HTTP answers by status class (2xx, 3xx, 4xx, 5xx), without the Azure smoke route and /api/metrics.",
+    labelNames: ["class"] as const,
+  });
   return {
     registry,
     /** What CloudWatch receives as EMF: ops/cloudwatch/ may read only these names and dimension sets. */
     emfDefinitions: emfDefinitions as readonly EmfMetricDefinition[],
-    // [route, method]: the Azure smoke SLO's totals whatever the status.
-    httpRequests: emf.counter(
-      {
-        name: "huntaze_http_requests_total",
-        help: "HTTP requests handled, by route pattern (never the raw path), method and status.",
-        labelNames: ["route", "method", "status"] as const,
-      },
-      [["route", "method"]],
-    ),
-    // [route]: p95 by route whatever the method (the OAuth callback alarm, the latency panel).
-    httpDuration: emf.histogram(
-      {
-        name: "huntaze_http_request_duration_seconds",
-        help: "Time to produce an HTTP response, by route pattern and method.",
-        labelNames: ["route", "method"] as const,
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      },
-      [["route"]],
-    ),
+    httpRequests,
+    httpDuration,
+    apiResponses,
+    /** One answered request, as apiRoute records every answer (src/http/api-route.ts). */
+    recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
+      httpRequests.inc({ route, method, status: String(status) });
+      httpDuration.observe({ route, method }, seconds);
+      if (!ROUTES_OUTSIDE_API_RESPONSES.includes(route)) apiResponses.inc({ class: statusClass(status) });
+    },
     rateLimitDecisions: emf.counter({
       name: "huntaze_ratelimit_decisions_total",
       help: "Rate-limit decisions by policy; *_fallback outcomes were counted in instance memory while Redis failed, unavailable = refused by a fail-closed policy.",
@@ -283,7 +313,5 @@ export function metrics(): Metrics {
 }
 
 export function recordHttpRequest(route: string, method: string, status: number, seconds: number): void {
-  const m = metrics();
-  m.httpRequests.inc({ route, method, status: String(status) });
-  m.httpDuration.observe({ route, method }, seconds);
+  metrics().recordHttpRequest(route, method, status, seconds);
 }
