@@ -106,7 +106,8 @@ describe("the release amplify.yml describes", () => {
     expect(await tables()).toEqual([]);
     for (const command of commands) {
       if (NOT_RUN_HERE.some((skip) => skip.test(command))) continue;
-      const result = spawnSync("bash", ["-eo", "pipefail", "-c", command], { cwd: workDir, env: buildEnv, encoding: "utf8" });
+      // --norc: bash reads ~/.bashrc even for -c when stdin is a socket, and a .bashrc may put another aws first.
+      const result = spawnSync("bash", ["--norc", "-eo", "pipefail", "-c", command], { cwd: workDir, env: buildEnv, encoding: "utf8" });
       expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
       commandsRun.push(command);
     }
