@@ -2,13 +2,13 @@
 // Environment-agnostic (no account or region, no lookups), so `cdk synth` runs offline; deployed to AWS_REGION
 // (src/ops/aws-names.ts).
 import { Validations, type App } from "aws-cdk-lib";
-import { AMPLIFY_STACK } from "../../src/ops/aws-names";
+import { AMPLIFY_STACK, IMAGE_STACK } from "../../src/ops/aws-names";
 import { AmplifyStack } from "./amplify-stack";
 import { STAGES, webTierFromContext, type StageName, type WebTier } from "./config";
 import { DataStack } from "./data-stack";
 import { ObservabilityStack } from "./observability-stack";
 import { PrivateWebStack } from "./private-web-stack";
-import { IMAGE_STACK, ImageStack, WorkerStack } from "./worker-stack";
+import { ImageStack, WorkerStack } from "./worker-stack";
 import { AwsSolutionsChecks } from "./nag";
 
 export interface HuntazeStacks {

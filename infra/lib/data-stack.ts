@@ -88,6 +88,8 @@ export class DataStack extends Stack {
     if (isPrivate) {
       this.dataClients = new ec2.SecurityGroup(this, "DataClients", {
         vpc: this.vpc,
+        // Membership only opens the data ports; the tasks' own groups say where they may go.
+        allowAllOutbound: false,
         description: "Huntaze tasks that use Postgres and Redis (web, workers, one-off tasks): membership opens the data ports to them",
       });
     }

@@ -30,8 +30,6 @@ import { APP_SECRET_KEYS, appSettings, type AppSecretKey } from "./app-environme
 import type { StageConfig } from "./config";
 import { LOG_RETENTION, POSTGRES_PORT, REDIS_PORT, type DataStack } from "./data-stack";
 
-/** The stack of the ECR repository (one for both stages). */
-export const IMAGE_STACK = "Huntaze-Image";
 /** The image's user (Dockerfile `USER`): tasks set it too, so a mis-built image still cannot run as root. */
 export const APP_USER = "10001:10001";
 /** The image's ENTRYPOINT: every container runs `npm run <script>`. */

@@ -14,6 +14,8 @@ export const AWS_REGION = "us-east-1";
 /** The Amplify app (one app, one branch per stage) and the ECR repository of the one image (workers, private web). */
 export const AMPLIFY_APP_NAME = "huntaze";
 export const IMAGE_REPOSITORY = "huntaze";
+/** The stack of the ECR repository (shared by both stages). */
+export const IMAGE_STACK = "Huntaze-Image";
 /** The stack of the Amplify app (shared by both stages: a branch each) and its web ACL. */
 export const AMPLIFY_STACK = "Huntaze-Amplify";
 
