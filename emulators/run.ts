@@ -1,12 +1,13 @@
 // `npm run emulators`: starts the TikTok, Instagram, Azure OpenAI, Anthropic and OnlyFans emulators on fixed ports and prints
-// the environment that points the app at them. startAllEmulators() is the same thing for a dev launcher that runs
-// in-process.
+// the environment that points the app at them (startAllEmulators() is the same thing for a dev launcher that runs
+// in-process), then the S3 emulator and the environment that points `npm run backup` at it.
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { startAnthropicEmulator, type AnthropicControl } from "./anthropic";
 import { startAzureOpenAIEmulator, type AzureOpenAIControl } from "./azure-openai";
 import { startInstagramEmulator, type InstagramControl } from "./instagram";
 import { startOnlyFansEmulator, type OnlyFansControl } from "./onlyfans";
+import { S3_DEFAULTS, startS3Emulator } from "./s3";
 import type { RunningEmulator } from "./shared";
 import { startTikTokEmulator, type TikTokControl } from "./tiktok";
 
@@ -111,6 +112,27 @@ export const onlyfansEnv = (url: string) => ({
   ONLYFANS_BASE_URL: url,
 });
 
+// Not in startAllEmulators: only `npm run backup` talks to S3, never the web app those emulators serve.
+const S3_EMULATOR_PORT = 4060;
+
+/**
+ * Where `npm run backup` uploads with the S3 emulator: its bucket under the backup role's prefix, and its development
+ * access key for the AWS SDK's default chain (which reads AWS_* itself).
+ */
+export const s3Env = (url: string) => ({
+  BACKUP_S3_URI: `s3://${S3_DEFAULTS.buckets[0]}/huntaze/`,
+  BACKUP_S3_ENDPOINT: url,
+  AWS_REGION: S3_DEFAULTS.region,
+  AWS_ACCESS_KEY_ID: Object.keys(S3_DEFAULTS.credentials)[0]!,
+  AWS_SECRET_ACCESS_KEY: Object.values(S3_DEFAULTS.credentials)[0]!,
+});
+
+/** The S3 emulator's port: S3_EMULATOR_PORT, else 4060, or a free one when the social ports asked for free ones. */
+export function s3PortFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const social = portsFromEnv(env);
+  return readPort(env, "S3_EMULATOR_PORT") ?? (social.tiktok === 0 && social.instagram === 0 ? 0 : S3_EMULATOR_PORT);
+}
+
 const portSchema = z.coerce.number().int().min(0).max(65_535);
 
 function readPort(env: Record<string, string | undefined>, name: string): number | undefined {
@@ -153,16 +175,21 @@ const asEnvLine = (vars: Record<string, string>) =>
 
 async function main(): Promise<void> {
   const running = await startAllEmulators({ ...portsFromEnv(), ...llmPortsFromEnv() });
+  const s3 = await startS3Emulator({ port: s3PortFromEnv() }).catch(async (error: unknown) => {
+    await running.close();
+    throw error;
+  });
   process.stdout.write(`TikTok emulator    ${running.tiktok.url}  ${asEnvLine(tiktokEnv(running.tiktok.url))}\n`);
   process.stdout.write(`Instagram emulator ${running.instagram.url}  ${asEnvLine(instagramEnv(running.instagram.url))}\n`);
   process.stdout.write(`Azure OpenAI emulator ${running.azureOpenAI.url}  ${asEnvLine(azureOpenAIEnv(running.azureOpenAI.url))}\n`);
   process.stdout.write(`Anthropic emulator ${running.anthropic.url}  ${asEnvLine(anthropicEnv(running.anthropic.url))}\n`);
   process.stdout.write(`OnlyFans emulator  ${running.onlyfans.url}  ${asEnvLine(onlyfansEnv(running.onlyfans.url))} (sign in as creator@example.com / emulated-password, code 123456)\n`);
+  process.stdout.write(`S3 emulator        ${s3.url}  ${asEnvLine(s3Env(s3.url))} (for npm run backup)\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void running.close().then(() => process.exit(0));
+    void Promise.all([running.close(), s3.close()]).then(() => process.exit(0));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

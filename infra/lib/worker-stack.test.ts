@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Stack } from "aws-cdk-lib";
+import { App, Stack, type CfnElement } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emfSchemaKeys, schemaKey } from "../../ops/metric-names";
-import { REQUIRED_OFF_LOCAL } from "../../src/config";
+import { parseEnv, REQUIRED_OFF_LOCAL } from "../../src/config";
 import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
 import { buildHuntaze, type HuntazeApp } from "./app";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
@@ -221,6 +221,22 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
     const put = statements.find((s) => s.Action === "s3:PutObject")!;
     expect(JSON.stringify(put.Resource)).toMatch(/ExportsOutputFnGetAttBackups.*\/huntaze\/\*/);
     expect(environment(backupTask.container).BACKUP_DIR).toBe(`${SCRATCH_PATHS.tmp}/backups`);
+  });
+
+  it("has the backup task upload to this stage's backup bucket, under the prefix its role may write", () => {
+    const { app } = synthesized.amplify;
+    const data = app.stages[stage].data;
+    const backupTask = taskDefinitions(template())[names.backupTask]!;
+    const uri = environment(backupTask.container).BACKUP_S3_URI as unknown as { "Fn::Join": [string, [string, { "Fn::ImportValue": string }, string]] };
+    const [separator, [scheme, bucketName, prefix]] = uri["Fn::Join"];
+    expect([separator, scheme, prefix]).toEqual(["", "s3://", "/huntaze/"]);
+    // The import is the data stack's export of the backup bucket's name (Ref), not another bucket's.
+    const exported = Object.values(Template.fromStack(data).toJSON().Outputs as Record<string, { Value: unknown; Export: { Name: string } }>).find((o) => o.Export.Name === bucketName["Fn::ImportValue"]);
+    expect(exported?.Value).toEqual({ Ref: data.getLogicalId(data.backupBucket.node.defaultChild as CfnElement) });
+    // Deployed, with a name as CloudFormation generates one (stack-logicalid-suffix, lower case), the app accepts
+    // it, and its keys fall under the role's s3:PutObject resource (huntaze/*).
+    const deployed = parseEnv({ BACKUP_S3_URI: `${scheme}huntaze-${stage}-data-backups9a29a52d-1a2b3c4d5e6f${prefix}` }).BACKUP_S3_URI;
+    expect(deployed?.prefix).toBe("huntaze/");
   });
 
   it("accepts no connection and sends only HTTPS, Postgres inside the VPC and Redis", () => {

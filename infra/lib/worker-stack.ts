@@ -218,7 +218,8 @@ export class WorkerStack extends Stack {
     container(this.migrateTask, "db:migrate", {});
 
     this.backupTask = this.taskDefinition("BackupTask", names.backupTask, 512, 1024);
-    container(this.backupTask, "backup", { BACKUP_DIR: `${SCRATCH_PATHS.tmp}/backups` });
+    // The container's disk goes with the task: the script uploads the backup itself (src/data/backup/s3-upload.ts).
+    container(this.backupTask, "backup", { BACKUP_DIR: `${SCRATCH_PATHS.tmp}/backups`, BACKUP_S3_URI: `s3://${data.backupBucket.bucketName}/${BACKUP_PREFIX}` });
     this.grantBackupUpload(data);
     // Daily at 03:00 UTC, after RDS's backup window (02:00-02:30, data-stack.ts), as docs/BACKUPS.md states.
     new scheduler.Schedule(this, "DailyBackup", {

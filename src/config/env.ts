@@ -54,6 +54,48 @@ const endpointUrl = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test
 /** A base URL that paths are appended to: any trailing slash is dropped. */
 const httpUrl = endpointUrl.transform((v) => v.replace(/\/+$/, ""));
 
+/** Where `npm run backup` uploads: a bucket and a key prefix ("" or ending in "/"), from BACKUP_S3_URI. */
+export type S3Location = { bucket: string; prefix: string };
+
+// S3's general purpose bucket naming rules (S3 User Guide, "General purpose bucket naming rules"): 3-63 lowercase
+// letters, digits, dots and hyphens, a letter or digit at both ends, no "..", not an IP address, no reserved
+// prefix or suffix.
+const S3_BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--|sthree-|amzn-s3-demo-)(?!.*(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// Key segments of S3's "safe characters" only (S3 User Guide, "Naming Amazon S3 objects"), so a key never needs
+// quoting in a shell, a URL or the lifecycle rule's prefix filter.
+const S3_PREFIX_SEGMENT = /^[A-Za-z0-9!_.*'()-]+$/;
+// S3 keys are at most 1024 bytes: the prefix leaves room for "<backup name>/<file>".
+const S3_PREFIX_MAX = 900;
+
+const s3Location = z.string().transform((value, ctx): S3Location => {
+  const problem = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  };
+  const match = /^s3:\/\/([^/]*)\/(.*)$/.exec(value);
+  if (!match) return problem("must be s3://<bucket>/<prefix>/ (the prefix may be empty: s3://<bucket>/)");
+  const [, bucket = "", prefix = ""] = match;
+  if (!S3_BUCKET_NAME.test(bucket)) return problem("names a bucket S3 does not allow (3-63 lowercase letters, digits, '.' or '-', a letter or digit at both ends)");
+  if (prefix !== "" && !prefix.endsWith("/")) return problem("must end with '/' so that each backup is a folder under the prefix");
+  if (prefix.length > S3_PREFIX_MAX) return problem(`has a prefix longer than ${S3_PREFIX_MAX} characters`);
+  const segments = prefix.split("/").slice(0, -1);
+  if (segments.some((s) => s === "" || s === "." || s === ".." || !S3_PREFIX_SEGMENT.test(s))) {
+    return problem("has a prefix with an empty, '.' or '..' segment or a character outside letters, digits and !_.*'()-");
+  }
+  return { bucket, prefix };
+});
+
+/**
+ * An S3-compatible endpoint (an emulator, a VPC interface endpoint): an origin only, no credentials in it, and
+ * https unless it is on this machine, since the dumps hold personal data.
+ */
+const s3Endpoint = httpUrl.superRefine((value, ctx) => {
+  const url = new URL(value);
+  if (url.username || url.password) ctx.addIssue({ code: "custom", message: "must not hold credentials (the SDK's default chain provides them)" });
+  else if (url.pathname !== "/" || url.search || url.hash) ctx.addIssue({ code: "custom", message: "must be an origin only (scheme, host, port)" });
+  else if (url.protocol !== "https:" && !isLoopbackHostname(url.hostname)) ctx.addIssue({ code: "custom", message: "must be https unless it is on this machine" });
+});
+
 const hostname = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i, {
@@ -78,8 +120,13 @@ const schema = z
       z.string().regex(/^postgres(ql)?:\/\/\S+$/, { message: "must be a postgres:// or postgresql:// URL" }),
     ),
     PGLITE_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/pglite")),
-    // Where `npm run backup` writes (one directory per backup); in production, a volume synced to S3.
+    // Where `npm run backup` writes (one directory per backup); on ECS, scratch space that BACKUP_S3_URI ships out.
     BACKUP_DIR: z.preprocess(emptyAsUnset, z.string().default(".data/backups")),
+    // Where `npm run backup` then uploads the backup (s3://bucket/prefix/), credentials from the AWS SDK's default
+    // chain (the ECS task role) and region from AWS_REGION. Unset: the backup stays in BACKUP_DIR only.
+    BACKUP_S3_URI: z.preprocess(emptyAsUnset, s3Location.optional()),
+    // Another S3 endpoint than AWS's (the emulator in tests, a VPC endpoint), addressed path-style.
+    BACKUP_S3_ENDPOINT: z.preprocess(emptyAsUnset, s3Endpoint.optional()),
     DB_AUTO_MIGRATE: flag(true),
     // Unset: 10 on a local URL (one long-lived server), 2 on a real host, where many short-lived serverless
     // instances each hold a pool (docs/DEPLOY.md works the connection budget out). Workers set their own.
@@ -163,6 +210,9 @@ const schema = z
     AZURE_OPENAI_SECONDARY_DEPLOYMENT: optionalString(z.string().max(100)),
     AZURE_OPENAI_SECONDARY_API_KEY: optionalString(z.string().max(500)),
     AZURE_APIM_SUBSCRIPTION_KEY: optionalString(z.string().max(500)),
+    // The smoke probe's answer is reused this long per target and configuration (shared in Redis), so unauthenticated
+    // calls cannot multiply completions; under the probers' 10-15 s interval, so each of their probes is a fresh one.
+    AZURE_SMOKE_REUSE_MS: integer(5_000, 0, 60_000),
     // Both stay inside REQUEST_DEADLINE_MS (checked below): a draft must finish or fail before the host's cut.
     LLM_ATTEMPT_TIMEOUT_MS: integer(10_000, 500, 120_000),
     LLM_TOTAL_TIMEOUT_MS: integer(20_000, 1_000, 300_000),
@@ -247,6 +297,9 @@ const schema = z
       if (!valid || entries.length > 2) {
         ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEYS"], message: "must be one or two 'keyId:base64' entries of 32-byte keys, current first" });
       }
+    }
+    if (env.BACKUP_S3_ENDPOINT && !env.BACKUP_S3_URI) {
+      ctx.addIssue({ code: "custom", path: ["BACKUP_S3_ENDPOINT"], message: "has no effect without BACKUP_S3_URI" });
     }
     // The web app hands credentials to a worker over Redis pub/sub (nothing at rest), so both need Redis.
     if (env.ONLYFANS_WORKER_ENABLED && !env.REDIS_URL) {

@@ -6,6 +6,7 @@ import type { BackupOptions, BackupSources } from "./create-backup";
 
 export { createBackup, backupName, type BackupOptions, type BackupResult, type BackupSources } from "./create-backup";
 export { restoreBackup, type RestoreResult } from "./restore-backup";
+export { uploadBackup, backupUploadTarget, type BackupUploadTarget, type UploadedBackup } from "./s3-upload";
 export { readManifest, type BackupManifest } from "./manifest";
 export { REDIS_BACKUP_KEYS, isKeptKey } from "./redis-snapshot";
 export { tableChecksums, compareChecksums, formatComparison, type TableChecksum, type ChecksumComparison } from "./table-checksums";
