@@ -1,12 +1,14 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./support/app-server";
-import { launchBrowser, watchForProblems } from "./support/browser";
+import { launchBrowser, signUpInBrowser, watchForProblems } from "./support/browser";
 import { rawRequest, type RawResponse } from "./support/http";
+import { pathSpellings } from "./support/path-spellings";
 
 const HOSTS = {
   APP_HOST: "app.huntaze.test",
@@ -18,13 +20,24 @@ let database: TestDatabase;
 let redisProxy: SwitchableProxy;
 let app: AppServer;
 let browser: Browser;
+// A model to draft with, so a draft creation that gets through is a real one (201), not "AI is not set up".
+let azure: Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
 const prefix = testRedisPrefix("e2e_edge");
 
 beforeAll(async () => {
   database = await createTestDatabase("e2e_edge");
   redisProxy = await startSwitchableProxy("127.0.0.1", 6379);
+  azure = await startAzureOpenAIEmulator({ deployments: { "gpt-4o-mini": { model: "gpt-4o-mini" } } });
   [app, browser] = await Promise.all([
-    startApp({ DATABASE_URL: database.url, REDIS_URL: redisProxy.url("redis"), REDIS_KEY_PREFIX: prefix, TRUST_PROXY_HOPS: "1", ...HOSTS }),
+    startApp({
+      DATABASE_URL: database.url,
+      REDIS_URL: redisProxy.url("redis"),
+      REDIS_KEY_PREFIX: prefix,
+      TRUST_PROXY_HOPS: "1",
+      AZURE_OPENAI_ENDPOINT: azure.url,
+      AZURE_OPENAI_API_KEY: "azure-dev-key-1",
+      ...HOSTS,
+    }),
     launchBrowser(),
   ]);
 });
@@ -32,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.stop();
+  await azure?.close();
   await redisProxy?.close();
   await database?.drop();
   await deleteRedisPrefix(prefix);
@@ -215,6 +229,30 @@ describe("rate limits", () => {
     expect(statuses[8]).toBe(429);
   });
 
+  it("checks no more than 8 passwords for one account from many addresses when the body is form-encoded", async () => {
+    // better-auth reads sign-in bodies as application/x-www-form-urlencoded too; the proxy reads the email only from JSON.
+    const attempt = (i: number) =>
+      rawRequest(app.port, "/api/auth/sign-in/email", {
+        host: HOSTS.APP_HOST,
+        method: "POST",
+        headers: {
+          "content-type": i % 2 ? "application/x-www-form-urlencoded;charset=UTF-8" : "application/x-www-form-urlencoded",
+          origin: app.url,
+          "x-forwarded-for": `198.51.100.${150 + i}`,
+        },
+        body: new URLSearchParams({ email: "form-target@example.com", password: `guess number ${i}` }).toString(),
+      });
+    const answers: RawResponse[] = [];
+    for (let i = 0; i < 9; i++) answers.push(await attempt(i));
+    const passwordChecks = answers.filter((a) => a.status === 401).length;
+    expect(passwordChecks).toBeLessThanOrEqual(8);
+    // Only JSON is read here (the app's own forms send JSON): a form body is refused before better-auth sees it.
+    expect(answers.map((a) => a.status)).toEqual(Array(9).fill(415));
+    expect(JSON.parse(answers[0]!.body)).toEqual({
+      error: { code: "unsupported_media_type", message: expect.stringContaining("application/json"), requestId: expect.any(String) },
+    });
+  });
+
   it("keeps answering when Redis dies: fail-open routes count in memory, fail-closed ones say 503, never 500", async () => {
     await redisProxy.cut();
     try {
@@ -267,5 +305,207 @@ describe("pages under the policy in Chromium", () => {
     });
     await expect.poll(() => problems.some((p) => p.startsWith("csp: img-src"))).toBe(true);
     await page.close();
+  });
+});
+
+// Each request speaks as its own client (as CloudFront reports it), so per-address budgets never decide a test here.
+let clientCounter = 0;
+const nextClient = () => `100.64.${(++clientCounter >> 8) & 255}.${clientCounter & 255}`;
+const PASSWORD = "violet staircase umbrella";
+
+async function signUpWithApi(email: string): Promise<string> {
+  const response = await rawRequest(app.port, "/api/auth/sign-up/email", {
+    host: HOSTS.APP_HOST,
+    method: "POST",
+    headers: { "content-type": "application/json", origin: app.url, "x-forwarded-for": nextClient() },
+    body: JSON.stringify({ email, password: PASSWORD, name: "Edge Creator" }),
+  });
+  expect(response.status).toBe(200);
+  return (response.headers["set-cookie"] ?? []).map((cookie) => cookie.split(";")[0]).join("; ");
+}
+
+const DRAFT_INPUT = JSON.stringify({ kind: "caption", platform: "tiktok", tone: "warm", context: "A new set lands on Friday." });
+
+/** The state changes a same-site page could make a signed-in creator's browser send, as a browser would send them. */
+const stateChanges = (cookie: string): Array<{ what: string; path: string; method: string; headers: Record<string, string>; body?: string }> => [
+  { what: "OnlyFans disconnect", path: "/api/onlyfans/disconnect", method: "POST", headers: { cookie } },
+  { what: "analytics sync", path: "/api/analytics/sync", method: "POST", headers: { cookie, "idempotency-key": `"${crypto.randomUUID()}"` } },
+  // text/plain is a "simple" type: a cross-site fetch or form sends it without asking first (no CORS preflight).
+  { what: "draft creation", path: "/api/ai/drafts", method: "POST", headers: { cookie, "content-type": "text/plain; x=application/json" }, body: DRAFT_INPUT },
+  { what: "TikTok disconnect", path: "/api/connections/tiktok", method: "DELETE", headers: { cookie } },
+];
+
+describe("cross-site requests", () => {
+  it("refuses a state change sent from another site or a sibling host, before it reaches the route or spends a budget", async () => {
+    const cookie = await signUpWithApi(`csrf-victim-${Date.now()}@example.com`);
+    const senders: Array<[string, Record<string, string>]> = [
+      ["the marketing host, same site", { "sec-fetch-site": "same-site", origin: `http://huntaze.test:${app.port}` }],
+      ["the KPI host, same site", { "sec-fetch-site": "same-site", origin: `http://${HOSTS.KPI_HOST}:${app.port}` }],
+      ["another site", { "sec-fetch-site": "cross-site", origin: "https://evil.example" }],
+      ["a sandboxed frame", { "sec-fetch-site": "cross-site", origin: "null" }],
+      ["the staging host, in a browser without fetch metadata", { origin: `http://${HOSTS.STAGING_HOST}:${app.port}` }],
+      ["a subdomain, in a browser without fetch metadata", { origin: "http://evil.huntaze.test" }],
+    ];
+    for (const [sender, senderHeaders] of senders) {
+      for (const change of stateChanges(cookie)) {
+        const response = await rawRequest(app.port, change.path, {
+          host: HOSTS.APP_HOST,
+          method: change.method,
+          headers: { ...change.headers, ...senderHeaders, "x-forwarded-for": nextClient() },
+          body: change.body,
+        });
+        const what = `${change.what} from ${sender}`;
+        expect(response.status, what).toBe(403);
+        expect(JSON.parse(response.body), what).toEqual({
+          error: { code: "cross_site_request", message: expect.any(String), requestId: expect.any(String) },
+        });
+        expect(response.headers["cache-control"], what).toBe("no-store");
+        expectSecurityHeaders(response, what);
+      }
+    }
+    // Nothing happened: no draft was written, and six refused syncs did not use up the budget of 3 per 10 minutes
+    // (the sync route itself answers: this creator has nothing connected yet).
+    const drafts = await rawRequest(app.port, "/api/ai/drafts", { host: HOSTS.APP_HOST, headers: { cookie, "x-forwarded-for": nextClient() } });
+    expect(JSON.parse(drafts.body).drafts).toEqual([]);
+    const sync = await rawRequest(app.port, "/api/analytics/sync", {
+      host: HOSTS.APP_HOST,
+      method: "POST",
+      headers: { cookie, "sec-fetch-site": "same-origin", origin: app.url, "idempotency-key": `"${crypto.randomUUID()}"`, "x-forwarded-for": nextClient() },
+    });
+    expect([sync.status, JSON.parse(sync.body).error?.code]).toEqual([409, "nothing_to_sync"]);
+  });
+
+  it("lets through the app's own origins, machine callers with a bearer token and clients that send no browser headers", async () => {
+    const cookie = await signUpWithApi(`csrf-allowed-${Date.now()}@example.com`);
+    const disconnect = (headers: Record<string, string>, host: string = HOSTS.APP_HOST) =>
+      rawRequest(app.port, "/api/onlyfans/disconnect", { host, method: "POST", headers: { cookie, ...headers, "x-forwarded-for": nextClient() } });
+    const cases: Array<[string, Record<string, string>, string?]> = [
+      ["same origin, with fetch metadata", { "sec-fetch-site": "same-origin", origin: `http://${HOSTS.APP_HOST}` }],
+      ["the app origin, without fetch metadata", { origin: app.url }],
+      ["curl: neither header", {}],
+      ["the staging host calling itself", { origin: `http://${HOSTS.STAGING_HOST}` }, HOSTS.STAGING_HOST],
+    ];
+    for (const [what, headers, host] of cases) expect((await disconnect(headers, host)).status, what).toBe(200);
+    // A bearer token cannot come from a cross-site page (no CORS preflight is ever granted): the route judges it.
+    const bearer = await rawRequest(app.port, "/api/kpi/overview", {
+      host: HOSTS.KPI_HOST,
+      method: "POST",
+      headers: { authorization: "Bearer not-the-token", "sec-fetch-site": "cross-site", origin: "https://evil.example", "x-forwarded-for": nextClient() },
+    });
+    expect(bearer.status).toBe(405);
+  });
+
+  it("answers a body whose type only mentions application/json with 415, even from the app itself", async () => {
+    const cookie = await signUpWithApi(`media-type-${Date.now()}@example.com`);
+    const response = await rawRequest(app.port, "/api/ai/drafts", {
+      host: HOSTS.APP_HOST,
+      method: "POST",
+      headers: { cookie, "content-type": "text/plain; x=application/json", "sec-fetch-site": "same-origin", origin: app.url, "x-forwarded-for": nextClient() },
+      body: DRAFT_INPUT,
+    });
+    expect(response.status).toBe(415);
+    expect(JSON.parse(response.body).error.code).toBe("unsupported_media_type");
+  });
+
+  it("keeps the UI working in Chromium: sign-up, a draft, a sync, a disconnect and sign-out from the app's own pages", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = await watchForProblems(page);
+    await signUpInBrowser(page, app.url, { email: `csrf-ui-${Date.now()}@example.com`, password: PASSWORD, next: "/app" });
+    // The same calls the UI's components make (draft-composer, sync-panel, onlyfans-panel), from one of its pages.
+    const answers = await page.evaluate(async (draft) => {
+      const draftResponse = await fetch("/api/ai/drafts", { method: "POST", headers: { "content-type": "application/json" }, body: draft });
+      const sync = await fetch("/api/analytics/sync", { method: "POST", headers: { "idempotency-key": `"${crypto.randomUUID()}"` } });
+      const disconnect = await fetch("/api/onlyfans/disconnect", { method: "POST" });
+      return [draftResponse.status, sync.status, ((await sync.json()) as { error?: { code?: string } }).error?.code, disconnect.status];
+    }, DRAFT_INPUT);
+    // The sync route's own answer for a creator with nothing connected: it was reached, not refused at the edge.
+    expect(answers).toEqual([201, 409, "nothing_to_sync", 200]);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(`${app.url}/sign-in`);
+    expect((await context.cookies()).filter((c) => c.name.includes("session_token"))).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("path spellings", () => {
+  interface Target {
+    method: "GET" | "POST";
+    path: string;
+    host: string;
+    /** The rate-limit row the canonical path is counted under (none for pages). */
+    policy?: string;
+    /** A host whose rules keep this route off it. */
+    offHost?: string;
+  }
+  const targets: Target[] = [
+    { method: "POST", path: "/api/ai/drafts", host: HOSTS.APP_HOST, policy: "ai" },
+    { method: "POST", path: "/api/onlyfans/connect", host: HOSTS.APP_HOST, policy: "onlyfans-login" },
+    { method: "POST", path: "/api/auth/sign-in/email", host: HOSTS.APP_HOST, policy: "credentials-ip" },
+    { method: "POST", path: "/api/analytics/sync", host: HOSTS.APP_HOST, policy: "analytics-sync" },
+    { method: "POST", path: "/api/privacy/deletion", host: HOSTS.APP_HOST, policy: "privacy" },
+    { method: "GET", path: "/api/auth/tiktok", host: HOSTS.APP_HOST, policy: "oauth" },
+    { method: "GET", path: "/auth/instagram", host: HOSTS.APP_HOST, policy: "oauth" },
+    { method: "GET", path: "/api/kpi/overview", host: HOSTS.KPI_HOST, policy: "admin", offHost: HOSTS.APP_HOST },
+    { method: "GET", path: "/kpi", host: HOSTS.KPI_HOST, policy: "admin", offHost: HOSTS.APP_HOST },
+    { method: "GET", path: "/app", host: HOSTS.APP_HOST, offHost: HOSTS.KPI_HOST },
+  ];
+
+  /** Sends like a client that follows Next's path-normalising redirects (308, same method and body), up to three. */
+  async function send(target: Target, path: string, host: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+    let response: RawResponse | undefined;
+    for (let hop = 0; hop < 4; hop++) {
+      response = await rawRequest(app.port, path, {
+        host,
+        method: target.method,
+        headers: { "content-type": "application/json", "x-forwarded-for": nextClient(), ...headers },
+        body: target.method === "POST" ? "{}" : undefined,
+      });
+      const location = response.headers.location;
+      if (response.status !== 308 || !location?.startsWith("/")) return response;
+      path = location;
+    }
+    return response!;
+  }
+
+  /** What tells one route's answer from another's: status, error code, and where a redirect goes. */
+  function fingerprint(response: RawResponse): string {
+    let code = "";
+    try {
+      const body = JSON.parse(response.body) as { error?: { code?: string }; code?: string };
+      code = body.error?.code ?? body.code ?? "";
+    } catch {
+      code = response.body.includes("<html") ? "html" : "";
+    }
+    const location = response.headers.location ? new URL(response.headers.location, app.url).pathname : "";
+    return `${response.status} ${code} ${location}`;
+  }
+
+  it("never reaches a route under another rate limit, on another host, or past the cross-site check", async () => {
+    const problems: string[] = [];
+    for (const target of targets) {
+      const canonical = await send(target, target.path, target.host);
+      const reached = fingerprint(canonical);
+      expect(String(canonical.headers["ratelimit-policy"] ?? ""), target.path).toContain(target.policy ?? "");
+      if (target.offHost) expect(fingerprint(await send(target, target.path, target.offHost)), `${target.path} on ${target.offHost}`).not.toBe(reached);
+      for (const spelling of [target.path, ...pathSpellings(target.path)]) {
+        const label = `${target.method} ${target.host}${spelling}`;
+        if (spelling !== target.path) {
+          const response = await send(target, spelling, target.host);
+          if (response.status >= 500) problems.push(`${label} answered ${response.status}`);
+          const policy = String(response.headers["ratelimit-policy"] ?? "");
+          if (fingerprint(response) === reached && target.policy && !policy.includes(`"${target.policy}"`)) {
+            problems.push(`${label} reached the route under ${policy || "no rate limit"}`);
+          }
+        }
+        if (target.offHost && fingerprint(await send(target, spelling, target.offHost)) === reached) problems.push(`${label} reached the route on ${target.offHost}`);
+        if (target.method === "POST") {
+          const crossSite = await send(target, spelling, target.host, { "sec-fetch-site": "cross-site", origin: "https://evil.example" });
+          if (fingerprint(crossSite) === reached) problems.push(`${label} reached the route from another site`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

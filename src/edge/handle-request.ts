@@ -1,18 +1,19 @@
-// What proxy.ts does to every request, in order: request id, host routing, rate limits, then the
-// security and cache headers on whatever response comes out (pages, API, errors, 404s, 429s).
+// What proxy.ts does to every request, in order: request id, host routing, the cross-site check, the sign-in body,
+// rate limits, then the security and cache headers on whatever response comes out (pages, API, errors, 404s, 429s).
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv, type Env } from "@/src/config";
 import { getKeyValueStore } from "@/src/data/kv";
 import { moduleLogger } from "@/src/observability/logger";
 import { mustNotBeStored } from "./cache-policy";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
+import { credentialEmail } from "./credential-email";
+import { isCrossSiteRequest, ourOriginsFor } from "./cross-site";
 import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
-import { CREDENTIALS_PATH } from "./rate-limit-policies";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
 import { hasMalformedEscape } from "./request-path";
 import { contentSecurityPolicy, createNonce, PROVIDER_IMAGE_ORIGINS } from "./security-headers";
-import { verifiedSessionKey } from "./session-key";
+import { sessionOwner } from "./session-key";
 
 /** The path and query the visitor asked for, so server layouts can send them back after sign-in. */
 export const PATHNAME_HEADER = "x-huntaze-pathname";
@@ -39,16 +40,6 @@ function jsonError(status: number, code: string, message: string, requestId: str
 function requestHost(request: NextRequest, env: Env): string | null {
   const forwarded = env.TRUST_PROXY_HOPS > 0 ? request.headers.get("x-forwarded-host")?.split(",")[0] : undefined;
   return forwarded ?? request.headers.get("host");
-}
-
-async function credentialEmail(request: NextRequest): Promise<string | null> {
-  if (request.method !== "POST" || !CREDENTIALS_PATH.test(request.nextUrl.pathname)) return null;
-  try {
-    const body = (await request.clone().json()) as { email?: unknown };
-    return typeof body.email === "string" ? body.email.trim().toLowerCase().slice(0, 320) : null;
-  } catch {
-    return null; // malformed JSON: better-auth answers it with a 4xx
-  }
 }
 
 function limitResponse(verdict: Exclude<GateVerdict, { kind: "allowed" }>, requestId: string): NextResponse {
@@ -79,7 +70,8 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
   // Next reads the nonce from the request's CSP header and puts it on its own script tags.
   forwarded.set("Content-Security-Policy", csp);
 
-  const hostKind = classifyHost(requestHost(request, env), env);
+  const host = requestHost(request, env);
+  const hostKind = classifyHost(host, env);
   const route = routeForHost(hostKind, pathname, search, env);
   const isApi = pathname.startsWith("/api/");
   let response: NextResponse;
@@ -95,19 +87,27 @@ export async function handleRequest(request: NextRequest, gate: RateLimitGate = 
     response = isApi
       ? jsonError(404, "not_found", "No API route matches this path.", requestId)
       : NextResponse.rewrite(new URL("/_huntaze/not-found", request.url), { request: { headers: forwarded } });
+  } else if (isCrossSiteRequest(request, () => ourOriginsFor(env, { hostKind, host, pathname }))) {
+    // Before the rate limits, so a forged request cannot spend the victim's budgets either (see cross-site.ts).
+    response = jsonError(403, "cross_site_request", "This change can only be made from a Huntaze page. Reload the page and try again.", requestId);
   } else {
-    const verdict = await gate.check({
-      pathname,
-      method: request.method,
-      ip: clientIp,
-      session: () => verifiedSessionKey(request.headers.get("cookie"), env.authSecret),
-      email: await credentialEmail(request),
-    });
-    if (verdict.kind === "allowed") {
-      response = NextResponse.next({ request: { headers: forwarded } });
-      for (const [name, value] of Object.entries(verdict.headers)) response.headers.set(name, value);
+    const credentials = await credentialEmail(request, pathname);
+    if (!credentials.ok) {
+      response = jsonError(credentials.status, credentials.code, credentials.message, requestId);
     } else {
-      response = limitResponse(verdict, requestId);
+      const verdict = await gate.check({
+        pathname,
+        method: request.method,
+        ip: clientIp,
+        user: () => sessionOwner(request.headers.get("cookie"), env.authSecret, getKeyValueStore()),
+        email: credentials.email,
+      });
+      if (verdict.kind === "allowed") {
+        response = NextResponse.next({ request: { headers: forwarded } });
+        for (const [name, value] of Object.entries(verdict.headers)) response.headers.set(name, value);
+      } else {
+        response = limitResponse(verdict, requestId);
+      }
     }
   }
 

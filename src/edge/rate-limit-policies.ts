@@ -11,8 +11,9 @@ export interface RateLimitPolicy {
   matches: (pathname: string, method: string) => boolean;
   limit: number;
   windowSeconds: number;
-  /** ip: the client address as trusted proxies report it; user: the verified session (falls back to ip
-   *  when signed out); email: the address in a sign-in/sign-up body. */
+  /** ip: the client address as trusted proxies report it; user: the account the verified session belongs to,
+   *  one budget however many sessions it has (falls back to ip when signed out or the session is unknown, see
+   *  session-key.ts); email: the address in a sign-in/sign-up body. */
   key: RateLimitKey;
   /** open: if Redis is down, count in this instance's memory instead; closed: refuse with 503. */
   failMode: FailMode;

@@ -31,7 +31,7 @@ async function store(url = TEST_REDIS_URL, keyPrefix = prefix): Promise<KeyValue
   return s;
 }
 
-const subject = (ip: string, pathname = "/api/test") => ({ pathname, method: "GET", ip, session: () => null, email: null });
+const subject = (ip: string, pathname = "/api/test") => ({ pathname, method: "GET", ip, user: async () => null, email: null });
 const decisions = async (name: string) =>
   Object.fromEntries((await metrics().rateLimitDecisions.get()).values.filter((v) => v.labels.policy === name).map((v) => [v.labels.outcome, v.value]));
 
@@ -90,12 +90,12 @@ describe("rate limits shared through Redis", () => {
 });
 
 describe("per-user policies", () => {
-  it("count per signed-in session wherever it comes from, and per address when signed out", async () => {
+  it("count per signed-in user wherever it comes from, and per address when signed out", async () => {
     const gate = new RateLimitGate((await store()).redis, capturingLogger().log, [policy({ name: "per-user", key: "user", limit: 1 })]);
-    const asUser = (ip: string, session: string | null) => ({ ...subject(ip), session: () => session });
-    expect((await gate.check(asUser("203.0.113.20", "session-a"))).kind).toBe("allowed");
-    expect((await gate.check(asUser("203.0.113.21", "session-a"))).kind).toBe("limited");
-    expect((await gate.check(asUser("203.0.113.20", "session-b"))).kind).toBe("allowed");
+    const asUser = (ip: string, user: string | null) => ({ ...subject(ip), user: async () => user });
+    expect((await gate.check(asUser("203.0.113.20", "user-a"))).kind).toBe("allowed");
+    expect((await gate.check(asUser("203.0.113.21", "user-a"))).kind).toBe("limited");
+    expect((await gate.check(asUser("203.0.113.20", "user-b"))).kind).toBe("allowed");
     expect((await gate.check(asUser("203.0.113.22", null))).kind).toBe("allowed");
     expect((await gate.check(asUser("203.0.113.22", null))).kind).toBe("limited");
   });

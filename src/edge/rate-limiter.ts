@@ -12,8 +12,9 @@ export interface RateLimitSubject {
   pathname: string;
   method: string;
   ip: string | null;
-  /** Verified session key, when signed in; asked for only by per-user policies (it costs an HMAC). */
-  session: () => string | null;
+  /** The signed-in user's id (see session-key.ts), or null; asked for only by per-user policies (it costs an
+   *  HMAC and a store read), at most once per request. */
+  user: () => Promise<string | null>;
   email: string | null;
 }
 
@@ -30,14 +31,14 @@ export type GateVerdict =
 
 const BACKEND_LOG_INTERVAL_MS = 30_000;
 
-function keyFor(policy: RateLimitPolicy, subject: RateLimitSubject): string | null {
+async function keyFor(policy: RateLimitPolicy, subject: RateLimitSubject): Promise<string | null> {
   const ip = subject.ip ?? "unknown";
   switch (policy.key) {
     case "ip":
       return `ip:${ip}`;
     case "user": {
-      const session = subject.session();
-      return session ? `session:${session}` : `ip:${ip}`;
+      const user = await subject.user();
+      return user ? `user:${user}` : `ip:${ip}`;
     }
     case "email":
       return subject.email ? `email:${createHash("sha256").update(subject.email).digest("hex").slice(0, 32)}` : null;
@@ -77,8 +78,10 @@ export class RateLimitGate {
     let unavailableFor = 0;
     // A cold instance's first request: the shared counters, not this instance's memory or a 503.
     if (this.redis) await firstConnection(this.redis);
+    let user: Promise<string | null> | undefined;
+    const once: RateLimitSubject = { ...subject, user: () => (user ??= subject.user()) };
     for (const policy of policiesFor(subject.pathname, subject.method, this.table)) {
-      const key = keyFor(policy, subject);
+      const key = await keyFor(policy, once);
       if (!key) continue;
       const result = await this.consume(policy, key);
       if (result === "unavailable") {

@@ -1,11 +1,12 @@
 import type { z } from "zod";
 import { AppError } from "@/src/errors";
+import { isJsonMediaType } from "./media-type";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads and validates a JSON body; anything wrong is a 400 that says what, never a 500. */
+/** Reads and validates a JSON body; anything wrong is a 4xx that says what, never a 500. */
 export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
-  if (!request.headers.get("content-type")?.toLowerCase().includes("application/json")) {
+  if (!isJsonMediaType(request.headers.get("content-type"))) {
     throw new AppError("unsupported_media_type", 415, "Send the body as application/json.");
   }
   const text = await request.text();
