@@ -4,6 +4,7 @@ import { KPI_DEFAULT_DAYS, kpiQuerySchema, recentKpiReport, type KpiReport } fro
 import { requireAdmin } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { EmptyState } from "@/src/ui/empty-state";
+import { KpiExportLink } from "@/src/ui/kpi-export-link";
 import { formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
 
@@ -158,9 +159,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
               {n} days
             </a>
           ))}
-          <a className="button button--quiet" href={`/api/kpi/export.csv?days=${days}`} download>
-            Download CSV
-          </a>
+          <KpiExportLink href={`/api/kpi/export.csv?days=${days}`} email={admin.email} />
         </nav>
       </div>
 

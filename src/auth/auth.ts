@@ -3,21 +3,38 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getEnv } from "@/src/config";
-import { getPrisma } from "@/src/data";
+import { getKeyValueStore, getPrisma } from "@/src/data";
 import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
 import { siteOrigin } from "@/src/edge/hosts";
+import { forgetSessionOwner, rememberSessionOwner } from "@/src/edge/session-key";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import { containsNulText } from "./nul-text";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "./password-policy";
+import {
+  absoluteSessionEnd,
+  enforceAbsoluteSessionLifetime,
+  RECENT_SIGN_IN_SECONDS,
+  SESSION_IDLE_SECONDS,
+  SESSION_REFRESH_SECONDS,
+} from "./session-lifetime";
+import { refuseWeakNewPassword } from "./password-hook";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./password-policy";
 
-const SEVEN_DAYS = 60 * 60 * 24 * 7;
+type SessionRow = { token: string; userId: string; createdAt: Date };
 
 
 function createAuth(prisma: PrismaClient) {
   const env = getEnv();
   const log = moduleLogger("auth");
   const secureCookies = env.isProduction || env.PUBLIC_APP_URL.startsWith("https://");
+  // The proxy keys per-user rate limits on this map (src/edge/session-key.ts). Written on create and on each
+  // daily refresh, so a lost entry comes back within a day; until then that session counts per address. A store
+  // outage must not block signing in: it is logged and the same fallback applies.
+  const store = getKeyValueStore();
+  const rememberOwner = (session: SessionRow) =>
+    rememberSessionOwner(store, session.token, session.userId, (absoluteSessionEnd(new Date(session.createdAt)).getTime() - Date.now()) / 1000).catch(
+      (error: unknown) => log.warn({ err: error }, "session owner not recorded; per-user limits count this session per address"),
+    );
   return betterAuth({
     appName: "Huntaze",
     baseURL: env.PUBLIC_APP_URL,
@@ -38,7 +55,8 @@ function createAuth(prisma: PrismaClient) {
         role: { type: "string", required: false, defaultValue: "creator", input: false },
       },
     },
-    session: { expiresIn: SEVEN_DAYS, updateAge: 60 * 60 * 24 },
+    // freshAge: better-auth's own sensitive endpoints ask for the same recent sign-in as ours (session.ts).
+    session: { expiresIn: SESSION_IDLE_SECONDS, updateAge: SESSION_REFRESH_SECONDS, freshAge: RECENT_SIGN_IN_SECONDS },
     rateLimit: {
       // On in every environment, counted in the database so all instances share one budget per IP.
       enabled: true,
@@ -69,13 +87,7 @@ function createAuth(prisma: PrismaClient) {
         if (containsNulText(ctx.body) || containsNulText(ctx.query)) {
           throw new APIError("BAD_REQUEST", { code: "INVALID_TEXT", message: "Text fields may not contain NUL characters." });
         }
-        if (ctx.path !== "/sign-up/email") return;
-        const body = ctx.body as { password?: unknown; email?: unknown } | undefined;
-        if (typeof body?.password !== "string") return;
-        const problem = passwordProblem(body.password, typeof body.email === "string" ? body.email : undefined);
-        if (problem === "too_common" || problem === "contains_email") {
-          throw new APIError("BAD_REQUEST", { code: "WEAK_PASSWORD", message: PASSWORD_MESSAGES[problem] });
-        }
+        await refuseWeakNewPassword(ctx);
       }),
     },
     databaseHooks: {
@@ -92,7 +104,13 @@ function createAuth(prisma: PrismaClient) {
           after: async (session) => {
             await prisma.auditLog.create({ data: { userId: session.userId, action: "auth.signed_in" } });
             recordEvent("user.signed_in", { userId: session.userId });
+            await rememberOwner(session);
           },
+        },
+        update: { after: rememberOwner },
+        delete: {
+          after: (session) =>
+            forgetSessionOwner(store, session.token).catch((error: unknown) => log.warn({ err: error }, "session owner not removed; it expires with the session")),
         },
       },
     },
@@ -107,6 +125,10 @@ const holder = globalThis as unknown as { __huntazeAuth?: Promise<Auth> };
 export function getAuth(): Promise<Auth> {
   holder.__huntazeAuth ??= getPrisma()
     .then(createAuth)
+    .then(async (auth) => {
+      await enforceAbsoluteSessionLifetime(auth);
+      return auth;
+    })
     .catch((error: unknown) => {
       holder.__huntazeAuth = undefined;
       throw error;

@@ -1,5 +1,15 @@
 export { getAuth, type Auth } from "./auth";
-export { currentUser, requireUser, requireApiUser, requireAdmin, reauthenticate, type SignedInUser, type Role } from "./session";
+export {
+  currentUser,
+  requireUser,
+  requireApiUser,
+  requireAdmin,
+  requireRecentSignIn,
+  reauthenticate,
+  reauthenticationRequired,
+  type SignedInUser,
+  type Role,
+} from "./session";
 export { safeNextPath, signInPathFor } from "./next-path";
 export { passwordProblem, PASSWORD_MESSAGES, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from "./password-policy";
 export { handleAuthRequest } from "./auth-http";

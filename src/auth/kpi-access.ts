@@ -1,11 +1,13 @@
 // Who may read the KPI API: an admin's session, or a script holding KPI_API_TOKEN. A creator's session gets
 // the same 404 as an unknown path, so the area is not revealed; no credentials at all get 401. Each access
-// is audited, as requireAdmin does for the page.
+// is audited, as requireAdmin does for the page. A bulk export also asks an admin for a recent sign-in
+// (`recentSignInTo`); a script's token has no sign-in to be recent and is judged as before.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/src/config";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { currentUser } from "./session";
+import { isRecentSignIn } from "./session-lifetime";
+import { currentSignIn, reauthenticationRequired } from "./session";
 
 export type KpiPrincipal = { kind: "admin"; userId: string } | { kind: "token" };
 
@@ -19,7 +21,7 @@ function sameSecret(given: string, expected: string): boolean {
 const unauthorized = () =>
   new AppError("unauthorized", 401, "Sign in as an admin, or send a valid KPI bearer token.", { "www-authenticate": 'Bearer realm="kpi"' });
 
-export async function requireKpiAccess(request: Request, path: string): Promise<KpiPrincipal> {
+export async function requireKpiAccess(request: Request, path: string, options: { recentSignInTo?: string } = {}): Promise<KpiPrincipal> {
   const authorization = request.headers.get("authorization");
   let principal: KpiPrincipal;
   if (authorization !== null) {
@@ -29,9 +31,11 @@ export async function requireKpiAccess(request: Request, path: string): Promise<
     if (!expected || !sameSecret(given, expected)) throw unauthorized();
     principal = { kind: "token" };
   } else {
-    const user = await currentUser();
-    if (!user) throw unauthorized();
+    const signIn = await currentSignIn();
+    if (!signIn) throw unauthorized();
+    const { user } = signIn;
     if (user.role !== "admin") throw new AppError("not_found", 404, "No API route matches this path.");
+    if (options.recentSignInTo && !isRecentSignIn(signIn.signedInAt)) throw reauthenticationRequired(options.recentSignInTo);
     principal = { kind: "admin", userId: user.id };
   }
   await (await getPrisma()).auditLog.create({

@@ -1,5 +1,7 @@
 // Length is what makes a password strong (NIST SP 800-63B): at least 10 characters, no composition rules,
-// but refuse the passwords attackers try first and ones built from the account's own email.
+// but refuse the passwords attackers try first and ones built from the account's own email. This file runs in the
+// browser too (quick feedback on sign-up, with a short list); the server also checks the full list of 49,000
+// (common-passwords.ts) wherever a password is set (password-hook.ts).
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 128;
 

@@ -6,6 +6,7 @@ import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { getAuth } from "./auth";
 import { signInPathFor } from "./next-path";
+import { isRecentSignIn, RECENT_SIGN_IN_SECONDS } from "./session-lifetime";
 
 export type Role = "creator" | "admin";
 
@@ -16,13 +17,24 @@ export interface SignedInUser {
   role: Role;
 }
 
-/** The signed-in user for this request, or null. */
-export async function currentUser(): Promise<SignedInUser | null> {
+export interface SignIn {
+  user: SignedInUser;
+  /** When this session was signed in (better-auth's session createdAt; a refresh does not move it). */
+  signedInAt: Date;
+}
+
+/** The signed-in user for this request and when they signed in, or null. */
+export async function currentSignIn(): Promise<SignIn | null> {
   const auth = await getAuth();
   const session = await auth.api.getSession({ headers: await headers() });
   if (!session) return null;
   const { id, name, email, role } = session.user;
-  return { id, name, email, role: role === "admin" ? "admin" : "creator" };
+  return { user: { id, name, email, role: role === "admin" ? "admin" : "creator" }, signedInAt: new Date(session.session.createdAt) };
+}
+
+/** The signed-in user for this request, or null. */
+export async function currentUser(): Promise<SignedInUser | null> {
+  return (await currentSignIn())?.user ?? null;
 }
 
 /** For pages under /app: the user, or a redirect to sign-in that comes back to the same page. */
@@ -38,6 +50,30 @@ export async function requireApiUser(action: string): Promise<SignedInUser> {
   const user = await currentUser();
   if (!user) throw new AppError("unauthenticated", 401, `Sign in to ${action}.`);
   return user;
+}
+
+/**
+ * The answer when an action needs a recent sign-in and this one is older: a 403 like a refused deletion password,
+ * with its own code so the page can ask for the password (src/ui/reauthenticate-form.tsx) and try again.
+ */
+export function reauthenticationRequired(action: string): AppError {
+  const minutes = RECENT_SIGN_IN_SECONDS / 60;
+  return new AppError(
+    "reauthentication_required",
+    403,
+    `Enter your password again to ${action}: for your security this needs a sign-in from the last ${minutes} minutes.`,
+  );
+}
+
+/**
+ * For actions that hand over credentials or bulk data (connecting OnlyFans, exporting KPIs): the user, if they
+ * signed in within RECENT_SIGN_IN_SECONDS; a 401 when signed out; otherwise `reauthenticationRequired`.
+ */
+export async function requireRecentSignIn(action: string): Promise<SignedInUser> {
+  const signIn = await currentSignIn();
+  if (!signIn) throw new AppError("unauthenticated", 401, `Sign in to ${action}.`);
+  if (!isRecentSignIn(signIn.signedInAt)) throw reauthenticationRequired(action);
+  return signIn.user;
 }
 
 /**

@@ -5,31 +5,12 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { authClient } from "@/src/auth/client";
 import { MIN_PASSWORD_LENGTH, PASSWORD_MESSAGES, passwordProblem } from "@/src/auth/password-policy";
+import { authErrorField, authErrorMessage } from "./auth-messages";
 import { FieldLabel } from "./field-label";
 
 type Mode = "sign-in" | "sign-up";
 
-// better-auth error codes -> what a creator should read.
-const MESSAGES: Record<string, string> = {
-  INVALID_EMAIL_OR_PASSWORD: "That email and password don't match an account. Check both and try again.",
-  USER_ALREADY_EXISTS: "An account with this email already exists. Sign in instead.",
-  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
-  PASSWORD_TOO_SHORT: PASSWORD_MESSAGES.too_short,
-  PASSWORD_TOO_LONG: PASSWORD_MESSAGES.too_long,
-  INVALID_EMAIL: "Enter a valid email address.",
-};
-
-function messageFor(error: { code?: string; message?: string; status?: number }): string {
-  if (error.status === 429) return "Too many attempts. Wait a minute, then try again.";
-  if (error.code && MESSAGES[error.code]) return MESSAGES[error.code]!;
-  if (error.code === "WEAK_PASSWORD" && error.message) return error.message;
-  return "We couldn't complete that just now. Please try again.";
-}
-
 type FieldErrors = { email?: string; password?: string };
-
-// Server codes that are about one field: shown under that field, not above the form.
-const FIELD_OF_CODE: Record<string, keyof FieldErrors> = { INVALID_EMAIL: "email", PASSWORD_TOO_SHORT: "password", PASSWORD_TOO_LONG: "password", WEAK_PASSWORD: "password" };
 
 const describedBy = (...ids: Array<string | false | null | undefined>) => ids.filter(Boolean).join(" ") || undefined;
 
@@ -67,9 +48,9 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
       : await authClient.signIn.email({ email, password });
     setPending(false);
     if (result.error) {
-      const field = result.error.code ? FIELD_OF_CODE[result.error.code] : undefined;
-      if (field) setFieldErrors({ [field]: messageFor(result.error) });
-      else setError(messageFor(result.error));
+      const field = authErrorField(result.error.code);
+      if (field) setFieldErrors({ [field]: authErrorMessage(result.error) });
+      else setError(authErrorMessage(result.error));
       return;
     }
     router.replace(nextPath);
@@ -78,7 +59,8 @@ export function AuthForm({ mode, nextPath }: { mode: Mode; nextPath: string }) {
 
   const otherHref = `${isSignUp ? "/sign-in" : "/sign-up"}${nextPath !== "/app" ? `?next=${encodeURIComponent(nextPath)}` : ""}`;
   return (
-    <form onSubmit={onSubmit} noValidate aria-describedby={error ? "form-error" : undefined}>
+    // method="post": a submit before the script has loaded must not put the password in a URL (and its logs).
+    <form method="post" onSubmit={onSubmit} noValidate aria-describedby={error ? "form-error" : undefined}>
       {error && (
         <p className="form-error" id="form-error" role="alert">
           {error}

@@ -1,19 +1,9 @@
 "use client";
 
 import { useState, type MouseEvent } from "react";
+import { downloadName, saveDownload } from "./save-download";
 
-const FILENAME = /filename="([^"]+)"/;
 const NEXT_PART = /<([^>]+)>;\s*rel="next"/;
-
-/** Hands a downloaded part to the browser's own download, under the server's file name. */
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const anchor = Object.assign(document.createElement("a"), { href: url, download: filename });
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /**
  * "Download my data". A long history comes in several files (each response must stay under the host's size
@@ -36,7 +26,7 @@ export function ExportLink() {
         setStatus(`${body?.error?.message ?? "The download failed."} Press the button again to retry.`);
         return;
       }
-      save(await response.blob(), response.headers.get("content-disposition")?.match(FILENAME)?.[1] ?? "huntaze-export.json");
+      saveDownload(await response.blob(), downloadName(response, "huntaze-export.json"));
       saved++;
       url = response.headers.get("link")?.match(NEXT_PART)?.[1] ?? null;
       if (url) setStatus(`Saved part ${saved}; preparing the next one…`);

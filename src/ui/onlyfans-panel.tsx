@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, type FormEvent } from "react";
+import { ReauthenticateForm } from "./reauthenticate-form";
 
 export interface OnlyFansPanelStatus {
   status: "disabled" | "not_connected" | "connecting" | "needs_2fa" | "connected" | "needs_attention";
@@ -24,13 +25,13 @@ const STATE_LABELS: Record<OnlyFansPanelStatus["status"], string> = {
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const POLL_MS = 1_500;
 
-async function post(path: string, body: unknown): Promise<{ status?: OnlyFansPanelStatus; problem?: string }> {
+async function post(path: string, body: unknown): Promise<{ status?: OnlyFansPanelStatus; problem?: string; code?: string }> {
   const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).catch(() => null);
   if (!response) return { problem: "Huntaze could not be reached. Check your connection and try again." };
-  const json = (await response.json().catch(() => null)) as (OnlyFansPanelStatus & { error?: { message?: string } }) | null;
+  const json = (await response.json().catch(() => null)) as (OnlyFansPanelStatus & { error?: { code?: string; message?: string } }) | null;
   if (response.ok && json && "status" in json) return { status: json };
   if (response.status === 429 && !json?.error?.message) return { problem: "Too many attempts. Wait a few minutes before trying again." };
-  return { problem: json?.error?.message ?? "Something went wrong. Try again in a moment." };
+  return { problem: json?.error?.message ?? "Something went wrong. Try again in a moment.", code: json?.error?.code };
 }
 
 function waitText(seconds: number | null): string | null {
@@ -43,7 +44,16 @@ function waitText(seconds: number | null): string | null {
  * OnlyFans on the Connections page: the consent text first, then email and password, the verification code when
  * OnlyFans asks for one, and the status while the worker signs in (polled; the sign-in runs in a worker).
  */
-export function OnlyFansPanel({ initial, consentPoints }: { initial: OnlyFansPanelStatus | null; consentPoints: readonly string[] }) {
+export function OnlyFansPanel({
+  initial,
+  consentPoints,
+  accountEmail,
+}: {
+  initial: OnlyFansPanelStatus | null;
+  consentPoints: readonly string[];
+  /** The creator's Huntaze email, for the password prompt when connecting needs a recent sign-in. */
+  accountEmail: string;
+}) {
   const router = useRouter();
   const ids = useId();
   const [view, setView] = useState<OnlyFansPanelStatus | null>(initial);
@@ -53,6 +63,8 @@ export function OnlyFansPanel({ initial, consentPoints }: { initial: OnlyFansPan
   const [code, setCode] = useState("");
   const [problem, setProblem] = useState<{ field: "consent" | "form" | "code"; text: string } | null>(null);
   const [pending, setPending] = useState(false);
+  /** The server's reason when connecting needs the Huntaze password again (403 reauthentication_required). */
+  const [reauthentication, setReauthentication] = useState<string | null>(null);
   const busy = view === null || view.status === "connecting";
 
   useEffect(() => {
@@ -67,17 +79,28 @@ export function OnlyFansPanel({ initial, consentPoints }: { initial: OnlyFansPan
     return () => clearInterval(timer);
   }, [busy, router]);
 
-  async function connect(event: FormEvent) {
-    event.preventDefault();
-    if (!consented) return setProblem({ field: "consent", text: "Tick the box to agree before connecting." });
+  async function sendConnect() {
     setProblem(null);
     setPending(true);
     const result = await post("/api/onlyfans/connect", { email, password, consent: true, consentVersion: view?.consentVersion });
     setPending(false);
-    // The password is not kept in the page once sent.
+    // Refused for an old sign-in before the body was read: the password is kept only to retry once confirmed.
+    if (result.code === "reauthentication_required") return setReauthentication(result.problem!);
+    // Otherwise the password is not kept in the page once sent.
     setPassword("");
     if (result.status) setView(result.status);
     else setProblem({ field: "form", text: result.problem! });
+  }
+
+  async function connect(event: FormEvent) {
+    event.preventDefault();
+    if (!consented) return setProblem({ field: "consent", text: "Tick the box to agree before connecting." });
+    await sendConnect();
+  }
+
+  function reauthenticated() {
+    setReauthentication(null);
+    void sendConnect();
   }
 
   async function sendCode(event: FormEvent) {
@@ -177,7 +200,11 @@ export function OnlyFansPanel({ initial, consentPoints }: { initial: OnlyFansPan
         </form>
       )}
 
-      {(status === "not_connected" || status === "needs_attention") && view && (
+      {(status === "not_connected" || status === "needs_attention") && view && reauthentication && (
+        <ReauthenticateForm email={accountEmail} reason={reauthentication} onConfirmed={reauthenticated} />
+      )}
+
+      {(status === "not_connected" || status === "needs_attention") && view && !reauthentication && (
         <form onSubmit={connect} noValidate data-form="onlyfans-connect" aria-labelledby={`${ids}-consent-title`}>
           {status === "not_connected" && view.message && (
             <p className="form-error" role="alert" id="onlyfans-message">

@@ -91,7 +91,7 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
               <h2>OnlyFans</h2>
             </div>
           </div>
-          <OnlyFansPanel initial={onlyfans} consentPoints={ONLYFANS_CONSENT_POINTS} />
+          <OnlyFansPanel initial={onlyfans} consentPoints={ONLYFANS_CONSENT_POINTS} accountEmail={user.email} />
         </li>
       </ul>
     </>

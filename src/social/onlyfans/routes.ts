@@ -1,6 +1,6 @@
 // /api/onlyfans/*: thin handlers over connect.ts. Everything is per-user and no-store.
 import { z } from "zod";
-import { requireApiUser } from "@/src/auth";
+import { requireApiUser, requireRecentSignIn } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import { apiRoute, noStoreJson, readJsonBody } from "@/src/http";
 import { getTokenVault } from "../oauth/vault";
@@ -10,7 +10,9 @@ import { disconnectOnlyFans, readOnlyFansStatus, startOnlyFansLogin, submitOnlyF
 const deps = async () => ({ prisma: await getPrisma(), store: getKeyValueStore(), vault: getTokenVault(), settings: onlyfansSettings() });
 
 export const connectRoute = apiRoute("/api/onlyfans/connect", async (request) => {
-  const user = await requireApiUser("connect OnlyFans");
+  // The creator's OnlyFans password is about to be handed to a worker: only on a recent sign-in, so a session
+  // left open on a shared computer cannot do it days later. Checked before the body is read.
+  const user = await requireRecentSignIn("connect OnlyFans");
   const body = await readJsonBody(request, z.unknown());
   return noStoreJson(await startOnlyFansLogin(await deps(), user.id, body), { status: 202 });
 });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 const ROUTE = "/api/kpi/export.csv";
 
 export const GET = apiRoute(ROUTE, async (request) => {
-  await requireKpiAccess(request, ROUTE);
+  await requireKpiAccess(request, ROUTE, { recentSignInTo: "download the KPI export" });
   const query = parseKpiQuery(request.nextUrl.searchParams);
   const report = await recentKpiReport(await getPrisma(), query);
   const filename = `huntaze-kpi-${report.window.dayLabels.at(-1)}-${query.days}d.csv`;
