@@ -2,12 +2,17 @@
 // line the server wrote (stdout and stderr, pino and Next's own output) is searched for each value in the
 // forms a log could hold it: as sent, URL-encoded, JSON-escaped, lower-cased. Controls prove the search can
 // fail: the request ids and a harmless marker sent beside the secrets must show up in the same lines.
-import { randomBytes } from "node:crypto";
-import { instagramEnv, tiktokEnv } from "@/emulators/run";
+// The OnlyFans worker (its own process, driving Chromium) is searched too: the emulator serves the password and
+// the code fields read-only, so the browser's fills fail with Playwright errors that would repeat the values.
+import { spawn } from "node:child_process";
+import { randomBytes, randomInt } from "node:crypto";
+import { instagramEnv, onlyfansEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
+import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
 import { startTikTokEmulator } from "@/emulators/tiktok";
+import { ONLYFANS_CONSENT_VERSION } from "@/src/social/onlyfans/consent";
 import { eventually } from "@/src/testing/eventually";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
@@ -20,6 +25,8 @@ let database: TestDatabase;
 let app: AppServer;
 let closeEmulators: () => Promise<void>;
 let azure: Awaited<ReturnType<typeof startAzureOpenAIEmulator>>;
+let onlyfans: RunningEmulator<OnlyFansControl>;
+let worker: { logs: () => string; stop: () => Promise<void> };
 
 // Every value is unique to this run, so a hit can only come from this file's requests.
 const PII = {
@@ -43,6 +50,10 @@ const PII = {
   azureKey: `${run}0123456789abcdef0123456789`,
   anthropicKey: `sk-ant-api03-Drill${run}AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AAAAA`,
   metricsToken: `wrong-metrics-token-${run}-0123456789`,
+  onlyfansEmail: `of.creator.${run}@example.net`,
+  onlyfansPassword: `of-Drill-${run}-readonly-Field!`,
+  // Digits only (the code form takes 4 to 10): 8, long enough to be searched for, too short to pass for a phone.
+  onlyfansCode: String(randomInt(10_000_000, 99_999_999)),
 };
 
 /** The OAuth denials carry the secrets in free text; their log lines must exist (with the text reduced), or the search proves nothing. */
@@ -90,17 +101,47 @@ async function oauthState(path: string, cookie: string): Promise<string> {
   return new URL(response.headers.get("location")!).searchParams.get("state")!;
 }
 
+/** `npm run worker:onlyfans` as its own process, every line it writes kept. */
+async function startOnlyFansWorker(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/onlyfans-worker.ts"], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  child.stdout!.on("data", (chunk) => output.push(String(chunk)));
+  child.stderr!.on("data", (chunk) => output.push(String(chunk)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const logs = () => output.join("");
+  const running = await eventually(async () => logs(), (text) => text.includes("onlyfans.worker_running") || child.exitCode !== null, 30_000);
+  if (!running.includes("onlyfans.worker_running")) throw new Error(`the OnlyFans worker did not start:\n${running}`);
+  return {
+    logs,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 beforeAll(async () => {
   database = await createTestDatabase("e2e_pii");
   const [tiktok, instagram] = await Promise.all([startTikTokEmulator(), startInstagramEmulator()]);
   azure = await startAzureOpenAIEmulator();
+  onlyfans = await startOnlyFansEmulator({ email: PII.onlyfansEmail, password: PII.onlyfansPassword, twoFactorCode: PII.onlyfansCode, rateLimitPerMinute: 1_000 });
   closeEmulators = async () => {
-    await Promise.all([tiktok.close(), instagram.close(), azure.close()]);
+    await Promise.all([tiktok.close(), instagram.close(), azure.close(), onlyfans.close()]);
   };
-  app = await startApp({
+  // What the app and the worker share: the database, Redis, the key that seals the sign-in hand-off, the site.
+  const onlyfansShared = {
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
+    TOKEN_ENCRYPTION_KEYS: `pii:${Buffer.alloc(32, 4).toString("base64")}`,
+    ONLYFANS_WORKER_ENABLED: "true",
+    ...onlyfansEnv(onlyfans.url),
+  };
+  app = await startApp({
+    ...onlyfansShared,
     // The most verbose level the app has: whatever debug lines exist are searched too.
     LOG_LEVEL: "debug",
     LOG_RETENTION_DAYS: "60",
@@ -112,9 +153,19 @@ beforeAll(async () => {
     AZURE_OPENAI_API_KEY: "azure-dev-key-1",
     AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
   });
+  // After the app, whose start-up has migrated the database the worker reads.
+  worker = await startOnlyFansWorker({
+    ...onlyfansShared,
+    LOG_LEVEL: "debug",
+    ONLYFANS_POLL_SECONDS: "1",
+    ONLYFANS_ACTION_DELAY_MS: "0",
+    // A read-only field makes the fill wait this long before Playwright gives up.
+    ONLYFANS_NAVIGATION_TIMEOUT_MS: "2000",
+  });
 });
 
 afterAll(async () => {
+  await worker?.stop();
   await app?.stop();
   await closeEmulators?.();
   await database?.drop();
@@ -187,8 +238,21 @@ describe("logs written while serving requests full of personal data and secrets"
     });
     expect(raw.status).toBe(200);
 
+    // OnlyFans: the worker signs in with the password and then the code, each into a field that will not take it.
+    const onlyfansStatus = async () => ((await (await fetch(`${app.url}/api/onlyfans/status`, { headers: { cookie } })).json()) as { status: string; lastErrorCode: string | null });
+    const connect = json({ email: PII.onlyfansEmail, password: PII.onlyfansPassword, consent: true, consentVersion: ONLYFANS_CONSENT_VERSION }, { cookie });
+    onlyfans.control.fault({ endpoint: "login", mode: "readonly_fields" });
+    expect((await send("onlyfans connect, password field read-only", "/api/onlyfans/connect", connect)).status).toBe(202);
+    expect(await eventually(onlyfansStatus, (view) => view.status !== "connecting", 30_000)).toMatchObject({ status: "not_connected", lastErrorCode: "site_unavailable" });
+    onlyfans.control.fault({ endpoint: "two_factor", mode: "readonly_fields" });
+    expect((await send("onlyfans connect, code field read-only", "/api/onlyfans/connect", connect)).status).toBe(202);
+    expect(await eventually(onlyfansStatus, (view) => view.status !== "connecting", 30_000)).toMatchObject({ status: "needs_2fa" });
+    expect((await send("onlyfans code", "/api/onlyfans/2fa", json({ code: PII.onlyfansCode }, { cookie }))).status).toBe(202);
+    expect(await eventually(onlyfansStatus, (view) => view.status !== "connecting" && view.status !== "needs_2fa", 30_000)).toMatchObject({ status: "not_connected", lastErrorCode: "site_unavailable" });
+
     // Lines are flushed asynchronously: wait until the control and the 503's request id are in.
-    const logs = await eventually(async () => app.logs(), (text) => text.split(DENIAL).length > 2 && failedDraftIds.every((id) => text.includes(id)), 5_000);
+    const appLogs = await eventually(async () => app.logs(), (text) => text.split(DENIAL).length > 2 && failedDraftIds.every((id) => text.includes(id)), 5_000);
+    const logs = `${appLogs}\n${worker.logs()}`;
 
     expect(sent.filter((r) => r.status >= 500 && !failedDraftIds.includes(r.requestId))).toEqual([]);
     // The controls: both denials were logged (the caller's free text reduced to "other"), and so are the request
@@ -200,8 +264,11 @@ describe("logs written while serving requests full of personal data and secrets"
     for (const id of failedDraftIds) expect(lines.filter((line) => line.includes(id)).length, id).toBeGreaterThanOrEqual(2);
     expect(lines.some((line) => line.includes('"event":"user.signed_up"'))).toBe(true);
     expect(lines.some((line) => line.includes("auth request refused"))).toBe(true);
+    // Both failed fills were logged by the worker: the lines the password and the code would be in exist.
+    const brokenSignIns = lines.filter((line) => line.includes("OnlyFans sign-in broke off"));
+    expect(brokenSignIns).toHaveLength(2);
     // Start-up states the configured retention, once.
-    expect(lines.filter((line) => line.includes('"event":"config.log_retention"'))).toEqual([expect.stringContaining('"logRetentionDays":60')]);
+    expect(appLogs.split("\n").filter((line) => line.includes('"event":"config.log_retention"'))).toEqual([expect.stringContaining('"logRetentionDays":60')]);
 
     const leaks = Object.entries(PII).flatMap(([name, value]) =>
       formsOf(value)
@@ -209,5 +276,7 @@ describe("logs written while serving requests full of personal data and secrets"
         .map((form) => `${name} as ${JSON.stringify(form)}: ${lines.find((line) => line.toLowerCase().includes(form.toLowerCase()))}`),
     );
     expect(leaks).toEqual([]);
+    // The worker's lines still say which field would not take its value.
+    expect(brokenSignIns).toEqual([expect.stringMatching(/password field/), expect.stringMatching(/code field/)]);
   });
 });

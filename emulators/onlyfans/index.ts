@@ -15,6 +15,7 @@ import { resolveOnlyFansConfig, ONLYFANS_DEFAULTS, type OnlyFansEmulatorOptions,
 import { sendStatusPage } from "./pages";
 import { redactRequest } from "./redact";
 import {
+  DelayedPages,
   home,
   logout,
   ONLYFANS_FAULT_ENDPOINTS,
@@ -44,6 +45,10 @@ export type OnlyFansControl = EmulatorControl<OnlyFansFaultMode> & {
   requireCaptcha(on: boolean): void;
   /** Consecutive failures counted for `email` (0 once a lock has run out or a login succeeded). */
   failedLogins(email: string): number;
+  /** Pages the "delay" fault is holding now. */
+  delayedPages(): number;
+  /** Answers every page the "delay" fault holds; returns how many. */
+  releaseDelayed(): number;
 };
 
 type Route = (ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse) => void;
@@ -88,12 +93,14 @@ export async function startOnlyFansEmulator(
     onReset: () => {
       log.clear();
       live.ctx?.state.clear();
+      live.ctx?.delayed.releaseAll();
     },
     revocations: () => [],
     issuedTokens: () => [],
   });
   const { clock, faults } = parts;
   const state = new OnlyFansState(clock, config);
+  const delayed = new DelayedPages();
 
   const control: OnlyFansControl = {
     ...parts.control,
@@ -106,12 +113,15 @@ export async function startOnlyFansEmulator(
       state.captcha = on;
     },
     failedLogins: (email) => state.failedLogins(email),
+    delayedPages: () => delayed.count,
+    releaseDelayed: () => delayed.releaseAll(),
   };
   const extraControl = {
     figures: (body: unknown) => control.setFigures(body as Partial<OnlyFansFigures>),
     "expire-sessions": () => control.expireSessions(),
     captcha: (body: unknown) => control.requireCaptcha(z.object({ on: z.boolean() }).parse(body).on),
     "failed-logins": (body: unknown) => control.failedLogins(z.object({ email: z.string() }).parse(body).email),
+    "release-delayed": () => control.releaseDelayed(),
   };
 
   const server = await startHttpServer(options.port ?? ONLYFANS_DEFAULTS.port, (req, res) => {
@@ -129,7 +139,7 @@ export async function startOnlyFansEmulator(
     }
     route(live.ctx!, req, res);
   });
-  live.ctx = { config, state, clock, faults, server };
+  live.ctx = { config, state, clock, faults, server, delayed };
 
   return { url: server.url, port: server.port, control, close: () => server.close() };
 }

@@ -30,6 +30,8 @@ export type OnlyFansEmulatorOptions = {
   figures: Partial<OnlyFansFigures>;
   /** How long the "timeout" fault holds a request before dropping the socket (close() drops it sooner). */
   timeoutHoldMs: number;
+  /** How long the "delay" fault holds a page before answering it as usual (releaseDelayed() answers sooner). */
+  delayHoldMs: number;
 };
 
 export const ONLYFANS_DEFAULTS: Omit<OnlyFansEmulatorOptions, "figures"> & { figures: OnlyFansFigures } = {
@@ -45,6 +47,7 @@ export const ONLYFANS_DEFAULTS: Omit<OnlyFansEmulatorOptions, "figures"> & { fig
   rateLimitPerMinute: 60,
   figures: { earnings30d: 12_345.67, subscribers: 1_284, messagesUnread: 37 },
   timeoutHoldMs: 60_000,
+  delayHoldMs: 30_000,
 };
 
 export type OnlyFansConfig = Omit<OnlyFansEmulatorOptions, "figures" | "port"> & { figures: OnlyFansFigures };

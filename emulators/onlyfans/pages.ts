@@ -15,7 +15,7 @@ function sendPage(res: ServerResponse, status: number, page: string, title: stri
 
 export function sendLoginPage(
   res: ServerResponse,
-  { status = 200, error, email = "" }: { status?: number; error?: PageError; email?: string } = {},
+  { status = 200, error, email = "", readonlyPassword = false }: { status?: number; error?: PageError; email?: string; readonlyPassword?: boolean } = {},
 ): void {
   sendPage(
     res,
@@ -27,13 +27,13 @@ export function sendLoginPage(
       `<p><label for="email">Email</label><br>` +
       `<input id="email" name="email" type="email" autocomplete="username" value="${escapeHtml(email)}" required></p>` +
       `<p><label for="password">Password</label><br>` +
-      `<input id="password" name="password" type="password" autocomplete="current-password" required></p>` +
+      `<input id="password" name="password" type="password" autocomplete="current-password" required${readonlyPassword ? " readonly" : ""}></p>` +
       `<button type="submit" id="login-submit">Log in</button>` +
       `</form>`,
   );
 }
 
-export function sendTwoFactorPage(res: ServerResponse, { status = 200, error }: { status?: number; error?: PageError } = {}): void {
+export function sendTwoFactorPage(res: ServerResponse, { status = 200, error, readonlyCode = false }: { status?: number; error?: PageError; readonlyCode?: boolean } = {}): void {
   sendPage(
     res,
     status,
@@ -43,7 +43,7 @@ export function sendTwoFactorPage(res: ServerResponse, { status = 200, error }: 
       `<p>Enter the code from your authenticator app.</p>` +
       `<form method="post" action="/login/2fa" data-form="two-factor">` +
       `<p><label for="code">Verification code</label><br>` +
-      `<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required></p>` +
+      `<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required${readonlyCode ? " readonly" : ""}></p>` +
       `<button type="submit" id="two-factor-submit">Verify</button>` +
       `</form>`,
   );

@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { eventually } from "@/src/testing/eventually";
 import { postControl } from "../shared/test-support";
 import { startOnlyFansEmulator } from "./index";
 import { Browser, CODE, EMAIL, PASSWORD } from "./test-support";
@@ -104,6 +105,49 @@ describe("OnlyFans emulator: faults and control", () => {
     emu.control.fault({ endpoint: "login", mode: "timeout" });
     const res = fetch(`${emu.url}/login`, { signal: AbortSignal.timeout(200) });
     await expect(res).rejects.toThrow();
+  });
+
+  it("serves the password and the code fields read-only on the readonly_fields fault, once each", async () => {
+    const readonlyInput = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*\\breadonly\\b`).test(html);
+    emu.control.fault({ endpoint: "login", mode: "readonly_fields" });
+    const browser = new Browser(emu.url);
+    const locked = await (await browser.get("/login")).text();
+    expect(readonlyInput(locked, "password")).toBe(true);
+    expect(readonlyInput(locked, "email")).toBe(false);
+    expect(readonlyInput(await (await browser.get("/login")).text(), "password")).toBe(false);
+
+    emu.control.fault({ endpoint: "two_factor", mode: "readonly_fields" });
+    await browser.post("/login", { email: EMAIL, password: PASSWORD });
+    expect(readonlyInput(await (await browser.get("/login/2fa")).text(), "code")).toBe(true);
+    expect(readonlyInput(await (await browser.get("/login/2fa")).text(), "code")).toBe(false);
+  });
+
+  it("holds a page on the delay fault until released, then answers it as usual", async () => {
+    const browser = new Browser(emu.url);
+    await browser.logIn();
+    emu.control.fault({ endpoint: "dashboard", mode: "delay" });
+    let answered = false;
+    const held = browser.get("/my/dashboard").then((res) => ((answered = true), res));
+    await eventually(async () => emu.control.delayedPages(), (n) => n === 1, 5_000, 10);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+
+    expect((await (await postControl(emu.url, "release-delayed", {})).json()) as unknown).toEqual({ ok: true, result: 1 });
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data-page="dashboard"');
+    expect(emu.control.delayedPages()).toBe(0);
+  });
+
+  it("answers a delayed page on its own after delayHoldMs", async () => {
+    const quick = await startOnlyFansEmulator({ delayHoldMs: 50 });
+    try {
+      quick.control.fault({ endpoint: "login", mode: "delay" });
+      const res = await new Browser(quick.url).get("/login");
+      expect(await res.text()).toContain('data-page="login"');
+    } finally {
+      await quick.close();
+    }
   });
 
   it("refuses a fault for an unknown endpoint or mode", () => {

@@ -1,6 +1,6 @@
 // The pages: log in, the 2FA step, the dashboard and log out. Each answers with HTML or a redirect, never JSON.
 import type { ServerResponse } from "node:http";
-import { redirect, type EmulatorRequest, type FaultInjector, type HttpServerHandle, type VirtualClock } from "../shared";
+import { FaultInjector, redirect, type ArmedFault, type EmulatorRequest, type HttpServerHandle, type VirtualClock } from "../shared";
 import type { OnlyFansConfig } from "./options";
 import {
   sendCaptchaPage,
@@ -15,7 +15,12 @@ import { normaliseEmail, type OnlyFansState } from "./state";
 export const SESSION_COOKIE = "of_session";
 export const TWO_FACTOR_COOKIE = "of_2fa";
 export const ONLYFANS_FAULT_ENDPOINTS = ["login", "two_factor", "dashboard"] as const;
-export const ONLYFANS_FAULT_MODES = ["http_500", "http_503", "rate_limited", "timeout"] as const;
+/**
+ * Besides the error pages: `readonly_fields` serves the page with its secret field (the password, or the code)
+ * read-only, as a site that locks fields until its own script has run would, so a worker's fill fails; `delay`
+ * holds the page until `releaseDelayed()` (or `delayHoldMs`), then answers it as usual.
+ */
+export const ONLYFANS_FAULT_MODES = ["http_500", "http_503", "rate_limited", "timeout", "readonly_fields", "delay"] as const;
 export type OnlyFansFaultMode = (typeof ONLYFANS_FAULT_MODES)[number];
 
 export type OnlyFansContext = {
@@ -24,7 +29,43 @@ export type OnlyFansContext = {
   clock: VirtualClock;
   faults: FaultInjector<OnlyFansFaultMode>;
   server: HttpServerHandle;
+  delayed: DelayedPages;
 };
+
+/** Pages held by the `delay` fault, each answered once: on release, on its deadline, or never if the client left. */
+export class DelayedPages {
+  private readonly waiting = new Set<() => void>();
+
+  hold(res: ServerResponse, holdMs: number, answer: () => void): void {
+    const resume = () => {
+      clearTimeout(timer);
+      if (!this.waiting.delete(resume)) return;
+      if (!res.destroyed) answer();
+    };
+    const timer = setTimeout(resume, holdMs);
+    timer.unref();
+    this.waiting.add(resume);
+    res.on("close", () => {
+      clearTimeout(timer);
+      this.waiting.delete(resume);
+    });
+  }
+
+  get count(): number {
+    return this.waiting.size;
+  }
+
+  /** Answers every held page; returns how many there were. */
+  releaseAll(): number {
+    const held = [...this.waiting];
+    for (const resume of held) resume();
+    return held.length;
+  }
+}
+
+// A page answered after its delay must not take another fault.
+const NO_FAULTS = new FaultInjector<OnlyFansFaultMode>([], ONLYFANS_FAULT_MODES);
+const unfaulted = (ctx: OnlyFansContext): OnlyFansContext => ({ ...ctx, faults: NO_FAULTS });
 
 export function readCookie(req: EmulatorRequest, name: string): string | undefined {
   const header = typeof req.headers.cookie === "string" ? req.headers.cookie : "";
@@ -39,10 +80,27 @@ const setCookie = (name: string, value: string, maxAgeSeconds: number) =>
   `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
 const clearCookie = (name: string) => setCookie(name, "", 0);
 
-/** Answers an armed fault for `endpoint`; returns true when it did. */
-export function answerFault(ctx: OnlyFansContext, endpoint: string, res: ServerResponse): boolean {
+type Route = (ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse) => void;
+
+/**
+ * Takes the fault armed for `endpoint`: "answered" when it sent (or holds) the response, "readonly_fields" when the
+ * page is to be served with its secret field read-only, null when there is nothing to do.
+ */
+function takeFault(ctx: OnlyFansContext, endpoint: string, route: Route, req: EmulatorRequest, res: ServerResponse): "answered" | "readonly_fields" | null {
   const fault = ctx.faults.take(endpoint);
-  if (!fault) return false;
+  if (!fault) return null;
+  switch (fault.mode) {
+    case "readonly_fields":
+      return "readonly_fields";
+    case "delay":
+      ctx.delayed.hold(res, ctx.config.delayHoldMs, () => route(unfaulted(ctx), req, res));
+      return "answered";
+    default:
+      return answerErrorFault(ctx, fault, res) ? "answered" : null;
+  }
+}
+
+function answerErrorFault(ctx: OnlyFansContext, fault: ArmedFault<OnlyFansFaultMode>, res: ServerResponse): boolean {
   switch (fault.mode) {
     case "timeout":
       ctx.server.hold(res, ctx.config.timeoutHoldMs);
@@ -60,6 +118,8 @@ export function answerFault(ctx: OnlyFansContext, endpoint: string, res: ServerR
         "retry-after": String(fault.retryAfterSeconds ?? 60),
       });
       return true;
+    default:
+      return false;
   }
 }
 
@@ -74,16 +134,17 @@ const formOf = (req: EmulatorRequest) =>
   req.body.kind === "form" || req.body.kind === "multipart" ? req.body.form : new URLSearchParams();
 
 export function showLogin(ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (answerFault(ctx, "login", res)) return;
+  const fault = takeFault(ctx, "login", showLogin, req, res);
+  if (fault === "answered") return;
   if (ctx.state.sessions.find(readCookie(req, SESSION_COOKIE))) {
     redirect(res, "/my/dashboard");
     return;
   }
-  sendLoginPage(res);
+  sendLoginPage(res, { readonlyPassword: fault === "readonly_fields" });
 }
 
 export function submitLogin(ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (answerFault(ctx, "login", res)) return;
+  if (takeFault(ctx, "login", submitLogin, req, res) === "answered") return;
   if (ctx.state.captcha) {
     sendCaptchaPage(res);
     return;
@@ -118,16 +179,17 @@ export function submitLogin(ctx: OnlyFansContext, req: EmulatorRequest, res: Ser
 }
 
 export function showTwoFactor(ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (answerFault(ctx, "two_factor", res)) return;
+  const fault = takeFault(ctx, "two_factor", showTwoFactor, req, res);
+  if (fault === "answered") return;
   if (!ctx.state.twoFactor.find(readCookie(req, TWO_FACTOR_COOKIE))) {
     redirect(res, "/login");
     return;
   }
-  sendTwoFactorPage(res);
+  sendTwoFactorPage(res, { readonlyCode: fault === "readonly_fields" });
 }
 
 export function submitTwoFactor(ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (answerFault(ctx, "two_factor", res)) return;
+  if (takeFault(ctx, "two_factor", submitTwoFactor, req, res) === "answered") return;
   const pendingToken = readCookie(req, TWO_FACTOR_COOKIE);
   const pending = ctx.state.twoFactor.find(pendingToken);
   if (!pending) {
@@ -154,7 +216,7 @@ export function submitTwoFactor(ctx: OnlyFansContext, req: EmulatorRequest, res:
 }
 
 export function showDashboard(ctx: OnlyFansContext, req: EmulatorRequest, res: ServerResponse): void {
-  if (answerFault(ctx, "dashboard", res)) return;
+  if (takeFault(ctx, "dashboard", showDashboard, req, res) === "answered") return;
   const session = ctx.state.sessions.find(readCookie(req, SESSION_COOKIE));
   if (!session) {
     redirect(res, "/login", { "set-cookie": clearCookie(SESSION_COOKIE) });

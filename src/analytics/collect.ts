@@ -1,14 +1,16 @@
 // Scheduled and on-demand collection for one connection at a time: a Redis lease per connection (two workers
 // never read the same account at once), a per-provider cool-down after a rate limit, the outcome on the
-// SocialConnection row (lastSyncAt / lastErrorCode, needs_attention on a dead token) and one KPI event.
+// SocialConnection row (lastSyncAt / lastErrorCode, needs_attention on a dead token) and one KPI event. The creator
+// may disconnect while the provider answers: what was read is stored only if the row is still connected to the same
+// account, checked and locked in the transaction that stores it.
 import { createHash, randomUUID } from "node:crypto";
 import type { KeyValueStore } from "@/src/data";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
 import { moduleLogger } from "@/src/observability";
 import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/social";
 import { collectForConnection, isCollectedProvider } from "./collectors";
 import { recordEvent } from "@/src/observability";
-import { readLatest, saveSnapshots, type SnapshotOwner } from "./snapshots";
+import { readLatest, saveSnapshots, type SnapshotDeps, type SnapshotOwner } from "./snapshots";
 
 export interface CollectDeps {
   prisma: PrismaClient;
@@ -70,20 +72,41 @@ export async function collectConnection(deps: CollectDeps, connectionId: string)
       previousPosts: previous?.connectionId === row.id ? previous.data : null,
       now,
     });
-    const snapshots = await saveSnapshots(deps, owner, collected, now);
-    await deps.prisma.socialConnection.update({ where: { id: row.id }, data: { lastSyncAt: now, lastErrorCode: null } });
+    const snapshots = await saveIfStillConnected(deps, row, owner, collected, now);
+    if (snapshots === null) {
+      // As if the disconnect had come before the read: skipped, nothing stored, nothing counted.
+      log.info({ event: "analytics.collect_discarded", connectionId: row.id, provider: owner.provider }, "figures read while the creator disconnected were discarded");
+      return { outcome: "skipped", snapshots: 0 };
+    }
     recordEvent("analytics.synced", { userId: owner.userId, provider: owner.provider, outcome: "ok", snapshots });
     log.info({ event: "analytics.collected", connectionId: row.id, provider: owner.provider, snapshots, fetchedPosts: collected.fetchedPosts }, "analytics collected");
     return { outcome: "collected", snapshots };
   } catch (error) {
-    return await recordFailure(deps, owner, error);
+    return await recordFailure(deps, row, owner, error);
   } finally {
     // Release only our own lease: after a very slow run it may already belong to someone else.
     if ((await deps.store.get(collectLeaseKey(row.id)).catch(() => null)) === leaseOwner) await deps.store.del(collectLeaseKey(row.id)).catch(() => undefined);
   }
 }
 
-async function recordFailure(deps: CollectDeps, owner: SnapshotOwner, error: unknown): Promise<CollectResult> {
+/** The row is still the one read: connected, to the same provider account (a reconnect may change it). */
+const stillConnected = (row: SocialConnection) => ({ id: row.id, status: "connected" as const, externalId: row.externalId });
+
+/**
+ * Marks the sync on the row and stores the snapshots in one transaction, the row update first: it matches only a
+ * row still connected, and locks it, so a disconnect either lands before (nothing is stored: null) or waits until
+ * the figures are in (they were read while connected, and stay as history like any other).
+ */
+async function saveIfStillConnected(deps: CollectDeps, row: SocialConnection, owner: SnapshotOwner, collected: Parameters<typeof saveSnapshots>[2], now: Date): Promise<number | null> {
+  return deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.socialConnection.updateMany({ where: stillConnected(row), data: { lastSyncAt: now, lastErrorCode: null } });
+    if (count === 0) return null;
+    // saveSnapshots only uses prisma.analyticsSnapshot, which the transaction client has.
+    return saveSnapshots({ prisma: tx as unknown as SnapshotDeps["prisma"], store: deps.store }, owner, collected, now);
+  });
+}
+
+async function recordFailure(deps: CollectDeps, row: SocialConnection, owner: SnapshotOwner, error: unknown): Promise<CollectResult> {
   const failure = isSocialError(error) ? error.failure : "unexpected";
   let outcome: CollectOutcome = "failed";
   if (failure === "rate_limited") {
@@ -95,8 +118,9 @@ async function recordFailure(deps: CollectDeps, owner: SnapshotOwner, error: unk
   } else {
     await deps.store.set(failureBackoffKey(owner.id), failure, FAILURE_BACKOFF_SECONDS).catch(() => undefined);
   }
-  await deps.prisma.socialConnection.update({
-    where: { id: owner.id },
+  // A disconnected row keeps its state: a token refused after a disconnect (TikTok's revoke) is no news.
+  await deps.prisma.socialConnection.updateMany({
+    where: stillConnected(row),
     data: { lastErrorCode: failure, ...(outcome === "needs_attention" ? { status: "needs_attention" as const } : {}) },
   });
   recordEvent("analytics.synced", { userId: owner.userId, provider: owner.provider, outcome: failure, snapshots: 0 });

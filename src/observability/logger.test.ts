@@ -63,6 +63,41 @@ describe("logger redaction", () => {
     expect(text).toContain("token exchange failed");
   });
 
+  it("replaces the values a Playwright call log repeats (fill, type, press), in messages and in errors", () => {
+    const { logger, output } = capture();
+    // As Playwright 1.65 words a fill into a read-only field: every call-log line dimmed with ANSI codes, the
+    // argument written raw (a newline in it starts a new line), the element described with its attributes.
+    const dim = (line: string) => `\u001b[2m${line}\u001b[22m`;
+    const callLog = (action: string) =>
+      [
+        "page.fill: Timeout 1500ms exceeded.",
+        "Call log:",
+        dim("  - waiting for locator('#password')"),
+        dim(`    - locator resolved to <input readonly id="password" type="password" value="prefilled-${SECRETS.password}"/>`),
+        ...action.split("\n").map(dim),
+        dim("  - attempting fill action"),
+        dim("    2 × waiting for element to be visible, enabled and editable"),
+        dim("      - element is not editable"),
+        "",
+      ].join("\n");
+    const multiLine = `${SECRETS.password}")\nsecond line of it`;
+    const error = new Error(callLog(`    - fill("${SECRETS.password}")`));
+    error.name = "TimeoutError";
+    logger.warn({ err: error }, "sign-in broke off");
+    logger.warn({ err: new Error(callLog(`    - fill("${multiLine}")`)) }, "a value with a newline");
+    logger.warn(callLog(`    - type("${SECRETS.refreshToken}")`));
+    logger.warn(`retrying press('${SECRETS.apiKey}') on the form`);
+    const text = output();
+    for (const secret of [SECRETS.password, "second line of it", SECRETS.refreshToken, SECRETS.apiKey]) expect(text).not.toContain(secret);
+    // What the log is for stays: the step, the locator and why it failed.
+    expect(text).toContain("fill([REDACTED])");
+    expect(text).toContain("type([REDACTED])");
+    expect(text).toContain("press([REDACTED])");
+    expect(text).toContain("waiting for locator('#password')");
+    expect(text).toContain("element is not editable");
+    expect(text).toContain("sign-in broke off");
+  });
+
   it("keeps ordinary numbers, ids and timestamps readable", () => {
     const { logger, output } = capture();
     logger.info({ requestId: "4f1c2b9e-1d2a-4c5b-9e8f-0a1b2c3d4e5f", latencyMs: 1234, at: "2026-11-25T10:00:00Z" }, "took 1234 ms, 42 rows");

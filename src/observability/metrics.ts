@@ -198,7 +198,7 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
     // Counted where refreshes run: the worker's schedule (npm run worker), so set METRICS_EMF there too.
     socialTokenRefresh: emf.counter({
       name: "huntaze_social_token_refresh_total",
-      help: "Access-token refreshes by provider and outcome (ok, needs_attention, error).",
+      help: "Access-token refreshes by provider and outcome (ok, needs_attention, error, discarded: the connection was removed meanwhile).",
       labelNames: ["provider", "outcome"] as const,
     }),
     socialClientSecretUsed: emf.counter({

@@ -26,6 +26,41 @@ const SECRET_HEADER = /\b((?:set-)?cookie|(?:x-)?api-key|ocp-apim-subscription-k
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?/g;
 const PREFIXED_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g;
 
+// Playwright appends a "Call log:" to its errors, where an action line repeats its argument raw, not escaped:
+// `- fill("the password")`. The argument runs to the end of its line or, holding newlines, on over the next lines
+// up to the log's next entry (an indented "- …" or "N × …") or the stack after the log: all of it goes. The
+// elements the log describes keep their `value` attribute (a prefilled email), which goes too.
+const PLAYWRIGHT_ACTION = /\b(fill|type|press|pressSequentially|insertText|setInputFiles|selectOption)\((["'`]).*$/;
+const PLAYWRIGHT_HINT = /Call log:|\b(?:fill|type|press|pressSequentially|insertText|setInputFiles|selectOption)\(["'`]/;
+// Playwright wraps each call-log line in ANSI dim codes.
+const ANSI = "(?:\\u001b\\[\\d+m)*";
+const CALL_LOG_ENTRY = new RegExp(`^${ANSI}\\s+(?:- |\\d+ × )|^\\s+at\\s`);
+const ELEMENT_VALUE = /\bvalue=("[^"]*"|'[^']*')/g;
+
+function scrubPlaywrightCallLog(text: string): string {
+  if (!PLAYWRIGHT_HINT.test(text)) return text;
+  const kept: string[] = [];
+  let inCallLog = false;
+  let argumentOpen = false;
+  for (const line of text.split("\n")) {
+    if (argumentOpen) {
+      if (!CALL_LOG_ENTRY.test(line)) continue; // more of the argument
+      argumentOpen = false;
+    }
+    if (line.includes("Call log:")) inCallLog = true;
+    const action = PLAYWRIGHT_ACTION.exec(line);
+    if (action) {
+      kept.push(`${line.slice(0, action.index)}${action[1]}(${REDACTED})`);
+      // Even a line ending in `")` may not end the argument (a password can hold `")`): in a call log, every line
+      // up to the next entry is taken as the argument's; when it did end there, that is no line at all.
+      argumentOpen = inCallLog;
+      continue;
+    }
+    kept.push(inCallLog ? line.replace(ELEMENT_VALUE, `value=${REDACTED}`) : line);
+  }
+  return kept.join("\n");
+}
+
 function looksLikePhone(match: string): boolean {
   const digits = match.replace(/^%2B/i, "").replace(/\D/g, "");
   return digits.length >= 9 && digits.length <= 15 && !DATE_LIKE.test(match);
@@ -39,7 +74,7 @@ function insideUuid(text: string, start: number, length: number): boolean {
 }
 
 export function scrubText(text: string): string {
-  return text
+  return scrubPlaywrightCallLog(text)
     .replace(EMAIL, "[email]")
     .replace(BEARER, "$1 [REDACTED]")
     .replace(SECRET_HEADER, "$1$2[REDACTED]")

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { KeyValueStore } from "@/src/data";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, recordEvent } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";
 import type { OnlyFansSettings } from "./config";
 import { ONLYFANS_CONSENT_VERSION } from "./consent";
@@ -13,7 +13,7 @@ import { publishLoginRequest, publishTwoFactorCode } from "./handoff";
 import { isOnlyFansEnabled } from "./kill-switch";
 import { CLAIM_WINDOW_MS, clearAttempt, currentAttempt, updateAttempt, writeAttempt } from "./login-state";
 import { DISABLED_MESSAGE, ERROR_MESSAGES, type OnlyFansErrorCode } from "./messages";
-import { wipeOnlyFansSession } from "./session-store";
+import { wipeOnlyFansSession, withOnlyFansLock } from "./session-store";
 
 export const ONLYFANS_STATUSES = ["disabled", "not_connected", "connecting", "needs_2fa", "connected", "needs_attention"] as const;
 export type OnlyFansStatus = (typeof ONLYFANS_STATUSES)[number];
@@ -149,9 +149,16 @@ export async function submitOnlyFansCode(deps: OnlyFansDeps, userId: string, bod
   return readOnlyFansStatus(deps, userId);
 }
 
-/** Wipes the stored session and any sign-in state. Safe to repeat. */
+/**
+ * Wipes the stored session and any sign-in state. Safe to repeat. Both under the lock a worker saving a sign-in
+ * takes: a sign-in finishing now finds its attempt gone and keeps nothing.
+ */
 export async function disconnectOnlyFans(deps: Omit<OnlyFansDeps, "vault" | "settings">, userId: string): Promise<{ disconnected: boolean }> {
-  const disconnected = await wipeOnlyFansSession(deps.prisma, userId);
-  await clearAttempt(deps.store, userId);
+  const disconnected = await withOnlyFansLock(deps.prisma, userId, async (tx) => {
+    const wiped = await wipeOnlyFansSession(tx, userId);
+    await clearAttempt(deps.store, userId);
+    return wiped;
+  });
+  if (disconnected) recordEvent("social.disconnected", { userId, provider: "onlyfans", revokedAtProvider: false });
   return { disconnected };
 }

@@ -2,7 +2,7 @@
 // path is here, in one place: they follow emulators/onlyfans (data-page, data-error, data-figure), and must be
 // checked against the live site before production use (docs/ONLYFANS.md). Read-only: the only forms ever
 // submitted are the sign-in and verification forms.
-import type { Page, Response } from "playwright-core";
+import type { BrowserContext, Page, Response } from "playwright-core";
 import { z } from "zod";
 import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
 
@@ -98,6 +98,39 @@ async function submit(page: Page, button: string, pacing: SitePacing): Promise<S
   }
 }
 
+/**
+ * Thrown in place of Playwright's error wherever a secret (the email, password, code or session cookies) was handed
+ * to the browser: Playwright appends a call log to its errors that repeats the value (`- fill("…")`), and the
+ * worker logs what breaks a sign-in. This names the step and the kind of failure only, and keeps no reference to
+ * the original error (no `cause`, whose message and stack a logger would print too).
+ */
+export class SiteStepError extends Error {
+  override readonly name = "SiteStepError";
+  constructor(
+    readonly step: string,
+    error: unknown,
+  ) {
+    super(`${step} failed (${error instanceof Error && error.name === "TimeoutError" ? "timed out" : "refused by the browser"})`);
+  }
+}
+
+async function fillSecret(page: Page, selector: string, field: string, value: string, pacing: SitePacing): Promise<void> {
+  try {
+    await page.fill(selector, value, { timeout: pacing.navigationTimeoutMs });
+  } catch (error) {
+    throw new SiteStepError(`filling the ${field} field`, error);
+  }
+}
+
+/** Puts a stored session's cookies in the browser; a failure never repeats them. */
+export async function restoreSession(context: BrowserContext, cookies: Parameters<BrowserContext["addCookies"]>[0]): Promise<void> {
+  try {
+    await context.addCookies(cookies);
+  } catch (error) {
+    throw new SiteStepError("restoring the saved session", error);
+  }
+}
+
 export function openDashboard(page: Page, baseUrl: string, pacing: SitePacing): Promise<SiteOutcome> {
   return navigate(page, `${baseUrl}${SITE.dashboardPath}`, pacing);
 }
@@ -106,14 +139,14 @@ export async function signIn(page: Page, baseUrl: string, pacing: SitePacing, em
   const opened = await navigate(page, `${baseUrl}${SITE.loginPath}`, pacing);
   if (opened.kind !== "login") return opened;
   await pause(pacing);
-  await page.fill(SITE.email, email, { timeout: pacing.navigationTimeoutMs });
-  await page.fill(SITE.password, password, { timeout: pacing.navigationTimeoutMs });
+  await fillSecret(page, SITE.email, "email", email, pacing);
+  await fillSecret(page, SITE.password, "password", password, pacing);
   await pause(pacing);
   return submit(page, SITE.loginSubmit, pacing);
 }
 
 export async function enterCode(page: Page, pacing: SitePacing, code: string): Promise<SiteOutcome> {
-  await page.fill(SITE.code, code, { timeout: pacing.navigationTimeoutMs });
+  await fillSecret(page, SITE.code, "code", code, pacing);
   await pause(pacing);
   return submit(page, SITE.codeSubmit, pacing);
 }

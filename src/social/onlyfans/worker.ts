@@ -6,19 +6,19 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { saveSnapshot } from "@/src/analytics/snapshots";
 import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
 import type { KeyValueStore } from "@/src/data";
 import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
-import { metrics, moduleLogger, recordEvent } from "@/src/observability";
+import { metrics, moduleLogger } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";
 import { BrowserPool } from "./browser";
 import type { OnlyFansSettings } from "./config";
+import { markSessionExpired, recordFigures, recordSyncError } from "./dashboard-writes";
 import { codeChannel, loginChannel, openLoginRequest, openTwoFactorCode, type LoginRequest } from "./handoff";
 import { isOnlyFansEnabled } from "./kill-switch";
-import { beatHeart, HEARTBEAT_MS, updateAttempt, type LoginErrorCode } from "./login-state";
-import { AccountTakenError, onlyfansAccountId, openSession, saveOnlyFansSession, sealSession, type SessionCookie } from "./session-store";
-import { enterCode, openDashboard, readFigures, signIn, type SiteOutcome, type SitePacing } from "./site";
+import { beatHeart, HEARTBEAT_MS, readAttempt, updateAttempt, type LoginErrorCode } from "./login-state";
+import { AccountTakenError, onlyfansAccountId, openSession, saveOnlyFansSession, type SessionCookie } from "./session-store";
+import { enterCode, openDashboard, readFigures, restoreSession, signIn, type SiteOutcome, type SitePacing } from "./site";
 
 export interface OnlyFansWorkerDeps {
   prisma: PrismaClient;
@@ -202,14 +202,20 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
         log.warn({ event: "onlyfans.site_unexpected", userId, detail: outcome.detail }, "OnlyFans answered unexpectedly");
         return fail("site_unavailable");
     }
-    let connection: SocialConnection;
+    let connection: SocialConnection | null;
     try {
-      connection = await saveOnlyFansSession({ prisma, vault }, userId, accountId, result.cookies ?? []);
+      // Only while this attempt is still the creator's: a disconnect (or a newer attempt) meanwhile abandoned it.
+      connection = await saveOnlyFansSession({ prisma, vault }, userId, accountId, result.cookies ?? [], async () => (await readAttempt(store, userId))?.attemptId === attemptId);
     } catch (error) {
       if (error instanceof AccountTakenError) return fail("account_taken");
       throw error;
     }
-    await recordFigures(connection, result.figures!, result.cookies);
+    if (!connection) {
+      jobs.inc({ kind: "login", outcome: "discarded" });
+      log.info({ event: "onlyfans.login_discarded", userId, attemptId }, "sign-in finished after the creator disconnected; the session was not kept");
+      return;
+    }
+    await recordFigures({ prisma, store, vault }, connection, result.figures!);
     jobs.inc({ kind: "login", outcome: "connected" });
     await updateAttempt(store, userId, attemptId, { phase: "connected" });
     log.info({ event: "onlyfans.connected", userId, attemptId }, "OnlyFans connected");
@@ -245,16 +251,6 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
 
   // --- Dashboard reads ------------------------------------------------------------------------------------
 
-  async function recordFigures(connection: SocialConnection, figures: EarningsSnapshot, cookies?: SessionCookie[]) {
-    const capturedAt = new Date();
-    const written = await saveSnapshot({ prisma, store }, { id: connection.id, userId: connection.userId, provider: "onlyfans" }, "earnings", figures, capturedAt);
-    await prisma.socialConnection.update({
-      where: { id: connection.id },
-      data: { lastSyncAt: capturedAt, lastErrorCode: null, ...(cookies?.length ? { sessionEncrypted: sealSession(vault, connection.userId, cookies), tokenKeyId: vault.currentKeyId } : {}) },
-    });
-    recordEvent("analytics.synced", { userId: connection.userId, provider: "onlyfans", outcome: "ok", snapshots: written ? 1 : 0 });
-  }
-
   async function syncConnection(connection: SocialConnection, signal: AbortSignal) {
     const cookies = (() => {
       try {
@@ -267,7 +263,7 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
     const result: Read = cookies
       ? await pool
           .withContext(async (context): Promise<Read> => {
-            await context.addCookies(cookies);
+            await restoreSession(context, cookies);
             const page = await context.newPage();
             const outcome = await openDashboard(page, settings.baseUrl, pacing);
             if (outcome.kind !== "dashboard") return { outcome };
@@ -280,28 +276,32 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
       return;
     }
     const { outcome } = result;
+    const discarded = () => {
+      jobs.inc({ kind: "sync", outcome: "discarded" });
+      log.info({ event: "onlyfans.sync_discarded", userId: connection.userId }, "the creator disconnected or signed in again during the read; nothing was kept");
+    };
     const rest = async (code: string, seconds: number) => {
       jobs.inc({ kind: "sync", outcome: code });
       await store.set(cooldownKey(connection.id), code, seconds);
-      await prisma.socialConnection.update({ where: { id: connection.id }, data: { lastErrorCode: code } });
+      await recordSyncError(prisma, connection, code);
       log.warn({ event: "onlyfans.sync_failed", userId: connection.userId, reason: code, retryInSeconds: seconds }, "OnlyFans dashboard not read");
     };
     switch (outcome.kind) {
       case "dashboard":
-        await recordFigures(connection, result.figures!, result.cookies);
+        if (!(await recordFigures({ prisma, store, vault }, connection, result.figures!, result.cookies))) return discarded();
         jobs.inc({ kind: "sync", outcome: "synced" });
         log.info({ event: "onlyfans.synced", userId: connection.userId }, "OnlyFans figures read");
         return;
       case "login":
-      case "two_factor":
+      case "two_factor": {
         // The site wants a sign-in again: only the creator can give one. Nothing is retried meanwhile.
-        await prisma.$transaction([
-          prisma.socialConnection.update({ where: { id: connection.id }, data: { status: "needs_attention", lastErrorCode: "session_expired", sessionEncrypted: null, tokenKeyId: null } }),
-          prisma.auditLog.create({ data: { userId: connection.userId, action: "onlyfans.session_expired", metadata: { provider: "onlyfans" } } }),
-        ]);
+        const expired = await markSessionExpired(prisma, connection);
+        // A disconnected creator is not asked to reconnect.
+        if (!expired) return discarded();
         jobs.inc({ kind: "sync", outcome: "session_expired" });
         log.info({ event: "onlyfans.session_expired", userId: connection.userId }, "OnlyFans session ended; the creator must reconnect");
         return;
+      }
       case "rate_limited":
       case "locked":
         return rest("rate_limited", Math.max(outcome.retryAfterSeconds, 60));

@@ -1,0 +1,62 @@
+// What the worker writes after reading a dashboard: figures, renewed cookies, an ended session. The creator may
+// disconnect (or sign in again) while the page loads, so each write is conditional on the row still holding the
+// session that was read, as rotate-tokens.ts writes only over the version it read.
+import { saveSnapshot } from "@/src/analytics/snapshots";
+import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
+import type { KeyValueStore } from "@/src/data";
+import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
+import { recordEvent } from "@/src/observability";
+import type { TokenVault } from "../oauth/token-vault";
+import { sealSession, type SessionCookie } from "./session-store";
+
+/** Still connected, to the same account, with the same sealed session (a disconnect wipes it, a sign-in replaces it). */
+export const sameSession = (connection: SocialConnection) => ({
+  id: connection.id,
+  status: "connected" as const,
+  externalId: connection.externalId,
+  sessionEncrypted: connection.sessionEncrypted,
+});
+
+/**
+ * Stores the figures (and the renewed cookies) in one transaction, the row update first: it locks the row, so a
+ * disconnect lands either before (false: nothing stored) or after the figures are in (read while connected, they
+ * stay as history like any other).
+ */
+export async function recordFigures(
+  deps: { prisma: PrismaClient; store: KeyValueStore; vault: TokenVault },
+  connection: SocialConnection,
+  figures: EarningsSnapshot,
+  cookies?: SessionCookie[],
+): Promise<boolean> {
+  const { prisma, store, vault } = deps;
+  const capturedAt = new Date();
+  const written = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.socialConnection.updateMany({
+      where: sameSession(connection),
+      data: { lastSyncAt: capturedAt, lastErrorCode: null, ...(cookies?.length ? { sessionEncrypted: sealSession(vault, connection.userId, cookies), tokenKeyId: vault.currentKeyId } : {}) },
+    });
+    if (count === 0) return null;
+    // saveSnapshot only uses prisma.analyticsSnapshot, which the transaction client has.
+    return saveSnapshot({ prisma: tx as unknown as PrismaClient, store }, { id: connection.id, userId: connection.userId, provider: "onlyfans" }, "earnings", figures, capturedAt);
+  });
+  if (written === null) return false;
+  recordEvent("analytics.synced", { userId: connection.userId, provider: "onlyfans", outcome: "ok", snapshots: written ? 1 : 0 });
+  return true;
+}
+
+/** The site wants a sign-in again: the creator must reconnect. False when they had disconnected meanwhile (nothing to ask). */
+export function markSessionExpired(prisma: PrismaClient, connection: SocialConnection): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.socialConnection.updateMany({
+      where: sameSession(connection),
+      data: { status: "needs_attention", lastErrorCode: "session_expired", sessionEncrypted: null, tokenKeyId: null },
+    });
+    if (count === 1) await tx.auditLog.create({ data: { userId: connection.userId, action: "onlyfans.session_expired", metadata: { provider: "onlyfans" } } });
+    return count === 1;
+  });
+}
+
+/** A failed read's error code, on the row only while it still holds the session that was read. */
+export async function recordSyncError(prisma: PrismaClient, connection: SocialConnection, code: string): Promise<void> {
+  await prisma.socialConnection.updateMany({ where: sameSession(connection), data: { lastErrorCode: code } });
+}
