@@ -26,6 +26,8 @@ beforeAll(async () => {
       AZURE_OPENAI_ENDPOINT: azure.url,
       AZURE_OPENAI_API_KEY: "azure-dev-key-1",
       AZURE_OPENAI_SECONDARY_DEPLOYMENT: "gpt-4o-mini-green",
+      // Short, so the failure below is probed afresh after a one-second wait (the default is 5 s).
+      AZURE_SMOKE_REUSE_MS: "1000",
       METRICS_TOKEN: "metrics-token-drafts-0123456789",
     }),
     launchBrowser(),
@@ -53,11 +55,17 @@ describe("Azure smoke probe over HTTP", () => {
     expect((await fetch(`${app.url}/api/ai/azure/smoke?target=purple`)).status).toBe(400);
   });
 
-  it("answers 502 error when Azure fails", async () => {
+  it("answers 502 error when Azure fails, and keeps answering it within the reuse window", async () => {
+    // The 200 above is reused for AZURE_SMOKE_REUSE_MS: the fault shows from the first probe after it.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     azure.control.fault({ endpoint: "gpt-4o-mini", mode: "http_500" });
     const response = await fetch(`${app.url}/api/ai/azure/smoke`);
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ status: "error", error: { upstreamStatus: 500 } });
+    azure.control.clearFaults();
+    const reused = await fetch(`${app.url}/api/ai/azure/smoke`);
+    expect(reused.status).toBe(502);
+    expect(await reused.json()).toMatchObject({ status: "error", error: { upstreamStatus: 500 } });
   });
 });
 

@@ -34,6 +34,9 @@ beforeAll(async () => {
     ...tiktokEnv(tiktok.url),
     ...instagramEnv(instagram.url),
     ...azureOpenAIEnv(azure.url),
+    // Every run here must see the emulator as it is at that moment (an outage right after a healthy run): no reuse
+    // window (its own tests: src/llm/smoke-reuse.test.ts, e2e/drafts-journey.test.ts).
+    AZURE_SMOKE_REUSE_MS: "0",
   });
 });
 

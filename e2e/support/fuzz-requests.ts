@@ -47,9 +47,17 @@ const withInvalidUtf8 = (text: string): fc.Arbitrary<Uint8Array> =>
     return new Uint8Array(Buffer.concat([Buffer.from(text.slice(0, at), "utf8"), bad, Buffer.from(text.slice(at), "utf8")]));
   });
 
-function bodyFor(route: FuzzRoute): fc.Arbitrary<BodySpec> {
+function bodyFor(route: FuzzRoute, ctx: FuzzContext): fc.Arbitrary<BodySpec> {
   const schemaLike: fc.Arbitrary<unknown> = route.body ?? fc.jsonValue({ maxDepth: 3 });
   const bytes = (label: string, arb: fc.Arbitrary<Uint8Array>): fc.Arbitrary<BodySpec> => arb.map((b) => ({ kind: "bytes", label, bytes: b }));
+  if (route.form) {
+    const form = route.form(ctx);
+    return fc.oneof(
+      { weight: 8, arbitrary: bytes("form", form.map(utf8)) },
+      { weight: 1, arbitrary: bytes("form with invalid UTF-8", form.chain(withInvalidUtf8)) },
+      { weight: 1, arbitrary: bytes("JSON to a form endpoint", schemaLike.map((v) => utf8(json(v)))) },
+    );
+  }
   const oversized: fc.Arbitrary<BodySpec> = fc
     .record({
       size: fc.oneof(fc.integer({ min: 64 * 1024 + 1, max: 160 * 1024 }), fc.integer({ min: 1024 * 1024 - 4_096, max: 1024 * 1024 + 4_096 })),
@@ -83,6 +91,8 @@ function bodyFor(route: FuzzRoute): fc.Arbitrary<BodySpec> {
     { weight: 1, arbitrary: oversized },
   );
 }
+
+const FORM_CONTENT_TYPES = ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8", "APPLICATION/X-WWW-FORM-URLENCODED", "application/x-www-form-urlencoded;charset=latin1"];
 
 const CONTENT_TYPES = [
   "application/json", "application/json; charset=utf-8", "APPLICATION/JSON", "application/json; charset=latin1", "application/json, text/plain",
@@ -157,8 +167,10 @@ export function fuzzRequest(ctx: FuzzContext, sessions: number): fc.Arbitrary<Fu
         query: queryString(route.query?.(ctx)),
         headers: randomHeaders(ctx),
         routeHeaders: route.headers?.(ctx) ?? fc.constant({}),
-        contentType: fc.option(fc.oneof({ weight: 6, arbitrary: fc.constant("application/json") }, { weight: 4, arbitrary: fc.constantFrom(...CONTENT_TYPES) }), { freq: 8 }),
-        body: bodyFor(route),
+        contentType: route.form
+          ? fc.option(fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...FORM_CONTENT_TYPES) }, { weight: 2, arbitrary: fc.constantFrom(...CONTENT_TYPES) }), { freq: 20 })
+          : fc.option(fc.oneof({ weight: 6, arbitrary: fc.constant("application/json") }, { weight: 4, arbitrary: fc.constantFrom(...CONTENT_TYPES) }), { freq: 8 }),
+        body: bodyFor(route, ctx),
         bodyWithoutPayloadMethod: fc.nat({ max: 9 }),
         xff: forwardedFor,
         host: fc.oneof({ weight: 24, arbitrary: fc.constant(`localhost:${ctx.port}`) }, { weight: 1, arbitrary: hostLike(ctx) }),

@@ -2,7 +2,7 @@
 // the methods its route.ts exports, how it answers (JSON API or OAuth redirect), and, when it reads them,
 // the query parameters and a body close to its schema (the fuzzer then breaks both).
 import fc from "fast-check";
-import { anyString, headerValue, hugeString, nearObject, pathSegment } from "./fuzz-values";
+import { anyString, formBody, headerValue, hugeString, nearObject, pathSegment, prototypeName } from "./fuzz-values";
 
 export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 export type Method = (typeof METHODS)[number];
@@ -11,8 +11,9 @@ export type Method = (typeof METHODS)[number];
  * json: an API route; every 4xx is `{ error: { code, message } }`.
  * redirect: an OAuth entry point or callback; a GET/HEAD the handler answers is a 307 to sign-in, the
  * Connections page or the provider, never an error page.
+ * page: a server-rendered page; never a 5xx (signed out, a redirect to sign-in).
  */
-export type Contract = "json" | "redirect";
+export type Contract = "json" | "redirect" | "page";
 
 /** What the routes need from the running test: sessions, OAuth states issued to them, the metrics token. */
 export interface FuzzContext {
@@ -21,6 +22,8 @@ export interface FuzzContext {
   metricsToken: string;
   /** OAuth states handed out by the entry points to the signed-in creators, per provider. */
   oauthStates: Record<"tiktok" | "instagram", string[]>;
+  /** The signed-in creators' emails: form sign-ins aim at real accounts (and their per-account budget) too. */
+  creatorEmails: string[];
 }
 
 export interface FuzzRoute {
@@ -35,6 +38,11 @@ export interface FuzzRoute {
   query?: (ctx: FuzzContext) => Record<string, fc.Arbitrary<string>>;
   /** A JSON body close to what the handler's schema accepts. */
   body?: fc.Arbitrary<unknown>;
+  /**
+   * An application/x-www-form-urlencoded body instead (its text), sent mostly with that content type: for endpoints
+   * that accept forms besides JSON (better-auth's sign-in and sign-up).
+   */
+  form?: (ctx: FuzzContext) => fc.Arbitrary<string>;
   /** Headers this route reads, with values worth trying. */
   headers?: (ctx: FuzzContext) => fc.Arbitrary<Record<string, string>>;
   /** A signed-in request to this path may end its session (sign-out): it gets a throw-away session. */
@@ -57,7 +65,7 @@ const idempotencyHeaders = () =>
       "idempotency-key": fc.oneof(
         fc.uuid().map((u) => `"${u}"`),
         fc.uuid(),
-        fc.constantFrom('"fuzz-fixed-key"', "fuzz-fixed-key", '""', '"unterminated', "has space", `"${"k".repeat(300)}"`),
+        fc.constantFrom('"fuzz-fixed-key"', "fuzz-fixed-key", '""', '"unterminated', "has space", `"${"k".repeat(300)}"`, '"constructor"', "__proto__"),
         headerValue(60),
       ),
     },
@@ -87,8 +95,31 @@ const authBody = nearObject({
   token: anyString(40),
   newEmail: email,
   redirectTo: fc.webUrl(),
-  provider: fc.constantFrom("google", "github", "tiktok", "__proto__"),
+  provider: fc.oneof(fc.constantFrom("google", "github", "tiktok"), prototypeName),
 });
+
+// The same endpoints' fields as a form (better-auth reads application/x-www-form-urlencoded too): near-valid values,
+// the fuzz creators' own emails (so a per-account budget is reached), prototype names as field names and values.
+const authForm = (ctx: FuzzContext) =>
+  formBody(
+    fc
+      .tuple(
+        fc.oneof({ weight: 3, arbitrary: ctx.creatorEmails.length ? fc.constantFrom(...ctx.creatorEmails) : email }, { weight: 3, arbitrary: email }, { weight: 1, arbitrary: prototypeName }),
+        fc.oneof({ weight: 4, arbitrary: password }, { weight: 1, arbitrary: prototypeName }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.constantFrom("name", "rememberMe", "callbackURL", "image", "email", "password"), prototypeName),
+            fc.oneof(anyString(30), prototypeName, fc.constantFrom("true", "false", "/app", "https://evil.example/")),
+          ),
+          { maxLength: 3 },
+        ),
+        fc.boolean(),
+      )
+      .map(([mail, pass, extra, emailFirst]) => {
+        const credentials: Array<[string, string]> = emailFirst ? [["email", mail], ["password", pass]] : [["password", pass], ["email", mail]];
+        return [...credentials, ...extra];
+      }),
+  );
 
 // better-auth 1.7's endpoints (node_modules/better-auth/dist/api), plus some that do not exist.
 const AUTH_ENDPOINTS = [
@@ -131,7 +162,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
         ),
       }),
   },
-  { pattern: "/api/ai/azure/smoke", methods: ["GET"], contract: "json", weight: 2, query: () => ({ target: fc.constantFrom("blue", "green", "purple", "", "BLUE") }) },
+  { pattern: "/api/ai/azure/smoke", methods: ["GET"], contract: "json", weight: 2, query: () => ({ target: fc.oneof(fc.constantFrom("blue", "green", "purple", "", "BLUE"), prototypeName) }) },
   { pattern: "/api/ai/drafts", methods: ["GET", "POST"], contract: "json", weight: 4, body: draftBody, headers: idempotencyHeaders },
   { pattern: "/api/ai/drafts/stream", methods: ["POST"], contract: "json", weight: 3, body: draftBody, headers: idempotencyHeaders },
   { pattern: "/api/privacy/export", methods: ["GET"], contract: "json", weight: 1 },
@@ -170,14 +201,14 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { pattern: "/api/onlyfans/disconnect", methods: ["POST"], contract: "json", weight: 1 },
   {
     pattern: "/api/privacy/deletion/[id]",
-    path: () => fc.oneof(fc.uuid(), pathSegment).map((id) => `/api/privacy/deletion/${id}`),
+    path: () => fc.oneof(fc.uuid(), pathSegment, prototypeName).map((id) => `/api/privacy/deletion/${id}`),
     methods: ["GET"],
     contract: "json",
     weight: 1,
   },
   {
     pattern: "/api/connections/[provider]",
-    path: () => fc.oneof(fc.constantFrom("tiktok", "instagram", "onlyfans", "TikTok"), pathSegment).map((p) => `/api/connections/${p}`),
+    path: () => fc.oneof(fc.constantFrom("tiktok", "instagram", "onlyfans", "TikTok"), pathSegment, prototypeName).map((p) => `/api/connections/${p}`),
     methods: ["DELETE"],
     contract: "json",
     weight: 3,
@@ -187,7 +218,12 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
     pattern: "/api/auth/[...all]",
     path: () =>
       fc
-        .oneof({ weight: 4, arbitrary: fc.constantFrom(...AUTH_ENDPOINTS) }, { weight: 1, arbitrary: fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map((s) => s.join("/")) })
+        .oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...AUTH_ENDPOINTS) },
+          { weight: 1, arbitrary: fc.array(pathSegment, { minLength: 1, maxLength: 3 }).map((s) => s.join("/")) },
+          // A prototype name as the endpoint, or as the parameter of one that takes it (/callback/:id, /reset-password/:token).
+          { weight: 1, arbitrary: fc.tuple(fc.constantFrom("", "sign-in/", "sign-up/", "callback/", "reset-password/", "delete-user/"), prototypeName).map(([at, name]) => `${at}${name}`) },
+        )
         .map((endpoint) => `/api/auth/${endpoint}`),
     methods: ["GET", "POST"],
     contract: "json",
@@ -196,10 +232,30 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
     body: authBody,
     endsSession: (path) => SESSION_ENDING.test(path),
   },
+  {
+    pattern: "/api/auth/[...all] (form)",
+    path: () => fc.constantFrom("/api/auth/sign-in/email", "/api/auth/sign-up/email"),
+    methods: ["POST"],
+    contract: "json",
+    weight: 4,
+    query: () => ({ callbackURL: fc.constantFrom("/app", "https://evil.example") }),
+    form: authForm,
+  },
   { pattern: "/api/auth/tiktok", methods: ["GET", "HEAD"], contract: "redirect", weight: 1 },
   { pattern: "/api/auth/tiktok/callback", methods: ["GET"], contract: "redirect", weight: 3, query: callbackQuery("tiktok") },
   { pattern: "/auth/instagram", methods: ["GET", "HEAD"], contract: "redirect", weight: 1 },
   { pattern: "/auth/instagram/callback", methods: ["GET"], contract: "redirect", weight: 3, query: callbackQuery("instagram") },
+  // The page whose banner is chosen by ?provider=&result= (a lookup once keyed by them): no 5xx, whatever they hold.
+  {
+    pattern: "/app/connections",
+    methods: ["GET"],
+    contract: "page",
+    weight: 1,
+    query: () => ({
+      provider: fc.oneof(fc.constantFrom("tiktok", "instagram", "onlyfans"), prototypeName),
+      result: fc.oneof(fc.constantFrom("connected", "denied", "invalid_state", "failed"), prototypeName),
+    }),
+  },
   {
     pattern: "/api/[...path]",
     path: () => fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((s) => `/api/${s.join("/")}`),

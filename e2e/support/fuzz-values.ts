@@ -13,6 +13,14 @@ export const BAD_UTF8: readonly (readonly number[])[] = [
   [0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0x80], [0xf4, 0x90, 0x80, 0x80],
 ];
 
+/**
+ * Names that a plain object answers from its prototype: an `in` or `obj[input]` lookup keyed by one of them finds
+ * Object's own members (DELETE /api/connections/constructor once answered 500). Every dynamic segment, query value
+ * and query, form and JSON key of the fuzzer draws from them.
+ */
+export const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "prototype", "isPrototypeOf", "__defineGetter__"] as const;
+export const prototypeName: fc.Arbitrary<string> = fc.constantFrom(...PROTOTYPE_NAMES);
+
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 
 /** Percent-encodes the UTF-8 bytes of `text` (lone surrogates become U+FFFD, as encodeURIComponent would throw). */
@@ -62,7 +70,7 @@ export function nearly(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 
 /** Fields the server must ignore or refuse: privilege, identity and prototype keys among random ones. */
 const extraFields: fc.Arbitrary<Record<string, unknown>> = fc.dictionary(
-  fc.oneof(fc.constantFrom("role", "id", "userId", "emailVerified", "createdAt", "__proto__", "constructor", "isAdmin"), fc.string({ maxLength: 12 })),
+  fc.oneof(fc.constantFrom("role", "id", "userId", "emailVerified", "createdAt", "isAdmin"), prototypeName, fc.string({ maxLength: 12 })),
   fc.oneof(fc.constantFrom<unknown>("admin", true, 1, "00000000-0000-0000-0000-000000000000"), fc.jsonValue({ maxDepth: 2 })),
   { maxKeys: 4 },
 );
@@ -92,6 +100,7 @@ export function queryValue(known?: fc.Arbitrary<string>): fc.Arbitrary<string> {
     { weight: 3, arbitrary: broken },
     { weight: known ? 4 : 0, arbitrary: (known ?? fc.constant("")).map(percentEncode) },
     { weight: 1, arbitrary: huge },
+    { weight: 1, arbitrary: prototypeName.map(percentEncode) },
   );
 }
 
@@ -99,8 +108,9 @@ export function queryValue(known?: fc.Arbitrary<string>): fc.Arbitrary<string> {
 export function queryString(known: Record<string, fc.Arbitrary<string>> = {}): fc.Arbitrary<string> {
   const names = Object.keys(known);
   const key = fc.oneof(
-    { weight: names.length ? 4 : 0, arbitrary: fc.constantFrom(...(names.length ? names : ["_"])) },
-    { weight: 2, arbitrary: queryValue() },
+    { weight: names.length ? 8 : 0, arbitrary: fc.constantFrom(...(names.length ? names : ["_"])) },
+    { weight: 4, arbitrary: queryValue() },
+    { weight: 1, arbitrary: prototypeName },
   );
   const pair = key.chain((name) =>
     fc.oneof(
@@ -125,6 +135,7 @@ export const pathSegment: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: anyString(20).map(percentEncode) },
   { weight: 2, arbitrary: fc.array(fc.oneof(fc.constantFrom(...BAD_ESCAPES), fc.constantFrom(...RAW_PATH_CHARS)), { minLength: 1, maxLength: 6 }).map((p) => p.join("")) },
   { weight: 1, arbitrary: fc.constantFrom("..", ".", "", "%2e%2e", "%2F", "..%2F..%2Fetc%2Fpasswd") },
+  { weight: 2, arbitrary: prototypeName },
 );
 
 /** A header value Node's client sends as is: tab, printable ASCII and Latin-1 (as raw bytes). */
@@ -137,3 +148,14 @@ export const headerValue = (maxLength = 60): fc.Arbitrary<string> =>
     ),
     maxLength,
   });
+
+/** An application/x-www-form-urlencoded body from fields: well encoded, or with broken escapes, repeats and huge values. */
+export function formBody(fields: fc.Arbitrary<Array<[string, string]>>): fc.Arbitrary<string> {
+  const encoded = fields.map((pairs) => pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join("&"));
+  const broken = fc
+    .tuple(fields, fc.constantFrom(...BAD_ESCAPES), fc.nat({ max: 3 }))
+    .map(([pairs, bad, repeat]) => [...pairs, ...Array<[string, string]>(repeat).fill(pairs[0] ?? ["email", "x"])].map(([k, v]) => `${k}=${percentEncode(v)}${bad}`).join("&"));
+  const odd = fc.constantFrom("", "&&&", "=", "email", "email=&password=", "email=a%40b.example&email=c%40d.example&password=x", "+=+&%3D=%26", "a=1;b=2");
+  const huge = fc.integer({ min: 10_000, max: 60_000 }).map((n) => `email=fuzz%40example.com&password=${"p".repeat(n)}`);
+  return fc.oneof({ weight: 8, arbitrary: encoded }, { weight: 2, arbitrary: broken }, { weight: 1, arbitrary: odd }, { weight: 1, arbitrary: huge });
+}

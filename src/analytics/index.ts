@@ -21,6 +21,7 @@ export {
   readLatest,
   readDashboard,
   latestKey,
+  latestKeysOf,
   LATEST_TTL_SECONDS,
   type SnapshotDeps,
   type SnapshotOwner,
@@ -33,7 +34,7 @@ export {
   type TopPost,
 } from "./snapshots";
 export { collectConnection, collectDueConnections, syncJitterMs, COLLECT_INTERVAL_MS, type CollectDeps, type CollectOutcome, type CollectResult, type DueOptions } from "./collect";
-export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, type SyncState, type SyncStateName } from "./sync";
+export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, syncProgressKey, type SyncState, type SyncStateName } from "./sync";
 export { kpiReport, kpiWindow, kpiQuerySchema, parseKpiQuery, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
 export { kpiCsv, csvField } from "./kpi-csv";
 export { recentKpiReport, forgetKpiReports, KPI_REUSE_MS } from "./kpi-cache";

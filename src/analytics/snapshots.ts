@@ -16,7 +16,12 @@ export const LATEST_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 export const latestKey = (userId: string, provider: string, kind: SnapshotKind) => `analytics:latest:${userId}:${provider}:${kind}`;
 
-export type SnapshotProvider = "tiktok" | "instagram" | "onlyfans";
+export const SNAPSHOT_PROVIDERS = ["tiktok", "instagram", "onlyfans"] as const;
+export type SnapshotProvider = (typeof SNAPSHOT_PROVIDERS)[number];
+
+/** Every latest-snapshot key a creator can have (account deletion removes them: they are personal figures). */
+export const latestKeysOf = (userId: string): string[] =>
+  SNAPSHOT_PROVIDERS.flatMap((provider) => (Object.keys(SNAPSHOT_KINDS) as SnapshotKind[]).map((kind) => latestKey(userId, provider, kind)));
 
 /** A TikTok or Instagram connection, whose collector writes account and posts snapshots. */
 export interface SnapshotOwner {

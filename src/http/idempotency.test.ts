@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
-import { parseIdempotencyKey, withIdempotencyKey } from "./idempotency";
+import { createHash } from "node:crypto";
+import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
+import { deleteExpiredIdempotencyKeys, parseIdempotencyKey, withIdempotencyKey } from "./idempotency";
 
 let services: IntegrationServices;
 let prisma: PrismaClient;
@@ -137,7 +138,7 @@ describe("Idempotency-Key", () => {
 
   it("lets a retry take over a key whose request died mid-way", async () => {
     await prisma.idempotencyKey.create({
-      data: { userId: "ann", key: "k-dead", requestFingerprint: "x", expiresAt: new Date(Date.now() + 3600_000), createdAt: new Date(Date.now() - 120_000) },
+      data: { userId: "ann", key: "k-dead", requestFingerprint: "h1.another-request", expiresAt: new Date(Date.now() + 3600_000), createdAt: new Date(Date.now() - 120_000) },
     });
     // The dead request had a different fingerprint; a stale in-flight row is still that request's.
     await expect(withIdempotencyKey(prisma, post('"k-dead"'), "ann", counter().handle)).rejects.toMatchObject({ status: 422 });
@@ -180,5 +181,44 @@ describe("Idempotency-Key", () => {
     const replayed = await withIdempotencyKey(prisma, post('"k-sse"'), "ann", counter().handle);
     expect(replayed.headers.get("content-type")).toContain("text/event-stream");
     expect(await replayed.text()).toBe(firstText);
+  });
+
+  describe("the stored fingerprint", () => {
+    const passwordBody = { password: "violet staircase umbrella", confirmation: "DELETE" };
+    const storedFingerprint = async (key: string) =>
+      (await prisma.idempotencyKey.findUniqueOrThrow({ where: { userId_key: { userId: "ann", key } } })).requestFingerprint;
+
+    it("is a keyed MAC of the request, never a plain hash of a body that holds a password", async () => {
+      useEnvironment({ BETTER_AUTH_SECRET: "first-server-secret-0123456789abcdef" });
+      await withIdempotencyKey(prisma, post('"k-fp-1"', passwordBody), "ann", counter().handle);
+      await withIdempotencyKey(prisma, post('"k-fp-2"', passwordBody), "ann", counter().handle);
+      const stored = await storedFingerprint("k-fp-1");
+      const body = JSON.stringify(passwordBody);
+      const plain = (...parts: string[]) => [createHash("sha256").update(parts.join("")).digest("base64url"), createHash("sha256").update(parts.join("")).digest("hex")];
+      for (const digest of [...plain("POST /api/things\n", body), ...plain(body), ...plain(passwordBody.password)]) expect(stored).not.toContain(digest);
+      // Another Idempotency-Key with the same body stores another value: equal bodies cannot be matched across rows.
+      expect(await storedFingerprint("k-fp-2")).not.toBe(stored);
+
+      // Another server secret, same user, key and body: another value (what an attacker with the table alone lacks).
+      await prisma.idempotencyKey.deleteMany({ where: { key: "k-fp-1" } });
+      useEnvironment({ BETTER_AUTH_SECRET: "second-server-secret-0123456789abcdef" });
+      await withIdempotencyKey(prisma, post('"k-fp-1"', passwordBody), "ann", counter().handle);
+      expect(await storedFingerprint("k-fp-1")).not.toBe(stored);
+    });
+
+    it("still replays a key stored before fingerprints were keyed, and the clean-up erases such plain hashes", async () => {
+      const things = counter();
+      await withIdempotencyKey(prisma, post('"k-legacy"', passwordBody), "ann", things.handle);
+      const legacyHash = createHash("sha256").update(`POST /api/things\n${JSON.stringify(passwordBody)}`).digest("base64url");
+      await prisma.idempotencyKey.updateMany({ where: { key: "k-legacy" }, data: { requestFingerprint: legacyHash } });
+      // A retry across the deploy gets its first answer back, not a 422 for a "different" request.
+      const retried = await withIdempotencyKey(prisma, post('"k-legacy"', passwordBody), "ann", things.handle);
+      expect(retried.headers.get("idempotent-replayed")).toBe("true");
+      expect(things.runs()).toBe(1);
+
+      await deleteExpiredIdempotencyKeys(prisma);
+      expect(await storedFingerprint("k-legacy")).not.toBe(legacyHash);
+      expect((await withIdempotencyKey(prisma, post('"k-legacy"', passwordBody), "ann", things.handle)).headers.get("idempotent-replayed")).toBe("true");
+    });
   });
 });

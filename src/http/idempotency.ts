@@ -1,8 +1,9 @@
 // Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a client that retries a POST/DELETE with the
 // same key gets the first response again instead of a second draft, deletion or connection. Keys live in
 // Postgres, scoped per user, so every app instance sees the same ones.
-import { createHash, randomUUID } from "node:crypto";
+import { createHmac, hkdfSync, randomUUID } from "node:crypto";
 import { z } from "zod";
+import { getEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { endAfter } from "./end-after";
@@ -51,11 +52,40 @@ interface KeyRow {
 
 type Claim = { kind: "claimed"; id: string } | { kind: "replay"; row: KeyRow };
 
-async function fingerprintOf(request: Request): Promise<string> {
+/**
+ * Fingerprints are HMAC-SHA256 under a key derived from BETTER_AUTH_SECRET (HKDF, RFC 5869, with its own label, so
+ * the session-signing key itself is never used for this): a body can hold a password (account deletion), and a
+ * plain SHA-256 of it in the table, or a backup, could be guessed offline. The user and the Idempotency-Key are
+ * inside the MAC, so two rows with the same body do not show it. Rotating the secret signs everyone out, so no
+ * retry of an older key reaches a comparison after it.
+ */
+const FINGERPRINT_VERSION = "h1.";
+const FINGERPRINT_KEY_LABEL = "huntaze idempotency-key request fingerprint v1";
+let fingerprintKey: { secret: string; key: Buffer } | undefined;
+
+function fingerprintKeyFor(secret: string): Buffer {
+  if (fingerprintKey?.secret !== secret) {
+    fingerprintKey = { secret, key: Buffer.from(hkdfSync("sha256", secret, Buffer.alloc(0), FINGERPRINT_KEY_LABEL, 32)) };
+  }
+  return fingerprintKey.key;
+}
+
+async function fingerprintOf(request: Request, userId: string, key: string): Promise<string> {
   const body = Buffer.from(await request.clone().arrayBuffer());
   const url = new URL(request.url);
-  return createHash("sha256").update(`${request.method} ${url.pathname}${url.search}\n`).update(body).digest("base64url");
+  const mac = createHmac("sha256", fingerprintKeyFor(getEnv().authSecret))
+    // JSON keeps the fields apart (no user/key/path combination reads as another), then the body's raw bytes.
+    .update(`${JSON.stringify([userId, key, request.method, `${url.pathname}${url.search}`])}\n`)
+    .update(body)
+    .digest("base64url");
+  return `${FINGERPRINT_VERSION}${mac}`;
 }
+
+/**
+ * A fingerprint stored before they were keyed (a plain SHA-256, or what the clean-up left in its place) cannot be
+ * compared: such a key replays or waits as usual, without the 422 check, for the rest of its 24 hours.
+ */
+const isComparable = (stored: string) => stored.startsWith(FINGERPRINT_VERSION);
 
 async function claimKey(prisma: PrismaClient, userId: string, key: string, fingerprint: string): Promise<Claim> {
   // A few rounds: a row can expire, be released or be taken over between our insert and our read.
@@ -74,7 +104,7 @@ async function claimKey(prisma: PrismaClient, userId: string, key: string, finge
       FROM "IdempotencyKey" WHERE "userId" = ${userId} AND "key" = ${key}`;
     if (!row) continue;
     const { expired, abandoned } = row;
-    if (!expired && row.requestFingerprint !== fingerprint) {
+    if (!expired && isComparable(row.requestFingerprint) && row.requestFingerprint !== fingerprint) {
       throw new AppError("idempotency_key_reused", 422, "This Idempotency-Key was already used for a different request. Use a new key.");
     }
     if (expired || (row.state === "in_flight" && abandoned)) {
@@ -146,7 +176,7 @@ export async function withIdempotencyKey(
 ): Promise<Response> {
   const key = parseIdempotencyKey(request.headers.get(IDEMPOTENCY_HEADER));
   if (key === undefined) return handle();
-  const claim = await claimKey(prisma, userId, key, await fingerprintOf(request));
+  const claim = await claimKey(prisma, userId, key, await fingerprintOf(request, userId, key));
   if (claim.kind === "replay") return replay(claim.row);
   let response: Response;
   try {
@@ -168,7 +198,17 @@ export async function withIdempotencyKey(
   return storeResponse(prisma, claim.id, response);
 }
 
-/** Expired keys are only history; the scheduled clean-up removes them. */
+const LEGACY_FINGERPRINT = "legacy";
+
+/**
+ * Expired keys are only history; the scheduled clean-up (hourly) removes them. It also overwrites plain-hash
+ * fingerprints written before they were keyed, including by instances still on the old code during the rolling
+ * deploy, so none outlives the hour after it was written (the rows themselves go within 24 hours).
+ */
 export async function deleteExpiredIdempotencyKeys(prisma: PrismaClient): Promise<number> {
+  await prisma.idempotencyKey.updateMany({
+    where: { NOT: [{ requestFingerprint: { startsWith: FINGERPRINT_VERSION } }, { requestFingerprint: LEGACY_FINGERPRINT }] },
+    data: { requestFingerprint: LEGACY_FINGERPRINT },
+  });
   return (await prisma.idempotencyKey.deleteMany({ where: { expiresAt: { lt: new Date() } } })).count;
 }

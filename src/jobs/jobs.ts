@@ -41,7 +41,7 @@ export function scheduledJobs(): ScheduledJob[] {
 /** Every outbox event type and the code that delivers it. */
 export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
   return [
-    accountDeletionHandler({ prisma, vault: getTokenVault() }),
+    accountDeletionHandler({ prisma, vault: getTokenVault(), store: getKeyValueStore() }),
     analyticsSyncHandler({ prisma, store: getKeyValueStore(), vault: getTokenVault() }),
   ];
 }

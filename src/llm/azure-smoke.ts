@@ -1,9 +1,12 @@
 // GET /api/ai/azure/smoke: one tiny completion against blue or green, read from the environment at each
 // request (a fixed variable takes effect without a restart). Answers in a fixed shape oncall can grep.
+import { createHash } from "node:crypto";
 import { EnvError, isLoopbackHostname, readCurrentEnv, type Env } from "@/src/config";
+import { getKeyValueStore } from "@/src/data";
 import { deadlineSignal, metrics, moduleLogger } from "@/src/observability";
 import { createAzureProvider, type AzureTarget } from "./azure";
 import { isLlmError } from "./errors";
+import { reusedSmokeReport } from "./smoke-reuse";
 import type { TokenUsage } from "./types";
 
 export type SmokeStatus = "ok" | "disabled" | "misconfigured" | "error";
@@ -19,6 +22,8 @@ export interface SmokeReport {
   usage?: TokenUsage;
   error?: { code: string; message: string; upstreamStatus?: number };
   requestId: string;
+  /** When this report was made: a call within AZURE_SMOKE_REUSE_MS of a probe gets that probe's report. */
+  probedAt: string;
 }
 
 export const SMOKE_HTTP_STATUS: Record<SmokeStatus, number> = { ok: 200, disabled: 503, misconfigured: 503, error: 502 };
@@ -32,6 +37,16 @@ function targetConfig(env: Env, target: SmokeTarget) {
         deployment: env.AZURE_OPENAI_SECONDARY_DEPLOYMENT ?? env.AZURE_OPENAI_DEPLOYMENT,
         keys: [env.AZURE_OPENAI_SECONDARY_API_KEY ?? env.AZURE_OPENAI_API_KEY, env.AZURE_OPENAI_API_KEY_SECONDARY],
       };
+}
+
+/**
+ * What a reused report is filed under: the target and its whole configuration, so instances configured differently
+ * (a key rotation rolling out, a canary) never answer with each other's probe. Digested: API keys are random
+ * 32-character values, and 64 bits of a SHA-256 say nothing about them.
+ */
+export function smokeReuseKey(env: Env, target: SmokeTarget): string {
+  const config = [targetConfig(env, target), env.AZURE_OPENAI_API_VERSION, env.AZURE_APIM_SUBSCRIPTION_KEY ?? null, env.LLM_ATTEMPT_TIMEOUT_MS];
+  return `azure-smoke:${target}:${createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16)}`;
 }
 
 /** Host only: the probe never echoes paths, keys or query strings. */
@@ -48,6 +63,7 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
     status,
     ...base,
     latencyMs: Math.round(performance.now() - started),
+    probedAt: new Date().toISOString(),
     ...extra,
   });
 
@@ -94,7 +110,10 @@ export async function runAzureSmoke(env: Env, target: SmokeTarget, requestId: st
   return report("misconfigured", { error: { code: "auth_rejected", message: "Every configured key was refused." } });
 }
 
-/** The probe with the environment as it is now; an environment that no longer parses is "misconfigured". */
+/**
+ * The probe with the environment as it is now (an environment that no longer parses is "misconfigured"), reused
+ * within AZURE_SMOKE_REUSE_MS across instances (smoke-reuse.ts).
+ */
 export async function smokeFromCurrentEnv(target: SmokeTarget, requestId: string): Promise<SmokeReport> {
   let env: Env;
   try {
@@ -110,7 +129,8 @@ export async function smokeFromCurrentEnv(target: SmokeTarget, requestId: string
       latencyMs: 0,
       error: { code: "invalid_environment", message: error.problems.join("; ") },
       requestId,
+      probedAt: new Date().toISOString(),
     };
   }
-  return runAzureSmoke(env, target, requestId);
+  return reusedSmokeReport(getKeyValueStore(), smokeReuseKey(env, target), env.AZURE_SMOKE_REUSE_MS, requestId, () => runAzureSmoke(env, target, requestId));
 }

@@ -13,7 +13,7 @@
 // - Amplify clears its own CDN on each deployment (Amplify docs, "Managing the cache configuration"); only a
 //   CloudFront distribution of ours (the private web tier) gets an invalidation.
 import { AWS_REGION, IMAGE_REPOSITORY, stageResources, WORKERS_STACK_OUTPUTS, type StageName } from "./aws-names";
-import { fromEnv, fromStep, type ArgPart, type CommandStep, type OpsPlan, type PlanArg, type PlanStep } from "./release-plan";
+import { fromStep, type ArgPart, type CommandStep, type OpsPlan, type PlanArg, type PlanStep } from "./release-plan";
 
 /** Where the web tier runs (infra: `-c webTier=...`): Amplify Hosting, or the image on ECS behind CloudFront. */
 export type ReleaseWebTier = "amplify" | "private";

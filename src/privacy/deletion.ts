@@ -2,6 +2,8 @@
 // audit entry and the end of every session. The outbox then does the slow part (revoking provider grants)
 // and the final delete; a crash part-way leaves the event to be claimed again, and each step can repeat.
 import { z } from "zod";
+import { latestKeysOf, syncProgressKey } from "@/src/analytics";
+import type { KeyValueStore } from "@/src/data";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
@@ -39,7 +41,14 @@ export async function deletionStatus(prisma: PrismaClient, requestId: string) {
   return request;
 }
 
-export function accountDeletionHandler(deps: { prisma: PrismaClient; vault: TokenVault }): OutboxHandler {
+export interface DeletionDeps {
+  prisma: PrismaClient;
+  vault: TokenVault;
+  /** Redis: the creator's cached figures live there too (and in its backups, which keep `analytics:*`). */
+  store: KeyValueStore;
+}
+
+export function accountDeletionHandler(deps: DeletionDeps): OutboxHandler {
   return handleOutboxEvent(accountDeletionEvent, async ({ payload, isLastAttempt }) => {
     try {
       await deleteAccount(deps, payload.requestId);
@@ -56,7 +65,7 @@ export function accountDeletionHandler(deps: { prisma: PrismaClient; vault: Toke
  * own (so progress survives a crash); the final transaction removes every personal row and keeps one audit
  * record under the subject hash.
  */
-async function deleteAccount(deps: { prisma: PrismaClient; vault: TokenVault }, requestId: string): Promise<void> {
+async function deleteAccount(deps: DeletionDeps, requestId: string): Promise<void> {
   const { prisma } = deps;
   const request = await prisma.gdprRequest.findUnique({ where: { id: requestId } });
   if (!request || request.status === "completed") return;
@@ -72,6 +81,9 @@ async function deleteAccount(deps: { prisma: PrismaClient; vault: TokenVault }, 
         prisma.socialConnection.delete({ where: { id: connection.id } }),
       ]);
     }
+    // After the connections are gone (no collector can write them again) and before the request is completed: if
+    // Redis fails, the outbox retries the whole step instead of leaving figures behind a "completed" deletion.
+    await forgetCachedFigures(deps.store, userId);
     await prisma.$transaction([
       prisma.auditLog.deleteMany({ where: { userId } }),
       // KPI counts stay right; the events just stop pointing at a person.
@@ -86,4 +98,9 @@ async function deleteAccount(deps: { prisma: PrismaClient; vault: TokenVault }, 
     await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });
   }
   log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
+}
+
+/** The latest snapshots (2-day TTL) and the sync progress kept in Redis under the creator's id. */
+async function forgetCachedFigures(store: KeyValueStore, userId: string): Promise<void> {
+  await Promise.all([...latestKeysOf(userId), syncProgressKey(userId)].map((key) => store.del(key)));
 }

@@ -2,6 +2,7 @@
 // never holds), what a deletion removes, keeps and revokes, and how it behaves when TikTok fails.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTikTokEmulator } from "@/emulators/tiktok";
+import { latestKey } from "@/src/analytics";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { dispatchBatch, listDeadLetters, replayDeadLetter, type DispatchConfig } from "@/src/outbox";
 import { finishConnection, startConnection } from "@/src/social";
@@ -78,7 +79,21 @@ const counts = async (userId: string) => ({
   auditRows: await prisma.auditLog.count({ where: { userId } }),
 });
 
-const deliverAll = () => dispatchBatch({ prisma, handlers: [accountDeletionHandler({ prisma, vault })], log, config });
+const deliverAll = () => dispatchBatch({ prisma, handlers: [accountDeletionHandler({ prisma, vault, store: services.store })], log, config });
+
+/** The figures the dashboard reads from Redis for a creator (what the collectors and the sync leave there). */
+async function cacheFiguresOf(userId: string): Promise<string[]> {
+  const keys = [
+    latestKey(userId, "tiktok", "account"),
+    latestKey(userId, "tiktok", "posts"),
+    latestKey(userId, "instagram", "account"),
+    latestKey(userId, "onlyfans", "earnings"),
+    `analytics-sync:${userId}`,
+  ];
+  for (const key of keys) await services.store.set(key, JSON.stringify({ userId, followers: 1234 }), 3_600);
+  return keys;
+}
+const presentKeys = async (keys: string[]) => (await Promise.all(keys.map(async (key) => ((await services.store.get(key)) === null ? [] : [key])))).flat();
 
 describe("account export", () => {
   it("holds the creator's profile, connection, analytics, summaries, drafts and audit trail, and no secret", async () => {
@@ -180,6 +195,17 @@ describe("account deletion", () => {
     await prisma.outboxEvent.updateMany({ data: { status: "pending", attempts: 0 } });
     await deliverAll();
     expect(await prisma.auditLog.count({ where: { subjectHash: subjectHash(id), action: "account.deleted" } })).toBe(1);
+  });
+
+  it("removes the creator's cached figures from Redis, and no one else's", async () => {
+    const { id } = await busyCreator();
+    const other = `bystander-${Date.now()}`;
+    const keys = await cacheFiguresOf(id);
+    const othersKeys = await cacheFiguresOf(other);
+    await requestAccountDeletion(prisma, id);
+    expect(await deliverAll()).toBe(1);
+    expect(await presentKeys(keys)).toEqual([]);
+    expect(await presentKeys(othersKeys)).toEqual(othersKeys);
   });
 
   it.each(["http_503", "rate_limited", "timeout"] as const)("keeps the tokens while TikTok answers %s, retries, dead-letters, and finishes on replay", async (mode) => {

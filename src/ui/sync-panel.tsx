@@ -2,29 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-
-interface SyncState {
-  state: "idle" | "queued" | "running" | "done" | "failed";
-  done: number;
-  total: number;
-  lastSyncAt: string | null;
-  error?: string;
-}
-
-const ERROR_TEXT: Record<string, string> = {
-  rate_limited: "the platform asked us to slow down; we will try again shortly",
-  token_invalid: "a connection needs to be reconnected on the Connections page",
-  upstream_error: "the platform did not answer; we will try again shortly",
-};
-
-const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-
-function describe(sync: SyncState): string {
-  if (sync.state === "queued") return "Sync queued…";
-  if (sync.state === "running") return `Syncing ${Math.min(sync.done + 1, sync.total)} of ${sync.total} account${sync.total === 1 ? "" : "s"}…`;
-  if (sync.state === "failed") return `The last sync did not finish: ${ERROR_TEXT[sync.error ?? ""] ?? "please try again in a few minutes"}.`;
-  return sync.lastSyncAt ? `Last synced ${dateFormat.format(new Date(sync.lastSyncAt))} UTC.` : "Not synced yet.";
-}
+import { syncStatusText, type SyncState } from "./sync-text";
 
 /** "Sync now" with its progress: the sync runs in a worker, this polls its state until it ends. */
 export function SyncPanel({ initial }: { initial: SyncState }) {
@@ -57,7 +35,7 @@ export function SyncPanel({ initial }: { initial: SyncState }) {
   return (
     <div className="sync-panel">
       <p role="status" aria-live="polite">
-        {describe(sync)}
+        {syncStatusText(sync)}
       </p>
       {busy && <progress max={Math.max(sync.total, 1)} value={sync.done} aria-label="Sync progress" />}
       <button type="button" className="button button--quiet" onClick={syncNow} disabled={busy}>

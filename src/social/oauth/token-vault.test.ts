@@ -26,6 +26,16 @@ describe("token vault", () => {
     expect(() => oldVault.open("plain-token", "u1:tiktok:access")).toThrow(TokenVaultError);
   });
 
+  it("refuses a sealed token whose authentication tag was cut short", () => {
+    const sealed = oldVault.seal("token", "u1:tiktok:access");
+    const parts = sealed.split(".");
+    // GCM checks only as many tag bytes as it is given unless the length is pinned: a 4-byte tag is a 1 in 2^32 forgery.
+    for (const bytes of [15, 12, 8, 4]) {
+      const truncated = [...parts.slice(0, 4), Buffer.from(parts[4]!, "base64url").subarray(0, bytes).toString("base64url")].join(".");
+      expect(() => oldVault.open(truncated, "u1:tiktok:access"), `${bytes}-byte tag`).toThrow(TokenVaultError);
+    }
+  });
+
   it("reads with the previous key during a rotation, writes with the current one, and re-seals old values", () => {
     const sealedWithOld = oldVault.seal("token", "ctx");
     expect(rotated.open(sealedWithOld, "ctx")).toBe("token");
