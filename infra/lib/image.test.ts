@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { S3_DEFAULTS, startS3Emulator } from "@/emulators/s3";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { buildHuntaze } from "./app";
@@ -250,12 +251,33 @@ describe("the tasks' entry commands on the host", () => {
     expect(isAlive(pid)).toBe(false);
   }, 90_000);
 
-  it("writes a backup with the backup task's command and environment (pg_dump of the machine, Debian's 15)", async () => {
-    const backupDir = join(scratch, "backups");
-    const task = runTask(names.backupTask, { BACKUP_DIR: backupDir });
-    expect(await task.exited, task.output()).toBe(0);
-    expect(task.output()).toContain(`backup written to ${backupDir}`);
-    const [written] = readdirSync(backupDir);
-    expect(existsSync(join(backupDir, written!, "manifest.json"))).toBe(true);
+  it("writes a backup with the backup task's command and environment (pg_dump of the machine, Debian's 15) and uploads it", async () => {
+    // The template names the stage's bucket through an import from the data stack: "s3://" + bucket + "/huntaze/".
+    // Here the S3 emulator's bucket stands in for it, with the same prefix, and credentials as the task role's.
+    const templateUri = prodContainer(names.backupTask).environment.BACKUP_S3_URI as unknown as { "Fn::Join": [string, unknown[]] };
+    const [first, , last] = templateUri["Fn::Join"][1];
+    expect([first, last]).toEqual(["s3://", "/huntaze/"]);
+    const s3 = await startS3Emulator();
+    try {
+      const bucket = S3_DEFAULTS.buckets[0]!;
+      const [accessKeyId, secretAccessKey] = Object.entries(S3_DEFAULTS.credentials)[0]!;
+      const backupDir = join(scratch, "backups");
+      const task = runTask(names.backupTask, {
+        BACKUP_DIR: backupDir,
+        BACKUP_S3_URI: `s3://${bucket}/huntaze/`,
+        BACKUP_S3_ENDPOINT: s3.url,
+        AWS_REGION: S3_DEFAULTS.region,
+        AWS_ACCESS_KEY_ID: accessKeyId,
+        AWS_SECRET_ACCESS_KEY: secretAccessKey,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      });
+      expect(await task.exited, task.output()).toBe(0);
+      expect(task.output()).toContain(`backup written to ${backupDir}`);
+      const [written] = readdirSync(backupDir);
+      expect(existsSync(join(backupDir, written!, "manifest.json"))).toBe(true);
+      expect(task.output()).toContain(`uploaded to s3://${bucket}/huntaze/${written}/`);
+    } finally {
+      await s3.close();
+    }
   }, 90_000);
 });

@@ -217,6 +217,7 @@ describe("serverless front", () => {
 
     await front.stop();
     await busy;
-    expect(pids.filter((pid) => !gone(pid))).toEqual([]);
+    // stop() awaits the instances; their children, killed with the group, may take a moment longer to die.
+    await vi.waitFor(() => expect(pids.filter((pid) => !gone(pid))).toEqual([]), { timeout: 2_000 });
   });
 });
