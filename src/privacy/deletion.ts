@@ -8,6 +8,7 @@ import type { PrismaClient } from "@/src/generated/prisma/client";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
 import { revokeGrant, type RevokeResult, type TokenVault } from "@/src/social";
+import { forgetOnlyFansLoginAttempt } from "@/src/social/onlyfans";
 import { subjectHash } from "./subject";
 
 export const accountDeletionEvent = defineOutboxEvent("account.delete", z.object({ requestId: z.string().min(1) }));
@@ -100,7 +101,10 @@ async function deleteAccount(deps: DeletionDeps, requestId: string): Promise<voi
   log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
 }
 
-/** The latest snapshots (2-day TTL) and the sync progress kept in Redis under the creator's id. */
+/**
+ * What Redis keeps under the creator's id: the latest snapshots (2-day TTL), the sync progress and the last
+ * OnlyFans sign-in attempt (24 h, with its error).
+ */
 async function forgetCachedFigures(store: KeyValueStore, userId: string): Promise<void> {
-  await Promise.all([...latestKeysOf(userId), syncProgressKey(userId)].map((key) => store.del(key)));
+  await Promise.all([...[...latestKeysOf(userId), syncProgressKey(userId)].map((key) => store.del(key)), forgetOnlyFansLoginAttempt(store, userId)]);
 }

@@ -89,6 +89,7 @@ async function cacheFiguresOf(userId: string): Promise<string[]> {
     latestKey(userId, "instagram", "account"),
     latestKey(userId, "onlyfans", "earnings"),
     `analytics-sync:${userId}`,
+    `onlyfans:login:${userId}`,
   ];
   for (const key of keys) await services.store.set(key, JSON.stringify({ userId, followers: 1234 }), 3_600);
   return keys;

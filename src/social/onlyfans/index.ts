@@ -4,4 +4,5 @@ export { readOnlyFansStatus, startOnlyFansLogin, submitOnlyFansCode, disconnectO
 export { isOnlyFansEnabled, setOnlyFansSwitch, readOnlyFansSwitch } from "./kill-switch";
 export { startOnlyFansWorker, syncJitterMs, type OnlyFansWorker, type OnlyFansWorkerDeps } from "./worker";
 export { readOnlyFansSessionStates } from "./session-states";
+export { clearAttempt as forgetOnlyFansLoginAttempt } from "./login-state";
 export { ERROR_MESSAGES as ONLYFANS_ERROR_MESSAGES, DISABLED_MESSAGE as ONLYFANS_DISABLED_MESSAGE, type OnlyFansErrorCode } from "./messages";
