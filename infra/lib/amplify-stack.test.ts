@@ -1,37 +1,29 @@
 // The web tier on Amplify as CloudFormation will create it: synthesized offline with cdk-nag, then what an operator
 // relies on pinned: the build spec is amplify.yml, no secret value sits in the template, every host reaches its
 // branch, and the firewall is ops/waf/web-acl.json.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App } from "aws-cdk-lib";
+import { readFileSync } from "node:fs";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWS_REGION } from "../../src/ops/aws-names";
 import { AMPLIFY_BUILD_SPEC_FILE, GITHUB_TOKEN_SECRET, type AmplifyStack } from "./amplify-stack";
-import { buildHuntaze } from "./app";
+import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
 import { STAGES, type StageName } from "./config";
 import { readWebAclFile } from "./waf";
 
-let outdir: string;
+let synthesized: Synthesized;
 let stack: AmplifyStack;
 let template: Template;
 let synthError: unknown;
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), "huntaze-cdk-amplify-"));
-  const app = new App({ outdir });
-  stack = buildHuntaze(app, { webTier: "amplify" }).amplify!;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
+  synthesized = synthesize("amplify");
+  ({ synthError } = synthesized);
+  stack = synthesized.huntaze.amplify!;
   template = Template.fromStack(stack);
 });
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => synthesized.remove());
 
 type Resource = { Properties: Record<string, unknown> };
 const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];

@@ -4,7 +4,7 @@
 // Deployed to AWS_REGION (us-east-1): an Amplify app's web ACL is a CloudFront one, which exists there only.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ArnFormat, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { ArnFormat, RemovalPolicy, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
 import * as amplify from "aws-cdk-lib/aws-amplify";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -15,6 +15,7 @@ import { appSettings } from "./app-environment";
 import type { StageConfig } from "./config";
 import { LOG_RETENTION } from "./data-stack";
 import { wafLogsFromFile, webAclFromFile } from "./waf";
+import { acknowledge } from "./nag";
 
 export const AMPLIFY_BUILD_SPEC_FILE = join(import.meta.dirname, "../../amplify.yml");
 /** Where the operator keeps the GitHub token Amplify clones with (docs/DEPLOY.md). */
@@ -102,8 +103,4 @@ export class AmplifyStack extends Stack {
 /** The branch's environment: plain settings, and the name (not the value) of the secret the build reads. */
 export function branchEnvironment(stage: StageConfig): Record<string, string> {
   return { ...appSettings(stage), APP_SECRET_ID: stage.names.appSecret };
-}
-
-function acknowledge(construct: Construct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(construct).acknowledge(finding);
 }

@@ -1,12 +1,11 @@
 // The data stacks as CloudFormation will create them, for both web-tier topologies: each synthesized offline once
 // with cdk-nag's AwsSolutions rules, then the properties that keep the data safe pinned with aws-cdk-lib/assertions.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App, type CfnElement } from "aws-cdk-lib";
+import { readFileSync } from "node:fs";
+import { type CfnElement } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildHuntaze, type HuntazeStacks } from "./app";
+import type { HuntazeStacks } from "./app";
+import { synthesize, type Synthesized } from "./synthesize.testing";
 import { STAGES, WEB_TIERS, type StageName } from "./config";
 import { CACHE_ENGINE, POSTGRES_PORT, REDIS_PORT } from "./data-stack";
 
@@ -32,24 +31,19 @@ function ingressRules(template: Template): Array<Record<string, unknown>> {
 }
 
 describe.each(WEB_TIERS)("the %s topology", (webTier) => {
-  let outdir: string;
+  let synthesized: Synthesized;
   let stacks: Record<StageName, HuntazeStacks>;
   let templates: Record<StageName, Template>;
   let synthError: unknown;
 
   beforeAll(() => {
-    outdir = mkdtempSync(join(tmpdir(), `huntaze-cdk-${webTier}-`));
-    const app = new App({ outdir });
-    stacks = buildHuntaze(app, { webTier }).stages;
-    try {
-      app.synth();
-    } catch (error) {
-      synthError = error;
-    }
+    synthesized = synthesize(webTier);
+    ({ synthError } = synthesized);
+    stacks = synthesized.huntaze.stages;
     templates = { staging: Template.fromStack(stacks.staging.data), prod: Template.fromStack(stacks.prod.data) };
   });
 
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  afterAll(() => synthesized.remove());
 
   it("synthesizes both stages offline, every cdk-nag AwsSolutions finding acknowledged with a reason", () => {
     // app.synth() throws "Validation failed" (and prints each finding) for any finding left unacknowledged.

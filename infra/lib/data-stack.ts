@@ -4,7 +4,7 @@
 //   but its port; Redis is an internet one (rediss://) the operator brings.
 // - "private": Postgres and an ElastiCache Valkey replication group sit in isolated subnets, reachable only from
 //   the tasks that carry the `dataClients` security group (the web tier on Fargate, the workers).
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as elasticache from "aws-cdk-lib/aws-elasticache";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -14,6 +14,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { StageConfig, WebTier } from "./config";
+import { acknowledge } from "./nag";
 
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
@@ -282,7 +283,3 @@ export class DataStack extends Stack {
 
 const OPEN_PORT_REASON =
   "Amplify SSR compute has no VPC access and no fixed egress addresses (docs/DEPLOY.md): Postgres is public on 5432 only, with TLS forced (rds.force_ssl=1), verified by the client (sslmode=verify-full) and generated credentials.";
-
-function acknowledge(construct: Construct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(construct).acknowledge(finding);
-}

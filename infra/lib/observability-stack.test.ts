@@ -1,35 +1,27 @@
 // The alarms, topics, canary and dashboard of each stage as CloudFormation will create them, checked against what
 // the app emits: an alarm on a metric nobody writes would stay quiet through any outage.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emfSchemaKeys, expressionReads, schemaKey, type CloudWatchRead } from "../../ops/metric-names";
 import type { MetricDataQuery } from "../../ops/cloudwatch/build";
-import { buildHuntaze, type HuntazeStacks } from "./app";
+import type { HuntazeStacks } from "./app";
+import { synthesize, type Synthesized } from "./synthesize.testing";
 import { appSettings } from "./app-environment";
 import { canaryScript } from "./canary-script";
 import { STAGES, type StageName } from "./config";
 import { stageAlarms } from "./observability-stack";
 
-let outdir: string;
+let synthesized: Synthesized;
 let stacks: Record<StageName, HuntazeStacks>;
 let synthError: unknown;
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), "huntaze-cdk-obs-"));
-  const app = new App({ outdir });
-  stacks = buildHuntaze(app, { webTier: "amplify" }).stages;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
+  synthesized = synthesize("amplify");
+  ({ synthError } = synthesized);
+  stacks = synthesized.huntaze.stages;
 });
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => synthesized.remove());
 
 type Resource = { Properties: Record<string, unknown>; DependsOn?: string[] };
 const byType = (template: Template, type: string) => template.findResources(type) as Record<string, Resource>;

@@ -2,7 +2,7 @@
 // metrics the app writes (ops/cloudwatch/alarms.json, rendered for this stage's namespace), routed by severity to
 // two SNS topics (page, ticket); a Synthetics canary probing the stage every minute, which is also the prober the
 // Azure smoke SLO counts; and the dashboard of ops/cloudwatch/dashboard.json.
-import { Duration, RemovalPolicy, Stack, Validations, type StackProps, CfnResource } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack, type StackProps, CfnResource } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -17,6 +17,7 @@ import { appSettings } from "./app-environment";
 import { canaryScript } from "./canary-script";
 import type { StageConfig } from "./config";
 import { LOG_RETENTION } from "./data-stack";
+import { acknowledge } from "./nag";
 
 export type Severity = "page" | "ticket";
 
@@ -118,8 +119,4 @@ export class ObservabilityStack extends Stack {
       { id: "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/lambda/cwsyn-*]", reason: `${canaryRole}: its Lambda's log group is named after the canary's generated id.` },
     ]);
   }
-}
-
-function acknowledge(construct: Construct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(construct).acknowledge(finding);
 }

@@ -2,14 +2,12 @@
 // with cdk-nag, then what a team deploying it relies on pinned: nothing of it is on the internet but CloudFront,
 // the firewall is ops/waf/web-acl.json, per-user responses are never cached, the tasks run `npm start` with their
 // secrets by reference, and logs keep LOG_RETENTION_DAYS.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AWS_REGION, IMAGE_REPOSITORY } from "../../src/ops/aws-names";
 import { buildHuntaze, type HuntazeStacks } from "./app";
+import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
 import { STAGES, type StageName } from "./config";
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, HEALTH_CHECK_PATH, PRIVATE_WEB_SETTINGS, WEB_PORT } from "./private-web-stack";
@@ -19,24 +17,19 @@ import { readWebAclFile } from "./waf";
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 
-let outdir: string;
+let synthesized: Synthesized;
 let stacks: Record<StageName, HuntazeStacks>;
 let templates: Record<StageName, Template>;
 let synthError: unknown;
 
 beforeAll(() => {
-  outdir = mkdtempSync(join(tmpdir(), "huntaze-cdk-private-web-"));
-  const app = new App({ outdir });
-  stacks = buildHuntaze(app, { webTier: "private" }).stages;
-  try {
-    app.synth();
-  } catch (error) {
-    synthError = error;
-  }
+  synthesized = synthesize("private");
+  ({ synthError } = synthesized);
+  stacks = synthesized.huntaze.stages;
   templates = { staging: Template.fromStack(stacks.staging.web!), prod: Template.fromStack(stacks.prod.web!) };
 });
 
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => synthesized.remove());
 
 type Properties = Record<string, unknown>;
 const resources = (template: Template, type: string) => Object.values(template.findResources(type)) as Array<{ Properties: Properties }>;
@@ -58,11 +51,10 @@ it("synthesizes both stages offline, every cdk-nag AwsSolutions finding acknowle
 });
 
 it("adds no web stack to the amplify topology", () => {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "huntaze-cdk-amplify-tier-")) });
+  const app = new App();
   const { stages } = buildHuntaze(app, { webTier: "amplify" });
   expect(stages.staging.web).toBeUndefined();
   expect(stages.prod.web).toBeUndefined();
-  rmSync(app.outdir, { recursive: true, force: true });
 });
 
 describe.each(Object.keys(STAGES) as StageName[])("the %s web stack", (stage) => {

@@ -4,7 +4,7 @@
 // and ElastiCache take connections from these tasks through the data stack's `dataClients` group.
 // Environment-agnostic like the data stack it references; a template rule refuses any region but AWS_REGION
 // (us-east-1), the only one where a CloudFront web ACL and a CloudFront certificate can be created.
-import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
@@ -22,6 +22,7 @@ import type { StageConfig } from "./config";
 import type { DataStack } from "./data-stack";
 import { readWebAclFile, wafLogsFromFile, webAclFromFile } from "./waf";
 import { addAppContainer, appLogGroup } from "./worker-stack";
+import { acknowledge } from "./nag";
 
 /** `next start` listens on 3000 unless told otherwise. */
 export const WEB_PORT = 3000;
@@ -293,8 +294,4 @@ export class PrivateWebStack extends Stack {
     this.loadBalancer.setAttribute("access_logs.s3.prefix", prefix);
     this.loadBalancer.node.addDependency(bucket);
   }
-}
-
-function acknowledge(construct: Construct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(construct).acknowledge(finding);
 }

@@ -3,10 +3,11 @@
 // takes its properties as they are, renaming only the ACL when two of them share an account.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CfnResource, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { CfnResource, Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
+import { acknowledge } from "./nag";
 
 export const WEB_ACL_FILE = join(import.meta.dirname, "../../ops/waf/web-acl.json");
 export const WAF_LOGGING_FILE = join(import.meta.dirname, "../../ops/waf/logging-configuration.json");
@@ -47,6 +48,6 @@ export function wafLogsFromFile(scope: Construct, webAclArn: string, options: { 
   const logging = new wafv2.CfnLoggingConfiguration(scope, "WafLogging", { resourceArn: webAclArn, logDestinationConfigs: [bucket.bucketArn] });
   logging.addPropertyOverride("RedactedFields", RedactedFields);
   logging.addPropertyOverride("LoggingFilter", LoggingFilter);
-  Validations.of(bucket).acknowledge({ id: "AwsSolutions-S1", reason: "Holds WAF's own logs; access logs of a log bucket would log reads of logs." });
+  acknowledge(bucket, [{ id: "AwsSolutions-S1", reason: "Holds WAF's own logs; access logs of a log bucket would log reads of logs." }]);
   return bucket;
 }
