@@ -1,7 +1,8 @@
 // The workers of each stage as CloudFormation will create them, in both topologies: synthesized offline with
 // cdk-nag's AwsSolutions rules, then what someone deploying would notice pinned with aws-cdk-lib/assertions: the
 // drain fits in the stop timeout, secrets arrive by reference only, the dispatchers scale on a metric the app
-// writes, the backup runs daily and can only add files, and the tasks accept no connection.
+// writes, the backup runs daily and can only add files, the tasks accept no connection, and the OnlyFans worker runs
+// Chromium sandboxed on an EC2 host of its own.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { buildHuntaze, type HuntazeApp } from "./app";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
 import { STAGES, WEB_TIERS, type StageName, type WebTier } from "./config";
 import { POSTGRES_PORT, REDIS_PORT } from "./data-stack";
-import { APP_USER, OUTBOX_LAG_METRIC, SCRATCH_PATHS, WORKER_COUNT } from "./worker-stack";
+import { APP_USER, CHROMIUM_SANDBOX_CAPABILITY, ONLYFANS_INSTANCE_TYPE, OUTBOX_LAG_METRIC, SCRATCH_PATHS, WORKER_COUNT } from "./worker-stack";
 
 interface Synthesized {
   app: HuntazeApp;
@@ -57,7 +58,8 @@ interface ContainerDefinition {
   Image: unknown;
   Environment: Array<{ Name: string; Value: string }>;
   Secrets: Array<{ Name: string; ValueFrom: unknown }>;
-  LinuxParameters: { Capabilities: { Drop: string[] }; InitProcessEnabled: boolean };
+  LinuxParameters: { Capabilities: { Drop: string[]; Add?: string[] }; InitProcessEnabled: boolean };
+  DockerSecurityOptions?: string[];
   LogConfiguration: { Options: Record<string, unknown> };
   MountPoints: Array<{ ContainerPath: string; ReadOnly: boolean }>;
 }
@@ -108,14 +110,20 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
   const names = config.names;
   const template = () => workersTemplate("amplify", stage);
 
-  it("runs the worker and the OnlyFans worker as Fargate services in the private subnets, with rollback on failed deployments", () => {
+  it("runs the worker on Fargate and the OnlyFans worker on the EC2 capacity provider, both in the private subnets, with rollback on failed deployments", () => {
     const t = template();
     t.hasResourceProperties("AWS::ECS::Cluster", { ClusterName: names.cluster, ClusterSettings: [{ Name: "containerInsights", Value: "enabled" }] });
     const services = Object.values(byType(t, "AWS::ECS::Service")).map((s) => s.Properties);
     expect(services.map((s) => s.ServiceName as string).sort()).toEqual([names.onlyfansService, names.workerService].sort());
+    const [capacityProvider, ...otherProviders] = Object.keys(byType(t, "AWS::ECS::CapacityProvider"));
+    expect(otherProviders).toEqual([]);
+    // The cluster has no default strategy: only a service that names the EC2 provider lands on the host.
+    t.hasResourceProperties("AWS::ECS::ClusterCapacityProviderAssociations", { CapacityProviders: [{ Ref: capacityProvider }], DefaultCapacityProviderStrategy: [] });
     for (const service of services) {
+      const onEc2 = service.ServiceName === names.onlyfansService;
+      expect(service.LaunchType, String(service.ServiceName)).toBe(onEc2 ? undefined : "FARGATE");
+      expect(service.CapacityProviderStrategy, String(service.ServiceName)).toEqual(onEc2 ? [{ CapacityProvider: { Ref: capacityProvider }, Weight: 1 }] : undefined);
       expect(service).toMatchObject({
-        LaunchType: "FARGATE",
         DesiredCount: 1,
         DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
         NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: "DISABLED" } },
@@ -137,7 +145,7 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
     }
   });
 
-  it("runs `npm run <script>` of the stage's image as the image's user, without capabilities, on a read-only root", () => {
+  it("runs `npm run <script>` of the stage's image as the image's user on a read-only root, without capabilities but the OnlyFans worker's one", () => {
     const families = taskDefinitions(template());
     const scripts = Object.fromEntries(Object.entries(families).map(([family, { container }]) => [family, container.Command]));
     expect(scripts).toEqual({ [names.workerService]: ["worker"], [names.onlyfansService]: ["worker:onlyfans"], [names.migrateTask]: ["db:migrate"], [names.backupTask]: ["backup"] });
@@ -146,8 +154,46 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
       expect(JSON.stringify(container.Image), family).toContain(`/${IMAGE_REPOSITORY}:${stage}"`);
       expect(container, family).toMatchObject({ User: APP_USER, ReadonlyRootFilesystem: true, LinuxParameters: { Capabilities: { Drop: ["ALL"] }, InitProcessEnabled: true } });
       expect(container.MountPoints.map((m) => m.ContainerPath).sort(), family).toEqual(Object.values(SCRATCH_PATHS).sort());
+      if (family === names.onlyfansService) continue;
+      expect(container.LinuxParameters.Capabilities.Add, family).toBeUndefined();
       expect(properties).toMatchObject({ RequiresCompatibilities: ["FARGATE"], NetworkMode: "awsvpc", RuntimePlatform: { CpuArchitecture: "X86_64", OperatingSystemFamily: "LINUX" } });
     }
+  });
+
+  it("runs the OnlyFans worker on EC2 (awsvpc) with Chromium's sandbox on: SYS_ADMIN its only capability, no new privileges, as uid 10001", () => {
+    const { container, properties } = taskDefinitions(template())[names.onlyfansService]!;
+    expect(properties).toMatchObject({ RequiresCompatibilities: ["EC2"], NetworkMode: "awsvpc", Cpu: "1024", Memory: "2048" });
+    expect(environment(container).ONLYFANS_CHROMIUM_SANDBOX).toBe("true");
+    // Docker's default seccomp profile lets a container create namespaces only with CAP_SYS_ADMIN in its set.
+    expect(CHROMIUM_SANDBOX_CAPABILITY).toBe("SYS_ADMIN");
+    expect(container.LinuxParameters.Capabilities).toEqual({ Drop: ["ALL"], Add: ["SYS_ADMIN"] });
+    expect(container.DockerSecurityOptions).toEqual(["no-new-privileges"]);
+    // A non-root uid: the capability is cleared at exec and stays in the bounding set only.
+    expect(container.User).toBe(APP_USER);
+    expect(APP_USER.split(":")[0]).not.toBe("0");
+    // The app itself accepts the value the task sets.
+    expect(parseEnv({ ONLYFANS_CHROMIUM_SANDBOX: environment(container).ONLYFANS_CHROMIUM_SANDBOX }).ONLYFANS_CHROMIUM_SANDBOX).toBe(true);
+  });
+
+  it("hosts the OnlyFans task on one ECS-optimized Amazon Linux 2023 instance: private subnets, IMDSv2, encrypted disk, no SSH key, user namespaces allowed", () => {
+    const t = template();
+    const [launchTemplate] = Object.values(byType(t, "AWS::EC2::LaunchTemplate"));
+    const data = launchTemplate!.Properties.LaunchTemplateData as Record<string, unknown>;
+    expect(data).toMatchObject({ InstanceType: ONLYFANS_INSTANCE_TYPE, MetadataOptions: { HttpTokens: "required" }, Monitoring: { Enabled: true } });
+    expect(data.KeyName).toBeUndefined();
+    expect(data.BlockDeviceMappings).toEqual([{ DeviceName: "/dev/xvda", Ebs: { Encrypted: true, VolumeSize: 30, VolumeType: "gp3" } }]);
+    // The AMI is the SSM parameter AWS publishes, resolved by CloudFormation at deployment (synthesis stays offline).
+    const imageParameter = (data.ImageId as { Ref: string }).Ref;
+    expect(t.toJSON().Parameters[imageParameter]).toMatchObject({ Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" });
+    const userData = JSON.stringify(data.UserData);
+    expect(userData).toMatch(/user\.max_user_namespaces = [1-9]\d*/);
+    expect(userData).toContain("ECS_AWSVPC_BLOCK_IMDS=true");
+    expect(userData).toContain("ECS_CLUSTER=");
+    const groups = Object.values(byType(t, "AWS::AutoScaling::AutoScalingGroup")).map((g) => g.Properties);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ MinSize: "1", MaxSize: "1" });
+    expect(JSON.stringify(groups[0]!.VPCZoneIdentifier)).toContain("NetworkworkersSubnet");
+    expect((groups[0]!.NotificationConfigurations as Array<{ NotificationTypes: string[] }>)[0]!.NotificationTypes).toEqual(expect.arrayContaining(["autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE"]));
   });
 
   it("passes the stage's settings as plain values and every secret by reference to the stage's app secret", () => {
@@ -239,13 +285,16 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
     expect(deployed?.prefix).toBe("huntaze/");
   });
 
-  it("accepts no connection and sends only HTTPS, Postgres inside the VPC and Redis", () => {
+  it("accepts no connection and sends only HTTPS, Postgres inside the VPC and Redis; the OnlyFans host only HTTPS", () => {
     const t = template();
     const groups = Object.values(byType(t, "AWS::EC2::SecurityGroup")).map((g) => g.Properties);
-    expect(groups).toHaveLength(1);
-    expect(groups[0]!.SecurityGroupIngress).toBeUndefined();
+    expect(groups).toHaveLength(2);
+    for (const group of groups) expect(group.SecurityGroupIngress).toBeUndefined();
     expect(Object.keys(byType(t, "AWS::EC2::SecurityGroupIngress"))).toEqual([]);
-    const egress = (groups[0]!.SecurityGroupEgress as Array<Record<string, unknown>>).map(({ IpProtocol, FromPort, ToPort, CidrIp }) => ({ IpProtocol, FromPort, ToPort, inVpc: typeof CidrIp !== "string", CidrIp: typeof CidrIp === "string" ? CidrIp : "vpc" }));
+    const host = groups.find((g) => String(g.GroupDescription).includes("OnlyFans host"))!;
+    expect(host.SecurityGroupEgress).toEqual([expect.objectContaining({ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: "0.0.0.0/0" })]);
+    const tasks = groups.find((g) => String(g.GroupDescription).includes("worker tasks"))!;
+    const egress = (tasks.SecurityGroupEgress as Array<Record<string, unknown>>).map(({ IpProtocol, FromPort, ToPort, CidrIp }) => ({ IpProtocol, FromPort, ToPort, inVpc: typeof CidrIp !== "string", CidrIp: typeof CidrIp === "string" ? CidrIp : "vpc" }));
     expect(egress).toEqual([
       { IpProtocol: "tcp", FromPort: 443, ToPort: 443, inVpc: false, CidrIp: "0.0.0.0/0" },
       { IpProtocol: "tcp", FromPort: POSTGRES_PORT, ToPort: POSTGRES_PORT, inVpc: true, CidrIp: "vpc" },
@@ -270,7 +319,7 @@ describe.each(STAGE_NAMES)("the %s workers stack of the private topology", (stag
     for (const service of services) {
       expect(JSON.stringify(service.Properties.NetworkConfiguration)).toContain("ExportsOutputFnGetAttDataClients");
     }
-    const [group] = Object.values(byType(t, "AWS::EC2::SecurityGroup"));
+    const group = Object.values(byType(t, "AWS::EC2::SecurityGroup")).find((g) => String(g.Properties.GroupDescription).includes("worker tasks"));
     const redis = (group!.Properties.SecurityGroupEgress as Array<Record<string, unknown>>).find((rule) => rule.FromPort === REDIS_PORT);
     expect(typeof redis?.CidrIp).not.toBe("string");
     expect(JSON.stringify(t.toJSON().Outputs[WORKERS_STACK_OUTPUTS.taskSecurityGroupId].Value)).toContain("DataClients");

@@ -1,34 +1,49 @@
-// The long-lived processes of one stage on ECS Fargate, all from the one image of the Dockerfile: the outbox
-// dispatcher (`npm run worker`, scaled on outbox lag), the OnlyFans browser worker (`npm run worker:onlyfans`, one
-// task), and the one-off tasks the release and the schedule start (`npm run db:migrate`, a daily `npm run backup`).
+// The long-lived processes of one stage on ECS, all from the one image of the Dockerfile: the outbox dispatcher
+// (`npm run worker`, Fargate, scaled on outbox lag), the OnlyFans browser worker (`npm run worker:onlyfans`, one task
+// on an EC2 instance of its own, for Chromium's sandbox: below), and the one-off tasks the release and the schedule
+// start on Fargate (`npm run db:migrate`, a daily `npm run backup`).
 // The ECR repository is shared by both stages, so it lives in a stack of its own (ImageStack), deployed once before
 // either stage's workers: each stage runs the image its release tagged with the stage's name
 // (src/ops/release-pipeline.ts).
 //
-// Chromium runs without its sandbox, as a non-root user with no capabilities on a read-only root filesystem. Fargate
-// cannot give it a sandbox: the user-namespace sandbox needs unprivileged user namespaces, which Fargate refuses
-// (aws/containers-roadmap#2102, still open; ECS takes no custom seccomp profile on Fargate: `dockerSecurityOptions`
-// is "not valid in Fargate tasks", ECS docs "Task definition differences for Fargate"), and the setuid sandbox must
-// create PID and network namespaces, which needs CAP_SYS_ADMIN, while Fargate lets a task add SYS_PTRACE only
-// (ECS API KernelCapabilities). What a compromised page could reach is therefore bounded by this task instead: the
-// four secrets the worker needs and nothing else, no AWS permission, egress on three ports.
+// Chromium runs with its sandbox (ONLYFANS_CHROMIUM_SANDBOX=true). Debian's Chromium has only the user-namespace
+// sandbox (no setuid helper is packaged), which Fargate cannot host: no unprivileged user namespaces
+// (aws/containers-roadmap#2102), only SYS_PTRACE may be added (ECS API KernelCapabilities), and
+// `dockerSecurityOptions` is "not valid" there. So the OnlyFans task runs on an EC2 capacity provider (ECS-optimized
+// Amazon Linux 2023, Docker), where what the sandbox needs is, in the least-privilege form ECS allows:
+// - Docker's default seccomp profile allows unshare, setns and clone with namespace flags only to containers whose
+//   capability set holds CAP_SYS_ADMIN (moby profiles/seccomp/default.json, `includes.caps`). A custom profile would
+//   be narrower, but ECS takes none: `dockerSecurityOptions` accepts no-new-privileges, apparmor:, label: and
+//   credentialspec: only (ECS API ContainerDefinition). So the task adds SYS_ADMIN and nothing else, after dropping
+//   ALL. The process runs as uid 10001: capabilities are cleared on its exec (capabilities(7)), so it holds no
+//   effective capability; SYS_ADMIN stays in its bounding set only, and no-new-privileges keeps any setuid or
+//   file-capability binary from raising it there (Chromium's namespace sandbox works under no_new_privs: it sets
+//   the flag itself before its seccomp-bpf filters).
+// - The host allows unprivileged user namespaces: the instance's user data sets user.max_user_namespaces, whatever
+//   the AMI's default. The renderers then run in their own user, PID and network namespaces under seccomp-bpf
+//   (src/social/onlyfans/sandbox.test.ts proves it with the same Chromium as a non-root user).
+// The task still holds only the four secrets the worker needs, no AWS permission, egress on three ports.
 import { CfnOutput, Duration, Fn, RemovalPolicy, Size, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import * as appscaling from "aws-cdk-lib/aws-applicationautoscaling";
+import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as ecr from "aws-cdk-lib/aws-ecr";
 import * as ecs from "aws-cdk-lib/aws-ecs";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { REQUIRED_OFF_LOCAL } from "../../src/config";
 import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
 import { APP_SECRET_KEYS, appSettings, type AppSecretKey } from "./app-environment";
 import type { StageConfig } from "./config";
 import { LOG_RETENTION, POSTGRES_PORT, REDIS_PORT, type DataStack } from "./data-stack";
+import { acknowledge } from "./nag";
 
 /** The image's user (Dockerfile `USER`): tasks set it too, so a mis-built image still cannot run as root. */
 export const APP_USER = "10001:10001";
@@ -51,6 +66,16 @@ export const WORKER_COUNT = { min: 1, max: 4 } as const;
 const BACKUP_PREFIX = "huntaze/";
 /** What the OnlyFans worker needs to start (src/config: required off a local machine), and no provider or LLM key. */
 export const ONLYFANS_SECRET_KEYS: readonly AppSecretKey[] = REQUIRED_OFF_LOCAL;
+/** The one capability the OnlyFans container adds back, for Chromium's user namespaces (header comment). */
+export const CHROMIUM_SANDBOX_CAPABILITY = ecs.Capability.SYS_ADMIN;
+/**
+ * The OnlyFans host: 2 vCPU and 8 GiB hold two OnlyFans tasks (1 vCPU, 2 GiB each), so a deployment starts the new
+ * task before the old one stops, as on Fargate (a t3.medium's ~3.8 GiB left to tasks would hold one); of its three
+ * network interfaces, two are left for awsvpc tasks (EC2 docs, network interfaces per instance type).
+ */
+export const ONLYFANS_INSTANCE_TYPE = "t3.large";
+// Far above what Chromium creates (one user namespace per sandboxed process); only 0 would refuse the sandbox.
+const MAX_USER_NAMESPACES = 15_000;
 
 /** The ECR repository of the one image: scanned on push, its release tags (commit shas) immutable. */
 export class ImageStack extends Stack {
@@ -89,6 +114,8 @@ export interface AppContainerOptions {
   /** The keys of the app secret this container receives (default: every one). */
   secretKeys?: readonly AppSecretKey[];
   portMappings?: ecs.PortMapping[];
+  /** Capabilities added back after dropping ALL (EC2 tasks only: Fargate takes SYS_PTRACE alone). */
+  addCapabilities?: ecs.Capability[];
 }
 
 /**
@@ -97,10 +124,12 @@ export interface AppContainerOptions {
  * on), the stage's settings and secrets by reference, logs to `logGroup`. The private web tier uses it with
  * script "start".
  */
-export function addAppContainer(taskDefinition: ecs.FargateTaskDefinition, options: AppContainerOptions): ecs.ContainerDefinition {
+export function addAppContainer(taskDefinition: ecs.TaskDefinition, options: AppContainerOptions): ecs.ContainerDefinition {
   const name = options.script.replace(/[^A-Za-z0-9_-]/g, "-");
   const linuxParameters = new ecs.LinuxParameters(taskDefinition, `${name}Linux`, { initProcessEnabled: true });
   linuxParameters.dropCapabilities(ecs.Capability.ALL);
+  const addCapabilities = options.addCapabilities ?? [];
+  if (addCapabilities.length) linuxParameters.addCapabilities(...addCapabilities);
   const container = taskDefinition.addContainer(name, {
     image: options.image,
     entryPoint: [...APP_ENTRYPOINT],
@@ -108,6 +137,9 @@ export function addAppContainer(taskDefinition: ecs.FargateTaskDefinition, optio
     user: APP_USER,
     readonlyRootFilesystem: true,
     linuxParameters,
+    // A capability in the bounding set must not become effective through a setuid binary (EC2 only: Fargate refuses
+    // dockerSecurityOptions).
+    dockerSecurityOptions: addCapabilities.length ? ["no-new-privileges"] : undefined,
     stopTimeout: STOP_TIMEOUT,
     environment: { ...appSettings(options.config), ...options.environment },
     secrets: Object.fromEntries((options.secretKeys ?? APP_SECRET_KEYS).map((key) => [key, ecs.Secret.fromSecretsManager(options.appSecret, key)])),
@@ -116,8 +148,8 @@ export function addAppContainer(taskDefinition: ecs.FargateTaskDefinition, optio
     portMappings: options.portMappings,
   });
   if (!withScratchVolumes.has(taskDefinition)) {
-    // Fargate bind mounts: empty task storage, created with the image's owner and mode for the path (ECS docs,
-    // "Use bind mounts with Amazon ECS").
+    // Bind mounts without a host path: empty task storage, created with the image's owner and mode for the path on
+    // Fargate, and a path the Docker daemon assigns on EC2 (ECS docs, "Use bind mounts with Amazon ECS").
     for (const volume of Object.keys(SCRATCH_PATHS)) taskDefinition.addVolume({ name: volume });
     withScratchVolumes.add(taskDefinition);
   }
@@ -145,7 +177,9 @@ export class WorkerStack extends Stack {
   /** Every task of the stage carries these (the data-clients group too in the "private" topology). */
   readonly taskSecurityGroups: ec2.ISecurityGroup[];
   readonly workerService: ecs.FargateService;
-  readonly onlyfansService: ecs.FargateService;
+  readonly onlyfansService: ecs.Ec2Service;
+  /** The EC2 capacity the OnlyFans service runs on. */
+  readonly onlyfansCapacity: ecs.AsgCapacityProvider;
   readonly migrateTask: ecs.FargateTaskDefinition;
   readonly backupTask: ecs.FargateTaskDefinition;
 
@@ -176,7 +210,7 @@ export class WorkerStack extends Stack {
     else tasks.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(REDIS_PORT), "the internet Redis (rediss://) of the amplify topology");
     this.taskSecurityGroups = [tasks, ...(data.dataClients ? [data.dataClients] : [])];
 
-    const container = (taskDefinition: ecs.FargateTaskDefinition, script: string, environment: Record<string, string>, secretKeys?: readonly AppSecretKey[]) =>
+    const container = (taskDefinition: ecs.TaskDefinition, script: string, environment: Record<string, string>, secretKeys?: readonly AppSecretKey[], addCapabilities?: ecs.Capability[]) =>
       addAppContainer(taskDefinition, {
         config,
         appSecret: data.appSecret,
@@ -185,22 +219,21 @@ export class WorkerStack extends Stack {
         logGroup: appLogGroup(this, `${taskDefinition.node.id}Logs`, config, taskDefinition.family),
         environment,
         secretKeys,
+        addCapabilities,
       });
+    const serviceSettings = {
+      cluster: this.cluster,
+      desiredCount: 1,
+      vpcSubnets: taskSubnets,
+      securityGroups: this.taskSecurityGroups,
+      // The new task starts before the old one stops (leases and per-account locks make two at once safe); a
+      // deployment whose tasks keep failing rolls itself back.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+    } as const;
     const service = (id: string, serviceName: string, taskDefinition: ecs.FargateTaskDefinition) =>
-      new ecs.FargateService(this, id, {
-        cluster: this.cluster,
-        serviceName,
-        taskDefinition,
-        desiredCount: 1,
-        vpcSubnets: taskSubnets,
-        securityGroups: this.taskSecurityGroups,
-        assignPublicIp: false,
-        // The new task starts before the old one stops (leases and per-account locks make two at once safe); a
-        // deployment whose tasks keep failing rolls itself back.
-        minHealthyPercent: 100,
-        maxHealthyPercent: 200,
-        circuitBreaker: { enable: true, rollback: true },
-      });
+      new ecs.FargateService(this, id, { ...serviceSettings, serviceName, taskDefinition, assignPublicIp: false });
 
     const workerTask = this.taskDefinition("WorkerTask", names.workerService, 512, 1024);
     container(workerTask, "worker", { WORKER_DRAIN_MS: String(WORKER_DRAIN_MS), DB_POOL_MAX: "5" });
@@ -208,10 +241,29 @@ export class WorkerStack extends Stack {
     this.scaleOnOutboxLag(config);
 
     // One browser with ONLYFANS_WORKER_CONCURRENCY (2) contexts: a vCPU and 2 GiB. One task: each account is driven
-    // by one worker at a time, and the low sync rate needs no more.
-    const onlyfansTask = this.taskDefinition("OnlyFansTask", names.onlyfansService, 1024, 2048);
-    container(onlyfansTask, "worker:onlyfans", { ONLYFANS_WORKER_ENABLED: "true", WORKER_DRAIN_MS: String(WORKER_DRAIN_MS), DB_POOL_MAX: "5" }, ONLYFANS_SECRET_KEYS);
-    this.onlyfansService = service("OnlyFansService", names.onlyfansService, onlyfansTask);
+    // by one worker at a time, and the low sync rate needs no more. On EC2 for the sandbox (header comment); awsvpc
+    // gives the task its own network interface in the same subnets and security groups as the Fargate tasks.
+    this.onlyfansCapacity = this.addOnlyFansCapacity(vpc, taskSubnets);
+    const onlyfansTask = new ecs.TaskDefinition(this, "OnlyFansTask", {
+      family: names.onlyfansService,
+      compatibility: ecs.Compatibility.EC2,
+      networkMode: ecs.NetworkMode.AWS_VPC,
+      cpu: "1024",
+      memoryMiB: "2048",
+    });
+    container(
+      onlyfansTask,
+      "worker:onlyfans",
+      { ONLYFANS_WORKER_ENABLED: "true", ONLYFANS_CHROMIUM_SANDBOX: "true", WORKER_DRAIN_MS: String(WORKER_DRAIN_MS), DB_POOL_MAX: "5" },
+      ONLYFANS_SECRET_KEYS,
+      [CHROMIUM_SANDBOX_CAPABILITY],
+    );
+    this.onlyfansService = new ecs.Ec2Service(this, "OnlyFansService", {
+      ...serviceSettings,
+      serviceName: names.onlyfansService,
+      taskDefinition: onlyfansTask,
+      capacityProviderStrategies: [{ capacityProvider: this.onlyfansCapacity.capacityProviderName, weight: 1 }],
+    });
 
     // Started by the release before traffic moves (src/ops/release-pipeline.ts), in the subnets and groups below.
     this.migrateTask = this.taskDefinition("MigrateTask", names.migrateTask, 256, 512);
@@ -239,6 +291,81 @@ export class WorkerStack extends Stack {
     new CfnOutput(this, WORKERS_STACK_OUTPUTS.taskSecurityGroupId, { value: Fn.join(",", this.taskSecurityGroups.map((g) => g.securityGroupId)), description: "Security groups of the tasks (comma-separated)" });
 
     this.acknowledgeFindings();
+  }
+
+  /**
+   * One ECS-optimized Amazon Linux 2023 instance in the workers' private subnets, for the OnlyFans task only: no
+   * inbound, HTTPS out (the ECS agent, ECR, CloudWatch Logs), IMDSv2 only, encrypted root volume, no SSH key, a role
+   * with the ECS agent's permissions alone. Its launches and terminations go to an encrypted SNS topic.
+   */
+  private addOnlyFansCapacity(vpc: ec2.IVpc, subnets: ec2.SubnetSelection): ecs.AsgCapacityProvider {
+    const hosts = new ec2.SecurityGroup(this, "OnlyFansHostSecurityGroup", {
+      vpc,
+      allowAllOutbound: false,
+      description: "Huntaze OnlyFans host: no inbound; outbound HTTPS for the ECS agent, ECR and CloudWatch Logs",
+    });
+    hosts.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), "ECS, ECR and CloudWatch Logs through the NAT gateway");
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(
+      `echo 'user.max_user_namespaces = ${MAX_USER_NAMESPACES}' > /etc/sysctl.d/90-chromium-sandbox.conf`,
+      "sysctl --system",
+      // Tasks in awsvpc mode cannot reach the instance metadata, hence not the instance role (ECS container agent
+      // configuration, ECS_AWSVPC_BLOCK_IMDS).
+      "echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config",
+    );
+    const launchTemplate = new ec2.LaunchTemplate(this, "OnlyFansHostTemplate", {
+      // The AMI ID is a CloudFormation parameter read from SSM at deployment: synthesis needs no account.
+      machineImage: ecs.EcsOptimizedImage.amazonLinux2023(),
+      instanceType: new ec2.InstanceType(ONLYFANS_INSTANCE_TYPE),
+      securityGroup: hosts,
+      role: new iam.Role(this, "OnlyFansHostRole", { assumedBy: new iam.ServicePrincipal("ec2.amazonaws.com"), description: "Huntaze OnlyFans host: the ECS agent only" }),
+      userData,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      // The AMI's root device, its 30 GiB, encrypted.
+      blockDevices: [{ deviceName: "/dev/xvda", volume: ec2.BlockDeviceVolume.ebs(30, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+    });
+    // Auto Scaling publishes through its service-linked role, which needs the topic's key (customer-managed: an
+    // AWS-managed SNS key cannot be shared with it).
+    const eventsKey = new kms.Key(this, "OnlyFansHostEventsKey", { description: "Huntaze OnlyFans host events topic", enableKeyRotation: true });
+    eventsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ArnPrincipal(`arn:${Stack.of(this).partition}:iam::${Stack.of(this).account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`)],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      }),
+    );
+    const events = new sns.Topic(this, "OnlyFansHostEvents", { displayName: "Huntaze OnlyFans host: launches, terminations, failures", masterKey: eventsKey, enforceSSL: true });
+    const group = new autoscaling.AutoScalingGroup(this, "OnlyFansHosts", {
+      vpc,
+      vpcSubnets: subnets,
+      launchTemplate,
+      minCapacity: 1,
+      maxCapacity: 1,
+      notifications: [{ topic: events }],
+    });
+    const capacity = new ecs.AsgCapacityProvider(this, "OnlyFansCapacity", {
+      autoScalingGroup: group,
+      // A fixed single host: nothing for ECS to scale, and its replacement is the Auto Scaling group's job.
+      enableManagedScaling: false,
+      enableManagedTerminationProtection: false,
+      // ECS stops the tasks of a terminating instance as a deployment would (SIGTERM, stopTimeout), with no drain
+      // Lambda of CDK's (ECS docs, "Safely stop Amazon ECS workloads running on EC2 instances").
+      enableManagedDraining: true,
+      // The ECS_CLUSTER line in /etc/ecs/ecs.config, which Amazon Linux 2023 reads as Amazon Linux 2 does.
+      machineImageType: ecs.MachineImageType.AMAZON_LINUX_2,
+    });
+    this.cluster.addAsgCapacityProvider(capacity);
+    // The ECS agent's permissions, as CDK grants them to a cluster's instances: scoped to the cluster where the
+    // action allows it (ecs:Submit* on the cluster ARN; ecs:Poll and telemetry on the condition ecs:cluster).
+    acknowledge(launchTemplate.role!, [
+      { id: "AwsSolutions-IAM5[Action::ecs:Submit*]", reason: "The ECS agent reports container, task and attachment state changes (ecs:SubmitContainerStateChange, SubmitTaskStateChange, SubmitAttachmentStateChanges); the actions are limited to this cluster's ARN." },
+      {
+        id: "AwsSolutions-IAM5[Resource::*]",
+        reason: "ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken have no resource-level permission (ECS and ECR docs); ecs:Poll and StartTelemetrySession are bound to this cluster by condition; logs:CreateLogStream/PutLogEvents are the agent's own log lines. Task logs go through the execution role.",
+      },
+    ]);
+    return capacity;
   }
 
   private taskDefinition(id: string, family: string, cpu: number, memoryLimitMiB: number): ecs.FargateTaskDefinition {

@@ -241,6 +241,9 @@ const schema = z
     ONLYFANS_WORKER_ENABLED: flag(false),
     ONLYFANS_BASE_URL: z.preprocess(emptyAsUnset, httpUrl.default("https://onlyfans.com")),
     ONLYFANS_CHROMIUM_PATH: z.preprocess(emptyAsUnset, z.string().max(500).default("/usr/bin/chromium")),
+    // Chromium's own sandbox (user namespaces). Off by default: this machine and CI run as root, where Chromium
+    // refuses it; the production task turns it on (a non-root user, infra/lib/worker-stack.ts).
+    ONLYFANS_CHROMIUM_SANDBOX: flag(false),
     // Low frequency on purpose: each account's dashboard is read once per interval (plus a stable per-account
     // jitter of up to 10 %), and page actions are spaced by ACTION_DELAY_MS ± 50 %.
     ONLYFANS_SYNC_INTERVAL_MINUTES: integer(360, 1, 10_080),

@@ -1,13 +1,14 @@
 // One Chromium per worker process (Debian's, via playwright-core), one fresh context per job, always closed:
 // contexts share nothing, keep nothing on disk, and memory stays bounded by the number of jobs at once. The
 // browser is relaunched every RECYCLE_AFTER contexts so a slow leak in Chromium cannot grow without end.
-// --no-sandbox: production runs this on ECS Fargate, where Chromium's sandbox cannot start (no unprivileged user
-// namespaces, no CAP_SYS_ADMIN for the setuid helper: infra/lib/worker-stack.ts has the sources), and the machines
-// run as root, where Chromium refuses it. The task confines the browser instead: non-root, no capabilities,
-// read-only root filesystem, only the secrets this worker needs.
+// The sandbox (ONLYFANS_CHROMIUM_SANDBOX): production runs Chromium with it, as a non-root user whose task lets it
+// create user namespaces (infra/lib/worker-stack.ts has why and how). Off, the browser gets --no-sandbox: this
+// machine and CI run as root, where Chromium refuses its sandbox. Playwright adds --no-sandbox on its own unless
+// `chromiumSandbox` is true, so the setting drives both.
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];
+const FLAGS = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"];
+const flags = (sandbox: boolean) => (sandbox ? FLAGS : [...FLAGS, "--no-sandbox"]);
 const RECYCLE_AFTER = 50;
 
 export class BrowserPool {
@@ -15,7 +16,10 @@ export class BrowserPool {
   private served = 0;
   private readonly open = new Set<BrowserContext>();
 
-  constructor(private readonly executablePath: string) {}
+  constructor(
+    private readonly executablePath: string,
+    private readonly sandbox: boolean,
+  ) {}
 
   get openContexts(): number {
     return this.open.size;
@@ -29,7 +33,7 @@ export class BrowserPool {
     }
     if (!this.browser) {
       this.served = 0;
-      this.browser = chromium.launch({ executablePath: this.executablePath, headless: true, args: FLAGS });
+      this.browser = chromium.launch({ executablePath: this.executablePath, headless: true, chromiumSandbox: this.sandbox, args: flags(this.sandbox) });
       this.browser.catch(() => (this.browser = null));
     }
     return this.browser;

@@ -6,6 +6,8 @@ export interface OnlyFansSettings {
   enabled: boolean;
   baseUrl: string;
   chromiumPath: string;
+  /** ONLYFANS_CHROMIUM_SANDBOX: Chromium runs with its sandbox (needs a non-root user and user namespaces). */
+  chromiumSandbox: boolean;
   syncIntervalMs: number;
   pollMs: number;
   concurrency: number;
@@ -21,6 +23,7 @@ export function onlyfansSettings(env: Env = getEnv()): OnlyFansSettings {
     enabled: env.ONLYFANS_WORKER_ENABLED,
     baseUrl: env.ONLYFANS_BASE_URL,
     chromiumPath: env.ONLYFANS_CHROMIUM_PATH,
+    chromiumSandbox: env.ONLYFANS_CHROMIUM_SANDBOX,
     syncIntervalMs: env.ONLYFANS_SYNC_INTERVAL_MINUTES * 60_000,
     pollMs: env.ONLYFANS_POLL_SECONDS * 1_000,
     concurrency: env.ONLYFANS_WORKER_CONCURRENCY,

@@ -45,6 +45,7 @@ async function creatorWithWorker() {
     enabled: true,
     baseUrl: emulator.url,
     chromiumPath: "/usr/bin/chromium",
+    chromiumSandbox: false,
     syncIntervalMs: 60 * 60_000,
     pollMs: 200,
     concurrency: 1,

@@ -40,6 +40,7 @@ function settingsFor(emulator: RunningEmulator<OnlyFansControl>, overrides: Part
     enabled: true,
     baseUrl: emulator.url,
     chromiumPath: "/usr/bin/chromium",
+    chromiumSandbox: false,
     syncIntervalMs: 60 * 60_000,
     pollMs: 200,
     concurrency: 2,

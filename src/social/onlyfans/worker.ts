@@ -62,7 +62,7 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
   const redis: Redis = store.redis;
   const id = deps.workerId ?? randomUUID();
   const log = deps.log ?? moduleLogger("onlyfans-worker");
-  const pool = new BrowserPool(settings.chromiumPath);
+  const pool = new BrowserPool(settings.chromiumPath, settings.chromiumSandbox);
   const pacing: SitePacing = { navigationTimeoutMs: settings.navigationTimeoutMs, actionDelayMs: settings.actionDelayMs };
   const jobs = metrics().onlyfansJobs;
   const subscriber = redis.duplicate({ keyPrefix: "", enableOfflineQueue: true, commandTimeout: undefined });
