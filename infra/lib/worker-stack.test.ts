@@ -3,50 +3,31 @@
 // drain fits in the stop timeout, secrets arrive by reference only, the dispatchers scale on a metric the app
 // writes, the backup runs daily and can only add files, the tasks accept no connection, and the OnlyFans worker runs
 // Chromium sandboxed on an EC2 host of its own.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { App, Stack, type CfnElement } from "aws-cdk-lib";
+import { Stack, type CfnElement } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emfSchemaKeys, schemaKey } from "../../ops/metric-names";
 import { parseEnv, REQUIRED_OFF_LOCAL } from "../../src/config";
 import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
-import { buildHuntaze, type HuntazeApp } from "./app";
+import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
 import { STAGES, WEB_TIERS, type StageName, type WebTier } from "./config";
 import { POSTGRES_PORT, REDIS_PORT } from "./data-stack";
 import { APP_USER, CHROMIUM_SANDBOX_CAPABILITY, ONLYFANS_INSTANCE_TYPE, OUTBOX_LAG_METRIC, SCRATCH_PATHS, WORKER_COUNT } from "./worker-stack";
 
-interface Synthesized {
-  app: HuntazeApp;
-  outdir: string;
-  error: unknown;
-}
 const synthesized = {} as Record<WebTier, Synthesized>;
 
 beforeAll(() => {
-  for (const webTier of WEB_TIERS) {
-    const outdir = mkdtempSync(join(tmpdir(), `huntaze-cdk-workers-${webTier}-`));
-    const cdkApp = new App({ outdir });
-    const app = buildHuntaze(cdkApp, { webTier });
-    let error: unknown;
-    try {
-      cdkApp.synth();
-    } catch (caught) {
-      error = caught;
-    }
-    synthesized[webTier] = { app, outdir, error };
-  }
+  for (const webTier of WEB_TIERS) synthesized[webTier] = synthesize(webTier);
 });
 
 afterAll(() => {
-  for (const { outdir } of Object.values(synthesized)) rmSync(outdir, { recursive: true, force: true });
+  for (const synthesis of Object.values(synthesized)) synthesis.remove();
 });
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
 const byType = (template: Template, type: string) => template.findResources(type) as Record<string, Resource>;
-const workersTemplate = (webTier: WebTier, stage: StageName) => Template.fromStack(synthesized[webTier].app.stages[stage].workers);
+const workersTemplate = (webTier: WebTier, stage: StageName) => Template.fromStack(synthesized[webTier].huntaze.stages[stage].workers);
 
 interface ContainerDefinition {
   Name: string;
@@ -82,11 +63,11 @@ const secretNames = (container: ContainerDefinition) => container.Secrets.map((s
 
 it.each(WEB_TIERS)("synthesizes the %s topology offline, every cdk-nag AwsSolutions finding acknowledged with a reason", (webTier) => {
   // app.synth() throws "Validation failed" (and prints each finding) for any finding left unacknowledged.
-  expect(synthesized[webTier].error).toBeUndefined();
+  expect(synthesized[webTier].synthError).toBeUndefined();
 });
 
 it("creates the image repository once for both stages: scanned on push, release tags immutable, stage tags movable", () => {
-  const { app } = synthesized.amplify;
+  const { huntaze: app } = synthesized.amplify;
   const repositories = app.image.node.root.node
     .findAll()
     .filter((c): c is Stack => Stack.isStack(c))
@@ -270,7 +251,7 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
   });
 
   it("has the backup task upload to this stage's backup bucket, under the prefix its role may write", () => {
-    const { app } = synthesized.amplify;
+    const { huntaze: app } = synthesized.amplify;
     const data = app.stages[stage].data;
     const backupTask = taskDefinitions(template())[names.backupTask]!;
     const uri = environment(backupTask.container).BACKUP_S3_URI as unknown as { "Fn::Join": [string, [string, { "Fn::ImportValue": string }, string]] };
@@ -311,7 +292,7 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
 
 describe.each(STAGE_NAMES)("the %s workers stack of the private topology", (stage) => {
   it("joins the data-clients group (the only way to Postgres and ElastiCache) and keeps Redis inside the VPC", () => {
-    const { app } = synthesized.private;
+    const { huntaze: app } = synthesized.private;
     const t = workersTemplate("private", stage);
     const dataClients = app.stages[stage].data.dataClients!;
     expect(dataClients).toBeDefined();
