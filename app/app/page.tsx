@@ -10,10 +10,10 @@ import { OnboardingChecklist } from "@/src/ui/onboarding-checklist";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { formatCents, formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
+import { PLATFORM_LABELS } from "@/src/social/platforms";
 
 export const metadata: Metadata = { title: "Home" };
 
-const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
 const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 
 export default async function AppHomePage() {
@@ -79,7 +79,7 @@ export default async function AppHomePage() {
             {dashboard.platforms.map((platform) => (
               <TrendChart
                 key={platform.provider}
-                title={`${PLATFORM_NAME[platform.provider]}: ${formatFigure(platform.account?.followers ?? null)} followers`}
+                title={`${PLATFORM_LABELS[platform.provider]}: ${formatFigure(platform.account?.followers ?? null)} followers`}
                 labels={platform.series.map((p) => dayLabel(p.date))}
                 series={[{ label: "Followers", values: platform.series.map((p) => p.followers) }]}
               />

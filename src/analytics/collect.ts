@@ -11,6 +11,7 @@ import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/soci
 import { collectForConnection, isCollectedProvider } from "./collectors";
 import { recordEvent } from "@/src/observability";
 import { readLatest, saveSnapshots, type SnapshotDeps, type SnapshotOwner } from "./snapshots";
+import { OAUTH_PLATFORMS } from "@/src/social/platforms";
 
 export interface CollectDeps {
   prisma: PrismaClient;
@@ -149,7 +150,7 @@ export async function collectDueConnections(deps: CollectDeps, options: DueOptio
   const candidates = await deps.prisma.socialConnection.findMany({
     where: {
       status: "connected",
-      provider: { in: ["tiktok", "instagram"] },
+      provider: { in: [...OAUTH_PLATFORMS] },
       accessTokenEncrypted: { not: null },
       OR: [{ lastSyncAt: null }, { lastSyncAt: { lt: new Date(now.getTime() - interval) } }, { snapshots: { none: {} } }],
     },

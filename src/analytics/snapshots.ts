@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { KeyValueStore } from "@/src/data";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type EarningsSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
+import { PLATFORMS, type OAuthPlatform } from "@/src/social/platforms";
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
@@ -16,7 +17,7 @@ export const LATEST_TTL_SECONDS = 2 * 24 * 60 * 60;
 
 export const latestKey = (userId: string, provider: string, kind: SnapshotKind) => `analytics:latest:${userId}:${provider}:${kind}`;
 
-export const SNAPSHOT_PROVIDERS = ["tiktok", "instagram", "onlyfans"] as const;
+export const SNAPSHOT_PROVIDERS = PLATFORMS;
 export type SnapshotProvider = (typeof SNAPSHOT_PROVIDERS)[number];
 
 /** Every latest-snapshot key a creator can have (account deletion removes them: they are personal figures). */
@@ -27,7 +28,7 @@ export const latestKeysOf = (userId: string): string[] =>
 export interface SnapshotOwner {
   id: string;
   userId: string;
-  provider: "tiktok" | "instagram";
+  provider: OAuthPlatform;
 }
 
 export interface LatestSnapshot<K extends SnapshotKind> {

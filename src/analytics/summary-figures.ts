@@ -3,9 +3,9 @@
 // the collectors' schemas; a row that does not match is skipped, never guessed at.
 import { z } from "zod";
 import { accountSnapshot, postsSnapshot, type AccountSnapshot, type PostFigures } from "./snapshot-schema";
+import { isPlatform, PLATFORMS, type Platform } from "@/src/social/platforms";
 
-export const PLATFORMS = ["tiktok", "instagram", "onlyfans"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+export { PLATFORMS, type Platform } from "@/src/social/platforms";
 export type PeriodDays = 7 | 28;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -87,7 +87,6 @@ const round = (value: number, decimals: number) => {
 };
 const percent = (part: number, whole: number, decimals: number) => (whole > 0 ? round((part / whole) * 100, decimals) : null);
 const interactionsOf = (post: PostFigures) => post.likes + post.comments + (post.shares ?? 0) + (post.saves ?? 0);
-const isPlatform = (value: string): value is Platform => (PLATFORMS as readonly string[]).includes(value);
 
 interface Account {
   at: number;

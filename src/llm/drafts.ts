@@ -9,10 +9,11 @@ import { fencedMessages } from "./fenced-prompt";
 import { checkDraft, prepareUserText, type Verdict } from "./guardrails";
 import type { LlmRouter, RouteOutcome } from "./router";
 import type { ChatMessage, TokenUsage } from "./types";
+import { PLATFORMS } from "@/src/social/platforms";
 
 export const draftRequest = z.object({
   kind: z.enum(["caption", "fan_reply", "ppv_message", "mass_message"]),
-  platform: z.enum(["tiktok", "instagram", "onlyfans"]),
+  platform: z.enum(PLATFORMS),
   tone: z.enum(["warm", "playful", "flirty", "professional", "excited"]),
   context: z.string().trim().min(1, "Say what the draft is about.").max(4_000),
 });

@@ -6,8 +6,9 @@ import { z } from "zod";
 import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger } from "./logger";
 import { beforeResponse, currentRequestScope } from "./request-scope";
+import { PLATFORMS } from "@/src/social/platforms";
 
-const provider = z.enum(["tiktok", "instagram", "onlyfans"]);
+const provider = z.enum(PLATFORMS);
 const userId = z.string().min(1);
 
 /** Every KPI event and its fields. Adding a field here is adding it to the log schema: document it in the runbook. */

@@ -1,6 +1,7 @@
 // The three first steps a new creator takes, worked out from what the database holds for them, so the app home
 // can show what is done and where to do the rest.
 import type { PrismaClient } from "@/src/generated/prisma/client";
+import { PLATFORMS } from "@/src/social/platforms";
 
 export type OnboardingStepId = "connect" | "draft" | "summary";
 
@@ -27,7 +28,7 @@ export interface OnboardingChecklist {
 export async function onboardingChecklist(prisma: PrismaClient, userId: string): Promise<OnboardingChecklist> {
   const [connection, draft, summary] = await Promise.all([
     // Only a working connection counts: one that needs attention or was disconnected sends the creator back to Connections.
-    prisma.socialConnection.findFirst({ where: { userId, status: "connected", provider: { in: ["tiktok", "instagram", "onlyfans"] } }, select: { id: true } }),
+    prisma.socialConnection.findFirst({ where: { userId, status: "connected", provider: { in: [...PLATFORMS] } }, select: { id: true } }),
     prisma.aiDraft.findFirst({ where: { userId }, select: { id: true } }),
     prisma.summary.findFirst({ where: { userId }, select: { id: true } }),
   ]);

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { partialJsonString } from "./partial-json";
 import { FieldLabel } from "./field-label";
+import { PLATFORM_LABELS, PLATFORMS } from "@/src/social/platforms";
 
 type Result = { status: "ok" | "blocked" | "error"; text: string | null; verdicts: Array<{ check: string; passed: boolean }> };
 
@@ -13,11 +14,7 @@ const KINDS = [
   ["ppv_message", "PPV message"],
   ["mass_message", "Mass message"],
 ] as const;
-const PLATFORMS = [
-  ["instagram", "Instagram"],
-  ["tiktok", "TikTok"],
-  ["onlyfans", "OnlyFans"],
-] as const;
+const PLATFORM_OPTIONS = PLATFORMS.map((platform) => [platform, PLATFORM_LABELS[platform]] as const);
 const TONES = ["warm", "playful", "flirty", "professional", "excited"] as const;
 
 /** Reads `event:`/`data:` blocks from a Server-Sent Events body. */
@@ -128,7 +125,7 @@ export function DraftComposer() {
       <h2 id="composer-title">New draft</h2>
       <form onSubmit={onSubmit} noValidate className="composer-form">
         <SelectField name="kind" label="What to write" options={KINDS} defaultValue="caption" />
-        <SelectField name="platform" label="Platform" options={PLATFORMS} defaultValue="instagram" />
+        <SelectField name="platform" label="Platform" options={PLATFORM_OPTIONS} defaultValue="instagram" />
         <SelectField name="tone" label="Tone" options={TONES.map((tone) => [tone, tone[0]!.toUpperCase() + tone.slice(1)] as const)} defaultValue="warm" />
         <div className="field field--wide">
           <FieldLabel htmlFor="context">What it is about</FieldLabel>

@@ -1,8 +1,8 @@
 import type { SummaryView } from "@/src/analytics";
 import { formatFigure } from "./format-figure";
+import { PLATFORM_LABELS } from "@/src/social/platforms";
 
 const dayFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
-const PLATFORM_NAME: Record<string, string> = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" };
 
 const NARRATIVE_MISSING = {
   unavailable: "The written summary is unavailable right now (our AI service did not answer). The figures are complete; we will add the text on the next run.",
@@ -45,7 +45,7 @@ export function SummaryCard({ summary }: { summary: SummaryView }) {
           <ol>
             {total.bestPosts.map((post) => (
               <li key={`${post.platform}-${post.id}`}>
-                {post.url ? <a href={post.url}>{post.title || "Untitled post"}</a> : post.title || "Untitled post"} — {PLATFORM_NAME[post.platform]}, {formatFigure(post.views)} views
+                {post.url ? <a href={post.url}>{post.title || "Untitled post"}</a> : post.title || "Untitled post"} — {PLATFORM_LABELS[post.platform]}, {formatFigure(post.views)} views
               </li>
             ))}
           </ol>

@@ -9,16 +9,16 @@ import { SummaryCard } from "@/src/ui/summary-card";
 import { SyncPanel } from "@/src/ui/sync-panel";
 import { formatCents, formatFigure } from "@/src/ui/format-figure";
 import { TrendChart } from "@/src/ui/trend-chart";
+import { PLATFORM_LABELS } from "@/src/social/platforms";
 
 export const metadata: Metadata = { title: "Analytics" };
 
 const DAYS = 28;
-const PLATFORM_NAME = { tiktok: "TikTok", instagram: "Instagram", onlyfans: "OnlyFans" } as const;
 const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 
 function PlatformSection({ platform }: { platform: PlatformDashboard }) {
-  const name = PLATFORM_NAME[platform.provider];
+  const name = PLATFORM_LABELS[platform.provider];
   const labels = platform.series.map((p) => dayLabel(p.date));
   const account = platform.account;
   const latest = platform.series.at(-1);

@@ -4,6 +4,7 @@ import { getPrisma } from "@/src/data";
 import { getLlmRouter, listDrafts } from "@/src/llm";
 import { DraftComposer } from "@/src/ui/draft-composer";
 import { EmptyState } from "@/src/ui/empty-state";
+import { isPlatform, PLATFORM_LABELS } from "@/src/social/platforms";
 
 export const metadata: Metadata = { title: "Drafts" };
 
@@ -11,7 +12,6 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyl
 const STATUS = { ok: "Ready", blocked: "Held back by safety checks", error: "Not written (AI busy)" } as const;
 const STATUS_BADGE = { ok: "badge--ok", blocked: "badge--warn", error: "badge--danger" } as const;
 const KIND: Record<string, string> = { caption: "Caption", fan_reply: "Fan reply", ppv_message: "PPV message", mass_message: "Mass message" };
-const PLATFORM: Record<string, string> = { instagram: "Instagram", tiktok: "TikTok", onlyfans: "OnlyFans" };
 
 export default async function DraftsPage() {
   const user = await requireUser();
@@ -40,7 +40,7 @@ export default async function DraftsPage() {
                 <p className="draft__meta">
                   <span className={`badge ${STATUS_BADGE[d.status]}`}>{STATUS[d.status]}</span>
                   <span>
-                    {KIND[d.kind] ?? d.kind.replace(/_/g, " ")} · {PLATFORM[d.platform] ?? d.platform} · {d.tone}
+                    {KIND[d.kind] ?? d.kind.replace(/_/g, " ")} · {isPlatform(d.platform) ? PLATFORM_LABELS[d.platform] : d.platform} · {d.tone}
                   </span>
                   <span>{dateFormat.format(d.createdAt)} UTC</span>
                 </p>

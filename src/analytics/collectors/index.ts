@@ -4,13 +4,15 @@ import { instagramConfig, SocialError, tiktokConfig } from "@/src/social";
 import { collectInstagram } from "./instagram";
 import type { CollectedSnapshots, CollectorInput } from "./shared";
 import { collectTikTok } from "./tiktok";
+import { OAUTH_PLATFORMS } from "@/src/social/platforms";
 
 export type { CollectedSnapshots, CollectorInput } from "./shared";
 export { MAX_POSTS_PER_SNAPSHOT } from "./shared";
 export { collectTikTok, TIKTOK_REFRESH_COUNT } from "./tiktok";
 export { collectInstagram, insightValue } from "./instagram";
 
-export const COLLECTED_PROVIDERS = ["tiktok", "instagram"] as const;
+/** Read through the vendors' APIs: the OAuth platforms. */
+export const COLLECTED_PROVIDERS = OAUTH_PLATFORMS;
 export type CollectedProvider = (typeof COLLECTED_PROVIDERS)[number];
 
 export function isCollectedProvider(provider: string): provider is CollectedProvider {

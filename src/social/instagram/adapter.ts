@@ -3,6 +3,7 @@ import { seconds } from "../provider";
 import { fetchProfile } from "./client";
 import { INSTAGRAM_SCOPES, instagramConfig, type InstagramConfig } from "./config";
 import { authorizationUrl, exchangeCodeForShortLivedToken, exchangeForLongLivedToken, refreshLongLivedToken } from "./oauth";
+import { PLATFORM_LABELS } from "../platforms";
 
 // Long-lived tokens last 60 days and can be refreshed once at least 24 h old: renew in the last 10 days,
 // well inside both limits.
@@ -16,7 +17,7 @@ function required(): InstagramConfig {
 
 export const instagramAdapter: ProviderAdapter = {
   provider: "instagram",
-  label: "Instagram",
+  label: PLATFORM_LABELS.instagram,
   // Instagram Login documents no PKCE parameters; the state still binds the callback to the creator.
   usesPkce: false,
   isConfigured: () => instagramConfig() !== null,

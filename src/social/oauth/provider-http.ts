@@ -5,8 +5,10 @@ import type { z } from "zod";
 import { getEnv } from "@/src/config";
 import { deadlineSignal, metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { SocialError } from "./errors";
+import type { OAuthPlatform } from "../platforms";
 
-export type Provider = "tiktok" | "instagram";
+/** The OAuth platforms (src/social/platforms.ts) under the name this module has always used. */
+export type Provider = OAuthPlatform;
 
 export interface ProviderCall<T> {
   provider: Provider;

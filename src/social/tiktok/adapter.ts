@@ -4,6 +4,7 @@ import { fetchUserInfo } from "./client";
 import { tiktokConfig, type TikTokConfig } from "./config";
 import { authorizationUrl, exchangeCodeForTokens, refreshTokens, revokeToken } from "./oauth";
 import type { TikTokTokens } from "./schema";
+import { PLATFORM_LABELS } from "../platforms";
 
 // Access tokens live 24 h: renew in the last hour, so a sync never meets an expired one.
 const REFRESH_MARGIN_MS = 60 * 60 * 1000;
@@ -24,7 +25,7 @@ const tokenSet = (tokens: TikTokTokens) => ({
 
 export const tiktokAdapter: ProviderAdapter = {
   provider: "tiktok",
-  label: "TikTok",
+  label: PLATFORM_LABELS.tiktok,
   usesPkce: true,
   isConfigured: () => tiktokConfig() !== null,
   authorizationUrl: (state, challenge) => authorizationUrl(required(), state, challenge),
