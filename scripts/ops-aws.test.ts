@@ -134,7 +134,7 @@ describe("npm run ops:aws single actions --dry-run", () => {
     );
   });
 
-  // Every flag's constraint is checked in-process (src/ops/release-commands.test.ts); here, what the process does.
+  // Every flag's constraint is checked in-process (src/oncall/release-commands.test.ts); here, what the process does.
   it("refuses a missing, malformed or misplaced flag, naming it, with exit 2 and nothing printed", () => {
     for (const [args, message] of [
       [["release", "--sha", SHA, "--dry-run"], "--app-id is required"],

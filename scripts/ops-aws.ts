@@ -16,7 +16,7 @@ import {
   type OpsPlan,
   type PlanArg,
   type Program,
-} from "@/src/ops";
+} from "@/src/oncall";
 
 class StepFailure extends Error {
   constructor(

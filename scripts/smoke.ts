@@ -1,6 +1,6 @@
 // [KPI_API_TOKEN=…] npm run smoke -- --base https://app.huntaze.com [--json]   (see SMOKE_USAGE, docs/ONCALL.md)
 // Exit 0 when every check passed or was skipped, 1 naming each failure, 2 on a usage error.
-import { failedChecks, formatJson, formatTable, parseSmokeArgs, runSmoke, SMOKE_USAGE, UsageError } from "@/src/ops";
+import { failedChecks, formatJson, formatTable, parseSmokeArgs, runSmoke, SMOKE_USAGE, UsageError } from "@/src/oncall";
 
 let options;
 try {

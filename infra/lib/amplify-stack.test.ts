@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AWS_REGION } from "../../src/ops/aws-names";
+import { AWS_REGION } from "../../src/oncall/aws-names";
 import { AMPLIFY_BUILD_SPEC_FILE, GITHUB_TOKEN_SECRET, type AmplifyStack } from "./amplify-stack";
 import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";

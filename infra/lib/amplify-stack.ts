@@ -10,7 +10,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as wafv2 from "aws-cdk-lib/aws-wafv2";
 import type { Construct } from "constructs";
-import { AMPLIFY_APP_NAME, AWS_REGION } from "../../src/ops/aws-names";
+import { AMPLIFY_APP_NAME, AWS_REGION } from "../../src/oncall/aws-names";
 import { appSettings } from "./app-environment";
 import type { StageConfig } from "./config";
 import { LOG_RETENTION } from "./data-stack";

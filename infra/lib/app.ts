@@ -1,8 +1,8 @@
 // The whole production: one set of stacks per stage, checked by cdk-nag's AwsSolutions rules at synthesis.
 // Environment-agnostic (no account or region, no lookups), so `cdk synth` runs offline; deployed to AWS_REGION
-// (src/ops/aws-names.ts).
+// (src/oncall/aws-names.ts).
 import { Validations, type App } from "aws-cdk-lib";
-import { AMPLIFY_STACK, IMAGE_STACK } from "../../src/ops/aws-names";
+import { AMPLIFY_STACK, IMAGE_STACK } from "../../src/oncall/aws-names";
 import { AmplifyStack } from "./amplify-stack";
 import { STAGES, webTierFromContext, type StageName, type WebTier } from "./config";
 import { DataStack } from "./data-stack";

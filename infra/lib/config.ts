@@ -1,7 +1,7 @@
 // What differs between the two stages. Everything else is the same code, so staging proves what prod runs.
-import { stageResources, type StageName, type StageResources } from "../../src/ops/aws-names";
+import { stageResources, type StageName, type StageResources } from "../../src/oncall/aws-names";
 
-export type { StageName } from "../../src/ops/aws-names";
+export type { StageName } from "../../src/oncall/aws-names";
 
 /**
  * Where the web tier runs. "amplify": Amplify Hosting compute (the design), with a public TLS-only Postgres and an
@@ -14,7 +14,7 @@ export const WEB_TIERS: readonly WebTier[] = ["amplify", "private"];
 
 export interface StageConfig {
   stage: StageName;
-  /** Resource names shared with the release plan (src/ops/aws-names.ts). */
+  /** Resource names shared with the release plan (src/oncall/aws-names.ts). */
   names: StageResources;
   /** RDS class: db.t4g.medium holds the connection budget of docs/DEPLOY.md (226 of ~450). */
   databaseInstance: { class: "t4g"; size: "small" | "medium" };

@@ -5,7 +5,7 @@
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AWS_REGION, IMAGE_REPOSITORY } from "../../src/ops/aws-names";
+import { AWS_REGION, IMAGE_REPOSITORY } from "../../src/oncall/aws-names";
 import { buildHuntaze, type HuntazeStacks } from "./app";
 import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";

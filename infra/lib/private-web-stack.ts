@@ -17,7 +17,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { RegionInfo } from "aws-cdk-lib/region-info";
 import type { Construct } from "constructs";
 import { ENV_VARIABLE_NAMES } from "../../src/config";
-import { AWS_REGION, IMAGE_REPOSITORY } from "../../src/ops/aws-names";
+import { AWS_REGION, IMAGE_REPOSITORY } from "../../src/oncall/aws-names";
 import type { StageConfig } from "./config";
 import type { DataStack } from "./data-stack";
 import { readWebAclFile, wafLogsFromFile, webAclFromFile } from "./waf";

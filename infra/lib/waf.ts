@@ -19,7 +19,7 @@ export function readWebAclFile(path = WEB_ACL_FILE): Record<string, unknown> & {
 
 /**
  * AWS::WAFv2::WebACL with the file's rules. Scope CLOUDFRONT: the stack holding it must deploy to us-east-1
- * (WAF docs: CloudFront web ACLs live in the global region), which is AWS_REGION (src/ops/aws-names.ts).
+ * (WAF docs: CloudFront web ACLs live in the global region), which is AWS_REGION (src/oncall/aws-names.ts).
  */
 export function webAclFromFile(scope: Construct, id: string, options: { name?: string } = {}): CfnResource {
   const acl = readWebAclFile();

@@ -8,7 +8,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emfSchemaKeys, schemaKey } from "../../ops/metric-names";
 import { parseEnv, REQUIRED_OFF_LOCAL } from "../../src/config";
-import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
+import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/oncall/aws-names";
 import { synthesize, type Synthesized } from "./synthesize.testing";
 import { APP_SECRET_KEYS, appSettings } from "./app-environment";
 import { STAGES, WEB_TIERS, type StageName, type WebTier } from "./config";
@@ -284,7 +284,7 @@ describe.each(STAGE_NAMES)("the %s workers stack", (stage) => {
     ]);
   });
 
-  it("tells the release where to start the migration task (stack outputs read by src/ops/release-pipeline.ts)", () => {
+  it("tells the release where to start the migration task (stack outputs read by src/oncall/release-pipeline.ts)", () => {
     const outputs = template().toJSON().Outputs as Record<string, unknown>;
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.values(WORKERS_STACK_OUTPUTS)));
   });

@@ -4,7 +4,7 @@
 // start on Fargate (`npm run db:migrate`, a daily `npm run backup`).
 // The ECR repository is shared by both stages, so it lives in a stack of its own (ImageStack), deployed once before
 // either stage's workers: each stage runs the image its release tagged with the stage's name
-// (src/ops/release-pipeline.ts).
+// (src/oncall/release-pipeline.ts).
 //
 // Chromium runs with its sandbox (ONLYFANS_CHROMIUM_SANDBOX=true). Debian's Chromium has only the user-namespace
 // sandbox (no setuid helper is packaged), which Fargate cannot host: no unprivileged user namespaces
@@ -39,7 +39,7 @@ import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { REQUIRED_OFF_LOCAL } from "../../src/config";
-import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/ops/aws-names";
+import { IMAGE_REPOSITORY, STAGE_NAMES, WORKERS_STACK_OUTPUTS } from "../../src/oncall/aws-names";
 import { APP_SECRET_KEYS, appSettings, type AppSecretKey } from "./app-environment";
 import type { StageConfig } from "./config";
 import { LOG_RETENTION, POSTGRES_PORT, REDIS_PORT, type DataStack } from "./data-stack";
@@ -265,7 +265,7 @@ export class WorkerStack extends Stack {
       capacityProviderStrategies: [{ capacityProvider: this.onlyfansCapacity.capacityProviderName, weight: 1 }],
     });
 
-    // Started by the release before traffic moves (src/ops/release-pipeline.ts), in the subnets and groups below.
+    // Started by the release before traffic moves (src/oncall/release-pipeline.ts), in the subnets and groups below.
     this.migrateTask = this.taskDefinition("MigrateTask", names.migrateTask, 256, 512);
     container(this.migrateTask, "db:migrate", {});
 
@@ -286,7 +286,7 @@ export class WorkerStack extends Stack {
       }),
     });
 
-    // Read by the release to start the migration task (src/ops/aws-names.ts WORKERS_STACK_OUTPUTS).
+    // Read by the release to start the migration task (src/oncall/aws-names.ts WORKERS_STACK_OUTPUTS).
     new CfnOutput(this, WORKERS_STACK_OUTPUTS.taskSubnetIds, { value: Fn.join(",", vpc.selectSubnets(taskSubnets).subnetIds), description: "Private subnets of the tasks" });
     new CfnOutput(this, WORKERS_STACK_OUTPUTS.taskSecurityGroupId, { value: Fn.join(",", this.taskSecurityGroups.map((g) => g.securityGroupId)), description: "Security groups of the tasks (comma-separated)" });
 
@@ -369,7 +369,7 @@ export class WorkerStack extends Stack {
   }
 
   private taskDefinition(id: string, family: string, cpu: number, memoryLimitMiB: number): ecs.FargateTaskDefinition {
-    // linux/amd64, what the release builds (src/ops/release-pipeline.ts `platform`).
+    // linux/amd64, what the release builds (src/oncall/release-pipeline.ts `platform`).
     return new ecs.FargateTaskDefinition(this, id, {
       family,
       cpu,

@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { defaultKpiBase, failedChecks, formatTable, parseSmokeArgs, runSmoke, UsageError, type CheckResult, type SmokeOptions } from "@/src/ops";
+import { defaultKpiBase, failedChecks, formatTable, parseSmokeArgs, runSmoke, UsageError, type CheckResult, type SmokeOptions } from "@/src/oncall";
 
 type Headers = Record<string, string>;
 type Reply = { status: number; headers?: Headers; body?: string };

@@ -1,6 +1,6 @@
 // The command line of `npm run ops:aws`: each action's flags checked against the documented constraints (AWS CLI
 // reference: amplify start-job / list-jobs, cloudfront create-invalidation, ECR image tags) before anything runs,
-// then turned into a plan (src/ops/release-plan.ts) that scripts/ops-aws.ts prints (--dry-run) or runs.
+// then turned into a plan (src/oncall/release-plan.ts) that scripts/ops-aws.ts prints (--dry-run) or runs.
 // Nothing here talks to AWS itself.
 import { parseArgs } from "node:util";
 import { z } from "zod";

@@ -1,5 +1,5 @@
-// The release and the rollback as plans (src/ops/release-plan.ts), built from the shared resource names
-// (src/ops/aws-names.ts). Decisions, each written once here:
+// The release and the rollback as plans (src/oncall/release-plan.ts), built from the shared resource names
+// (src/oncall/aws-names.ts). Decisions, each written once here:
 // - One image, tagged with the full commit sha, then pointed at by the tag `<stage>`: the task definitions of a
 //   stage name `huntaze:<stage>`, so moving that tag (ECR "Retagging an image": batch-get-image + put-image, no pull)
 //   and forcing a new deployment moves the stage to the sha, and a rollback moves the tag back. ECS resolves the tag
