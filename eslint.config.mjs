@@ -1,6 +1,36 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
+// Import boundaries (issue 18, docs/ARCHITECTURE.md). Each regex matches the `@/` alias and relative paths alike.
+// Only boundaries the code keeps today are here; lint-boundaries.test.ts plants a violation of each.
+const forbid = {
+  app: { regex: "^(@/|(\\.\\./)+)app(/|$)", message: "src/ never imports app/: app/ is the thin Next.js shell over src/." },
+  emulators: { regex: "^(@/|(\\.\\./)+)emulators(/|$)", message: "Only tests import emulators/." },
+  // src/social/platforms.ts (platform ids and labels, imports nothing) is the one list every part shares (issue 18).
+  social: {
+    regex: "^(@/src/|(\\.\\./)+(src/)?)social(?!/platforms$)(/|$)",
+    message: "LLM never imports Social (they stay independent; only social/platforms is shared).",
+  },
+  llm: { regex: "^(@/src/|(\\.\\./)+(src/)?)llm(/|$)", message: "Social never imports LLM (they stay independent)." },
+  socialHttp: {
+    regex: "^(@/src/|(\\.\\./)+(src/)?)social/(oauth/provider-http|[^/]+/client)$",
+    message: "Vendor HTTP stays in src/social: call it through the @/src/social facade.",
+  },
+  llmSdk: { regex: "^(@anthropic-ai/sdk|openai|@azure/openai)(/|$)", message: "Vendor LLM SDKs are used only in src/llm." },
+};
+const TESTS = ["**/*.test.ts", "**/*.test.tsx", "src/testing/**"];
+const RUNTIME = ["src/**", "app/**", "proxy.ts", "instrumentation.ts"];
+
+// One block per area (a later block replaces an earlier one's options for the same file), then the same area's
+// tests, which may also import emulators/.
+function boundaries(files, rules) {
+  const restrict = (list) => ({ "no-restricted-imports": ["error", { patterns: list.map((name) => forbid[name]) }] });
+  return [
+    { files, rules: restrict(rules) },
+    { files: files.flatMap((area) => TESTS.map((test) => [area, test])), rules: restrict(rules.filter((name) => name !== "emulators")) },
+  ];
+}
+
 const config = [
   ...nextVitals,
   ...nextTypescript,
@@ -19,6 +49,17 @@ const config = [
   {
     files: ["src/config/env.ts", "src/testing/**", "prisma.config.ts", "next.config.ts", "**/*.test.ts", "e2e/**", "bench/**", "scripts/**", "emulators/**", "vitest.config.ts", "instrumentation.ts"],
     rules: { "no-restricted-properties": "off" },
+  },
+  ...boundaries(["app/**", "proxy.ts", "instrumentation.ts"], ["emulators", "socialHttp", "llmSdk"]),
+  ...boundaries(["src/**"], ["app", "emulators", "socialHttp", "llmSdk"]),
+  ...boundaries(["src/social/**"], ["app", "emulators", "llm", "llmSdk"]),
+  ...boundaries(["src/llm/**"], ["app", "emulators", "social", "socialHttp"]),
+  {
+    // Vendor HTTP only in Social and LLM: the rest of the server calls vendors through them. src/ui runs in the
+    // browser and fetches our own API.
+    files: RUNTIME,
+    ignores: ["src/social/**", "src/llm/**", "src/ui/**", ...TESTS],
+    rules: { "no-restricted-globals": ["error", { name: "fetch", message: "Vendor HTTP stays in src/social and src/llm." }] },
   },
 ];
 
