@@ -10,7 +10,7 @@ export { SocialError, isSocialError, type SocialFailure } from "./oauth/errors";
 export type { Provider } from "./oauth/provider-http";
 export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";
 export { resealAllTokens } from "./rotate-tokens";
-export { fetchUserInfo, fetchVideoPage, fetchRecentVideos, type VideoPage } from "./tiktok/client";
+export { fetchUserInfo, fetchVideoPage, type VideoPage } from "./tiktok/client";
 export { tiktokConfig, type TikTokConfig } from "./tiktok/config";
 export type { TikTokUser, TikTokVideo } from "./tiktok/schema";
 export { fetchProfile, fetchMedia, fetchMediaInsights, fetchAccountInsights } from "./instagram/client";

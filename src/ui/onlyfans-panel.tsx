@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState, type FormEvent } from "react";
+import { FieldLabel } from "./field-label";
 import { ReauthenticateForm } from "./reauthenticate-form";
 
 export interface OnlyFansPanelStatus {
@@ -175,7 +176,7 @@ export function OnlyFansPanel({
             and never stored.
           </p>
           <div className="field">
-            <label htmlFor="onlyfans-code">Verification code</label>
+            <FieldLabel htmlFor="onlyfans-code">Verification code</FieldLabel>
             <input
               id="onlyfans-code"
               name="code"
@@ -238,11 +239,11 @@ export function OnlyFansPanel({
           <fieldset disabled={!consented} className="onlyfans__credentials">
             <legend>Your OnlyFans sign-in</legend>
             <div className="field">
-              <label htmlFor="onlyfans-email">OnlyFans email</label>
+              <FieldLabel htmlFor="onlyfans-email">OnlyFans email</FieldLabel>
               <input id="onlyfans-email" name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} />
             </div>
             <div className="field">
-              <label htmlFor="onlyfans-password">OnlyFans password</label>
+              <FieldLabel htmlFor="onlyfans-password">OnlyFans password</FieldLabel>
               <input
                 id="onlyfans-password"
                 name="password"

@@ -109,13 +109,3 @@ export async function restorePglite(pgliteDir: string, file: string): Promise<Ta
     await lite.close();
   }
 }
-
-/** Checksums of the embedded database as it is now. */
-export async function checksumPglite(pgliteDir: string): Promise<TableChecksum[]> {
-  const lite = await openPglite(resolve(pgliteDir));
-  try {
-    return await tableChecksums(lite);
-  } finally {
-    await lite.close();
-  }
-}

@@ -56,17 +56,3 @@ export async function fetchVideoPage(config: TikTokConfig, accessToken: string, 
   });
   return { videos: response.data.videos, cursor: response.data.cursor, hasMore: response.data.has_more };
 }
-
-/** Follows `cursor`/`has_more` until done or `maxPages`; stops early at videos older than `since` (ms). */
-export async function fetchRecentVideos(config: TikTokConfig, accessToken: string, options: { maxPages?: number; since?: number } = {}): Promise<TikTokVideo[]> {
-  const videos: TikTokVideo[] = [];
-  let cursor: number | undefined;
-  for (let page = 0; page < (options.maxPages ?? 5); page++) {
-    const result = await fetchVideoPage(config, accessToken, cursor);
-    videos.push(...result.videos.filter((v) => options.since === undefined || v.create_time * 1000 >= options.since));
-    const reachedOld = options.since !== undefined && result.videos.some((v) => v.create_time * 1000 < options.since!);
-    if (!result.hasMore || result.cursor === undefined || reachedOld) break;
-    cursor = result.cursor;
-  }
-  return videos;
-}
