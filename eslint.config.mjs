@@ -17,6 +17,12 @@ const forbid = {
     message: "Vendor HTTP stays in src/social: call it through the @/src/social facade.",
   },
   llmSdk: { regex: "^(@anthropic-ai/sdk|openai|@azure/openai)(/|$)", message: "Vendor LLM SDKs are used only in src/llm." },
+  // From a file in src/config: `@/src/<part>`, `../<part>` or `../../src/<part>`, any part but config itself (app/
+  // and emulators/, outside src, have their own rules above).
+  otherSrc: {
+    regex: "^(@/src/|(\\.\\./)+(src/)?)(?!(src/)?(config|app|emulators)(/|$))[^./][^/]*(/|$)",
+    message: "src/config is a leaf: it imports no other src folder (start-up wiring lives in src/startup).",
+  },
 };
 const TESTS = ["**/*.test.ts", "**/*.test.tsx", "src/testing/**"];
 const RUNTIME = ["src/**", "app/**", "proxy.ts", "instrumentation.ts"];
@@ -54,6 +60,19 @@ const config = [
   ...boundaries(["src/**"], ["app", "emulators", "socialHttp", "llmSdk"]),
   ...boundaries(["src/social/**"], ["app", "emulators", "llm", "llmSdk"]),
   ...boundaries(["src/llm/**"], ["app", "emulators", "social", "socialHttp"]),
+  ...boundaries(["src/config/**"], ["app", "emulators", "socialHttp", "llmSdk", "otherSrc"]),
+  {
+    // Prisma types only through Data (src/data/prisma-types.ts, re-exported by @/src/data). Its own rule name, so the
+    // per-area no-restricted-imports blocks above, which replace one another, need not repeat it.
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.mjs"],
+    ignores: ["src/data/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "(^|/)generated/prisma(/|$)", message: "Prisma types only through Data: import them from @/src/data." }] },
+      ],
+    },
+  },
   {
     // Vendor HTTP only in Social and LLM: the rest of the server calls vendors through them. src/ui runs in the
     // browser and fetches our own API.

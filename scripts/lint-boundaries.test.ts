@@ -4,7 +4,7 @@
 import { ESLint } from "eslint";
 import { beforeAll, describe, expect, it } from "vitest";
 
-const BOUNDARY_RULES = new Set(["no-restricted-imports", "no-restricted-globals"]);
+const BOUNDARY_RULES = new Set(["no-restricted-imports", "no-restricted-globals", "@typescript-eslint/no-restricted-imports"]);
 
 interface Case {
   rule: string;
@@ -65,6 +65,27 @@ const cases: Case[] = [
     message: "Vendor LLM SDKs are used only in src/llm.",
   },
   {
+    rule: "src/config imports no other src folder",
+    filePath: "src/config/planted.ts",
+    violations: [`import { getPrisma } from "@/src/data";`, `import "../observability/logger";`, `import "../../src/jobs";`],
+    allowed: `import { getEnv } from "./env";`,
+    message: "src/config is a leaf",
+  },
+  {
+    rule: "Prisma types only through Data (src)",
+    filePath: "src/social/planted.ts",
+    violations: [`import type { PrismaClient } from "@/src/generated/prisma/client";`, `import "../generated/prisma/client";`],
+    allowed: `import type { PrismaClient } from "@/src/data";`,
+    message: "Prisma types only through Data",
+  },
+  {
+    rule: "Prisma types only through Data (scripts and tests)",
+    filePath: "scripts/planted.test.ts",
+    violations: [`import { PrismaClient } from "../src/generated/prisma/client";`, `import type { Prisma } from "@/src/generated/prisma/client";`],
+    allowed: `import { PrismaClient } from "@/src/data/prisma-client";`,
+    message: "Prisma types only through Data",
+  },
+  {
     rule: "no raw fetch outside Social and LLM",
     filePath: "src/analytics/planted.ts",
     violations: [`export const call = () => fetch("https://open.tiktokapis.com/v2/user/info/");`],
@@ -98,6 +119,10 @@ describe("lint boundaries", () => {
     expect(await boundaryMessages(`import "@/src/llm";`, "src/social/planted.test.ts")).toEqual([
       expect.stringContaining("Social never imports LLM"),
     ]);
+  });
+
+  it("lets Data alone import the generated Prisma client", async () => {
+    expect(await boundaryMessages(`export type { PrismaClient } from "@/src/generated/prisma/client";`, "src/data/planted.ts")).toEqual([]);
   });
 
   it("leaves Social and LLM free to reach their own vendors", async () => {

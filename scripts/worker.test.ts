@@ -5,14 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { freePort } from "@/e2e/support/app-server";
-import type { PrismaClient } from "@/src/generated/prisma/client";
 import { requestAccountDeletion } from "@/src/privacy";
 import { sealTokens } from "@/src/social/connections";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { eventuallyPasses } from "@/src/testing/eventually";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
-import { openDatabase, type Database } from "@/src/data";
+import { openDatabase, type Database, type PrismaClient } from "@/src/data";
 import { readOutboxStats } from "@/src/outbox";
 
 type Emulator = Awaited<ReturnType<typeof startTikTokEmulator>>;

@@ -2,7 +2,7 @@ import net from "node:net";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { PrismaClient } from "@/src/generated/prisma/client";
+import { PrismaClient } from "@/src/data/prisma-client";
 import { captureLogger as capturingLogger } from "@/src/testing/capture-logger";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { AppError, isDatabaseUnavailable, knownAppError, toErrorResponse } from "./errors";

@@ -136,7 +136,7 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * `{ error: { code, message } }` (a HEAD answer carries no body, so its content type is checked); the OAuth
  * routes redirect (307) only to this app or the provider, never answer 200. One exception, counted apart:
  * the readiness probe may report "degraded" under load (`isDegradedReadiness`). (Methods a route does not
- * serve answer a JSON 405 through `otherMethods`, not Next's bodiless one.)
+ * serve answer a JSON 405 through `defineRoute`, not Next's bodiless one.)
  */
 export function contractProblem(request: FuzzRequest, response: FuzzResponse, appUrl: string): string | null {
   if (response.error) return `no answer: ${response.error}`;

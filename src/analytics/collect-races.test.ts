@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { disconnectProvider, finishConnection, startConnection } from "@/src/social";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { answerConsent } from "@/src/testing/consent";

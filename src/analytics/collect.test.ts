@@ -5,7 +5,7 @@ import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { startTikTokEmulator } from "@/emulators/tiktok";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { dispatchBatch, type DispatchConfig } from "@/src/outbox";
 import { finishConnection, startConnection } from "@/src/social";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";

@@ -4,8 +4,7 @@
 // may disconnect while the provider answers: what was read is stored only if the row is still connected to the same
 // account, checked and locked in the transaction that stores it.
 import { createHash, randomUUID } from "node:crypto";
-import type { KeyValueStore } from "@/src/data";
-import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
+import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
 import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/social";
 import { collectForConnection, isCollectedProvider } from "./collectors";

@@ -3,7 +3,7 @@
 // most once per REUSE_MS and hands the same result (or the same in-flight computation) to everyone who asks
 // meanwhile. The report carries the moment it was computed (window.to), which the page shows. Access is still
 // checked on every request before this is reached; the HTTP responses stay no-store.
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { kpiReport, type KpiQuery, type KpiReport } from "./kpi";
 
 export const KPI_REUSE_MS = 30_000;

@@ -3,7 +3,7 @@
 // use KpiEvent's (name, occurredAt) index and read only the window's rows of that event.
 import { z } from "zod";
 import { AppError } from "@/src/errors";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 
 export const KPI_DEFAULT_DAYS = 30;
 export const KPI_MAX_DAYS = 90;

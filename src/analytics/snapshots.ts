@@ -2,8 +2,7 @@
 // creator and platform in Redis, so the dashboard reads one key instead of scanning history. Redis is a cache:
 // when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row.
 import { z } from "zod";
-import type { KeyValueStore } from "@/src/data";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type EarningsSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
 import { PLATFORMS, type OAuthPlatform } from "@/src/social/platforms";
 

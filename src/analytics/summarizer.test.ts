@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { parseEnv } from "@/src/config";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { CircuitBreaker, LlmRouter, memoryBreakerStore, routerTargets } from "@/src/llm";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
 import { flushEvents, storeKpiEventsIn } from "@/src/observability";

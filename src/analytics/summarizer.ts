@@ -1,7 +1,7 @@
 // A creator's 7- and 28-day summaries: figures from the snapshots, a narrative from the model when it can
 // write one, one row per (creator, period length, last day). Running again the same day keeps that row: an
 // "ok" or "blocked" narrative is final for the day, an "unavailable" one is retried with fresh figures.
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import type { LlmRouter } from "@/src/llm";
 import { moduleLogger } from "@/src/observability";
 import { recordEvent } from "@/src/observability";

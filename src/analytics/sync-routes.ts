@@ -1,11 +1,11 @@
 // /api/analytics/sync: POST enqueues a sync (202 with its state), GET is what the dashboard polls.
 import { requireApiUser } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
-import { apiRoute, noStoreJson, withIdempotencyKey } from "@/src/http";
+import { noStoreJson, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { wakeLocalDispatchers } from "@/src/outbox";
 import { readSyncState, requestSync } from "./sync";
 
-export const requestSyncRoute = apiRoute("/api/analytics/sync", async (request) => {
+export const requestSyncRoute: RouteHandler = async (request) => {
   const user = await requireApiUser("sync your analytics");
   const prisma = await getPrisma();
   return withIdempotencyKey(prisma, request, user.id, async () => {
@@ -13,9 +13,9 @@ export const requestSyncRoute = apiRoute("/api/analytics/sync", async (request) 
     wakeLocalDispatchers();
     return noStoreJson(state, { status: 202 });
   });
-});
+};
 
-export const syncStateRoute = apiRoute("/api/analytics/sync", async () => {
+export const syncStateRoute: RouteHandler = async () => {
   const user = await requireApiUser("see your sync");
   return noStoreJson(await readSyncState({ prisma: await getPrisma(), store: getKeyValueStore() }, user.id));
-});
+};

@@ -1,9 +1,8 @@
 // "Sync now": the request enqueues an outbox event (so it survives a restart and runs on a worker) and the
 // dashboard polls the progress kept in Redis. The handler collects each connected platform in turn.
 import { z } from "zod";
-import type { KeyValueStore } from "@/src/data";
+import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
-import type { PrismaClient } from "@/src/generated/prisma/client";
 import { getLlmRouter } from "@/src/llm";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";

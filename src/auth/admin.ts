@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
 
 /** Makes an existing account an admin (KPI area). The account must have signed up first. */

@@ -3,11 +3,10 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getEnv } from "@/src/config";
-import { getKeyValueStore, getPrisma } from "@/src/data";
+import { getKeyValueStore, getPrisma, type PrismaClient } from "@/src/data";
 import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
 import { siteOrigin } from "@/src/edge/hosts";
 import { forgetSessionOwner, rememberSessionOwner } from "@/src/edge/session-key";
-import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import { containsNulText } from "./nul-text";
 import {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/src/errors";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { createHash } from "node:crypto";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { deleteExpiredIdempotencyKeys, parseIdempotencyKey, withIdempotencyKey } from "./idempotency";

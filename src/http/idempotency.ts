@@ -5,7 +5,7 @@ import { createHmac, hkdfSync, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { getEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { endAfter } from "./end-after";
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { getDatabase, getKeyValueStore } from "@/src/data";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import { getDatabase, getKeyValueStore, type PrismaClient } from "@/src/data";
 import { analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
 import { getLlmRouter } from "@/src/llm";

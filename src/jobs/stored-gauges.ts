@@ -1,6 +1,6 @@
 // The gauges whose level lives in Postgres, sampled for CloudWatch (METRICS_EMF) by the long-lived workers: the web
 // tier's instances are too short-lived to keep a pace. Prometheus keeps reading them at scrape time (reportStoredMetrics).
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { metrics as appMetrics, moduleLogger, startPeriodicSampler, type Logger, type Metrics, type PeriodicSampler } from "@/src/observability";
 import { readOutboxStats } from "@/src/outbox";
 import { readOnlyFansSessionStates } from "@/src/social/onlyfans/session-states";

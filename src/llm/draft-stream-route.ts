@@ -3,14 +3,14 @@
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError, knownAppError } from "@/src/errors";
-import { apiRoute, readJsonBody, withIdempotencyKey } from "@/src/http";
+import { readJsonBody, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { generateDraft, draftRequest } from "./drafts";
 import { getLlmRouter } from "./targets";
 
 const encoder = new TextEncoder();
 const sse = (event: string, data: unknown) => encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-export const draftStreamRoute = apiRoute("/api/ai/drafts/stream", async (request, { requestId }) => {
+export const draftStreamRoute: RouteHandler = async (request, { requestId }) => {
   const user = await requireApiUser("use drafts");
   const prisma = await getPrisma();
   return withIdempotencyKey(prisma, request, user.id, async () => {
@@ -35,4 +35,4 @@ export const draftStreamRoute = apiRoute("/api/ai/drafts/stream", async (request
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" },
     });
   });
-});
+};

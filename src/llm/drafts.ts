@@ -1,7 +1,7 @@
 // Drafts for creators: masked and fenced input, structured output from the router, checks on the answer,
 // one regeneration when a check fails, and every verdict stored with the draft.
 import { z } from "zod";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import { isLlmError } from "./errors";

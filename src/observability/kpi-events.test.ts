@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
 import { flushEvents, recordEvent, storeKpiEventsIn } from "./kpi-events";
 import { newRequestScope, runInRequestScope, settleRequestScope } from "./request-scope";

@@ -3,7 +3,7 @@
 // the KPI host can answer from Postgres. During a request the row is written before the response leaves (a
 // serverless instance is frozen right after it); long-lived workers write in small batches and flush on exit.
 import { z } from "zod";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { moduleLogger } from "./logger";
 import { beforeResponse, currentRequestScope } from "./request-scope";
 import { PLATFORMS } from "@/src/social/platforms";

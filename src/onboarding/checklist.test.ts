@@ -1,6 +1,6 @@
 // The onboarding checklist against a real Postgres: each step follows what the creator's rows say, and only theirs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
 import { onboardingChecklist } from "./checklist";
 

@@ -1,6 +1,6 @@
 // The three first steps a new creator takes, worked out from what the database holds for them, so the app home
 // can show what is done and where to do the rest.
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { PLATFORMS } from "@/src/social/platforms";
 
 export type OnboardingStepId = "connect" | "draft" | "summary";

@@ -1,6 +1,6 @@
 // What `npm run dlq` and the metrics see of dead letters. A replay puts the event back in the outbox under
 // its original id, so handlers that act once per event id still act once.
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
 import type { OutboxStats } from "@/src/observability";
 

@@ -3,7 +3,7 @@
 // dispatcher at a time, and an event whose dispatcher died is claimed again once its lease has passed.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { metrics, scrubText } from "@/src/observability";
 import { retryDelayMs, type RetryPolicy } from "./backoff";
 import type { OutboxHandler } from "./events";

@@ -1,7 +1,7 @@
 // An outbox event is written in the same transaction as the change it announces, so either both happen or
 // neither does. Each event type has a zod payload schema: a payload is checked when written and when read.
 import type { z } from "zod";
-import type { Prisma } from "@/src/generated/prisma/client";
+import type { Prisma } from "@/src/data";
 
 export type Transaction = Prisma.TransactionClient;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { metrics } from "@/src/observability";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { eventuallyPasses } from "@/src/testing/eventually";

@@ -3,8 +3,7 @@
 // and the final delete; a crash part-way leaves the event to be claimed again, and each step can repeat.
 import { z } from "zod";
 import { latestKeysOf, syncProgressKey } from "@/src/analytics";
-import type { KeyValueStore } from "@/src/data";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
 import { revokeGrant, type RevokeResult, type TokenVault } from "@/src/social";

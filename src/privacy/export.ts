@@ -1,6 +1,6 @@
 // Everything Huntaze holds about a creator, as one JSON document (GDPR Art. 15 and 20). Secrets are never
 // part of it: no password hash, no session tokens, no provider tokens.
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { subjectHash } from "./subject";
 
@@ -56,3 +56,11 @@ export async function buildAccountExport(prisma: PrismaClient, userId: string, a
 }
 
 export type AccountExport = Awaited<ReturnType<typeof buildAccountExport>>;
+
+/** A new export is recorded in the audit trail and as a completed GDPR request, both or neither. */
+export async function recordExport(prisma: PrismaClient, userId: string): Promise<void> {
+  await prisma.$transaction([
+    prisma.auditLog.create({ data: { userId, action: "privacy.exported" } }),
+    prisma.gdprRequest.create({ data: { userId, subjectHash: subjectHash(userId), kind: "export", status: "completed", completedAt: new Date() } }),
+  ]);
+}

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { latestKey } from "@/src/analytics";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { dispatchBatch, listDeadLetters, replayDeadLetter, type DispatchConfig } from "@/src/outbox";
 import { finishConnection, startConnection } from "@/src/social";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";

@@ -3,13 +3,12 @@ import { z } from "zod";
 import { reauthenticate, requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { apiRoute, noStoreJson, readJsonBody, RESPONSE_BUDGET_BYTES, withIdempotencyKey } from "@/src/http";
+import { noStoreJson, readJsonBody, RESPONSE_BUDGET_BYTES, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { wakeLocalDispatchers } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
 import { deletionStatus, requestAccountDeletion } from "./deletion";
-import { buildAccountExport } from "./export";
+import { buildAccountExport, recordExport } from "./export";
 import { exportPart } from "./export-parts";
-import { subjectHash } from "./subject";
 
 const log = moduleLogger("privacy");
 
@@ -18,7 +17,7 @@ const exportQuery = z.object({
   at: z.iso.datetime().optional(),
 });
 
-export const exportRoute = apiRoute("/api/privacy/export", async (request) => {
+export const exportRoute: RouteHandler = async (request) => {
   const user = await requireApiUser("download your data");
   const query = exportQuery.safeParse({ part: request.nextUrl.searchParams.get("part") ?? undefined, at: request.nextUrl.searchParams.get("at") ?? undefined });
   if (!query.success) throw new AppError("invalid_query", 400, "part must be a whole number from 1, and at the exportedAt time of part 1.");
@@ -38,14 +37,7 @@ export const exportRoute = apiRoute("/api/privacy/export", async (request) => {
   };
   if (part.number < part.of) headers.link = `</api/privacy/export?part=${part.number + 1}&at=${encodeURIComponent(at.toISOString())}>; rel="next"`;
   return new Response(part.body, { headers });
-});
-
-async function recordExport(prisma: Awaited<ReturnType<typeof getPrisma>>, userId: string): Promise<void> {
-  await prisma.$transaction([
-    prisma.auditLog.create({ data: { userId, action: "privacy.exported" } }),
-    prisma.gdprRequest.create({ data: { userId, subjectHash: subjectHash(userId), kind: "export", status: "completed", completedAt: new Date() } }),
-  ]);
-}
+};
 
 const deletionBody = z.object({
   password: z.string().min(1, "Enter your password to confirm.").max(200),
@@ -54,7 +46,7 @@ const deletionBody = z.object({
 
 const SESSION_COOKIES = ["better-auth.session_token", "__Secure-better-auth.session_token", "better-auth.session_data", "__Secure-better-auth.session_data"];
 
-export const deletionRoute = apiRoute("/api/privacy/deletion", async (request) => {
+export const deletionRoute: RouteHandler = async (request) => {
   const user = await requireApiUser("delete your account");
   const prisma = await getPrisma();
   return withIdempotencyKey(prisma, request, user.id, async () => {
@@ -67,11 +59,11 @@ export const deletionRoute = apiRoute("/api/privacy/deletion", async (request) =
     for (const name of SESSION_COOKIES) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
     return response;
   });
-});
+};
 
-export const deletionStatusRoute = apiRoute<{ id: string }>("/api/privacy/deletion/[id]", async (_request, { params }) => {
+export const deletionStatusRoute: RouteHandler<{ id: string }> = async (_request, { params }) => {
   const { id } = await params;
   const status = z.uuid().safeParse(id).success ? await deletionStatus(await getPrisma(), id) : null;
   if (!status) throw new AppError("deletion_not_found", 404, "No account deletion with this reference.");
   return noStoreJson({ deletion: status });
-});
+};

@@ -1,7 +1,6 @@
 // Connecting an account: start (state + PKCE -> provider), and the callback (state check, code exchange,
 // profile, sealed storage). Every failure ends on the Connections page with a reason, never a 500.
-import type { PrismaClient } from "@/src/generated/prisma/client";
-import type { KeyValueStore } from "@/src/data";
+import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { ConnectionTakenError, saveConnection } from "./connections";

@@ -1,5 +1,5 @@
 // SocialConnection rows: tokens only ever stored sealed by the token vault, bound to owner and purpose.
-import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
+import type { PrismaClient, SocialConnection } from "@/src/data";
 import type { TokenVault } from "./oauth/token-vault";
 import type { Provider } from "./oauth/provider-http";
 import type { ConnectedAccount, TokenSet } from "./provider";

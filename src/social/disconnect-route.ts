@@ -1,12 +1,12 @@
 import { requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
-import { apiRoute, noStoreJson, withIdempotencyKey } from "@/src/http";
+import { noStoreJson, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { isProvider } from "./adapters";
 import { disconnectProvider } from "./disconnect";
 import { getTokenVault } from "./oauth/vault";
 
-export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/[provider]", async (request, { params }) => {
+export const disconnectRoute: RouteHandler<{ provider: string }> = async (request, { params }) => {
   const { provider } = await params;
   if (!isProvider(provider)) throw new AppError("unknown_provider", 404, "Huntaze connects TikTok and Instagram here.");
   const user = await requireApiUser("manage your connections");
@@ -15,4 +15,4 @@ export const disconnectRoute = apiRoute<{ provider: string }>("/api/connections/
     const result = await disconnectProvider({ prisma, vault: getTokenVault() }, user.id, provider);
     return noStoreJson({ provider, ...result });
   });
-});
+};

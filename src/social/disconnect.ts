@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens } from "./connections";

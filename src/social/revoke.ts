@@ -1,7 +1,7 @@
 import { ADAPTERS } from "./adapters";
 import { openTokens } from "./connections";
 import { isSocialError, type SocialFailure } from "./oauth/errors";
-import type { SocialConnection } from "@/src/generated/prisma/client";
+import type { SocialConnection } from "@/src/data";
 import type { TokenVault } from "./oauth/token-vault";
 
 export type RevokeResult = "revoked" | "not_supported" | "already_invalid";

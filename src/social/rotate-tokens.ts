@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { tokenContext } from "./connections";
 import type { TokenVault } from "./oauth/token-vault";
 

@@ -6,8 +6,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "@/src/data";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import { openDatabase, type Database, type PrismaClient } from "@/src/data";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { openTokens, saveConnection, tokenContext } from "./connections";
 import { parseVaultKeys, TokenVault } from "./oauth/token-vault";

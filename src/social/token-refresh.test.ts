@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { metrics } from "@/src/observability";
 import { answerConsent } from "@/src/testing/consent";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";

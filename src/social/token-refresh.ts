@@ -1,8 +1,7 @@
 // Keeps tokens alive: refresh before expiry, one instance at a time per connection (TikTok rotates the
 // refresh token, so two concurrent refreshes would make the loser look revoked). The creator may disconnect
 // while the provider is answering: every write is conditional on the row still holding the grant that was read.
-import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
-import type { KeyValueStore } from "@/src/data";
+import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
 import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens, sealTokens } from "./connections";

@@ -1,5 +1,5 @@
 // One entry point for every platform: the connection's provider picks the collector.
-import type { SocialConnection } from "@/src/generated/prisma/client";
+import type { SocialConnection } from "@/src/data";
 import { instagramConfig, SocialError, tiktokConfig } from "@/src/social";
 import { collectInstagram } from "./instagram";
 import type { CollectedSnapshots, CollectorInput } from "./shared";

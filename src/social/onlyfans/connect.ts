@@ -2,9 +2,8 @@
 // Credentials pass through this process's memory once, into a sealed pub/sub message (handoff.ts).
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { KeyValueStore } from "@/src/data";
+import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
-import type { PrismaClient } from "@/src/generated/prisma/client";
 import { moduleLogger, recordEvent } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";
 import type { OnlyFansSettings } from "./config";

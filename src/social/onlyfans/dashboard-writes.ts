@@ -3,8 +3,7 @@
 // session that was read, as rotate-tokens.ts writes only over the version it read.
 import { saveSnapshot } from "@/src/analytics/snapshots";
 import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
-import type { KeyValueStore } from "@/src/data";
-import type { PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
+import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
 import { recordEvent } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";
 import { sealSession, type SessionCookie } from "./session-store";

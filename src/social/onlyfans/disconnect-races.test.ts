@@ -3,7 +3,7 @@
 // worker got from the site after that must not bring the connection, its session or new figures back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { eventually } from "@/src/testing/eventually";

@@ -5,7 +5,7 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { metrics } from "@/src/observability";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { captureLogger } from "@/src/testing/capture-logger";

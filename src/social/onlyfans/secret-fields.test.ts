@@ -3,7 +3,7 @@
 // serves the field read-only, the worker's Chromium fails to fill it, and the worker's whole log is searched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { eventually } from "@/src/testing/eventually";

@@ -1,4 +1,4 @@
-import type { PrismaClient } from "@/src/generated/prisma/client";
+import type { PrismaClient } from "@/src/data";
 import type { OnlyFansSessionStates } from "@/src/observability";
 
 /** OnlyFans connections by state, for huntaze_onlyfans_session_state (read at scrape time). */

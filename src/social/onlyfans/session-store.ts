@@ -4,7 +4,7 @@
 // the worker is signing in either comes after the save (and wipes it) or before (and the save is dropped).
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Prisma, PrismaClient, SocialConnection } from "@/src/generated/prisma/client";
+import type { Prisma, PrismaClient, SocialConnection } from "@/src/data";
 import { recordEvent } from "@/src/observability";
 import { tokenContext } from "../connections";
 import type { TokenVault } from "../oauth/token-vault";

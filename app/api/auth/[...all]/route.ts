@@ -1,13 +1,8 @@
 import { handleAuthRequest } from "@/src/auth";
-import { apiRoute, otherMethods } from "@/src/http";
+import { defineRoute, type RouteHandler } from "@/src/http";
 
 export const dynamic = "force-dynamic";
 
-const handle = apiRoute<{ all: string[] }>("/api/auth/[...all]", (request, { requestId }) =>
-  handleAuthRequest(request, requestId),
-);
+const handle: RouteHandler<{ all: string[] }> = (request, { requestId }) => handleAuthRequest(request, requestId);
 
-export { handle as GET, handle as POST };
-
-const { notAllowed, options } = otherMethods("/api/auth/[...all]", ["GET", "HEAD", "POST"]);
-export { notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = defineRoute("/api/auth/[...all]", { GET: handle, POST: handle });

@@ -1,25 +1,24 @@
 import { kpiCsv, parseKpiQuery, recentKpiReport } from "@/src/analytics";
 import { requireKpiAccess } from "@/src/auth";
 import { getPrisma } from "@/src/data";
-import { apiRoute, otherMethods } from "@/src/http";
+import { defineRoute } from "@/src/http";
 
 export const dynamic = "force-dynamic";
 
 const ROUTE = "/api/kpi/export.csv";
 
-export const GET = apiRoute(ROUTE, async (request) => {
-  await requireKpiAccess(request, ROUTE, { recentSignInTo: "download the KPI export" });
-  const query = parseKpiQuery(request.nextUrl.searchParams);
-  const report = await recentKpiReport(await getPrisma(), query);
-  const filename = `huntaze-kpi-${report.window.dayLabels.at(-1)}-${query.days}d.csv`;
-  return new Response(kpiCsv(report), {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${filename}"`,
-      "cache-control": "no-store",
-    },
-  });
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = defineRoute(ROUTE, {
+  GET: async (request) => {
+    await requireKpiAccess(request, ROUTE, { recentSignInTo: "download the KPI export" });
+    const query = parseKpiQuery(request.nextUrl.searchParams);
+    const report = await recentKpiReport(await getPrisma(), query);
+    const filename = `huntaze-kpi-${report.window.dayLabels.at(-1)}-${query.days}d.csv`;
+    return new Response(kpiCsv(report), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${filename}"`,
+        "cache-control": "no-store",
+      },
+    });
+  },
 });
-
-const { notAllowed, options } = otherMethods(ROUTE, ["GET", "HEAD"]);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };

@@ -1,9 +1,6 @@
-import { otherMethods } from "@/src/http";
+import { defineRoute } from "@/src/http";
 import { connectCallbackRoute } from "@/src/social/routes";
 
 export const dynamic = "force-dynamic";
 
-export const GET = connectCallbackRoute("instagram", "/auth/instagram/callback");
-
-const { notAllowed, options } = otherMethods("/auth/instagram/callback", ["GET", "HEAD"]);
-export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE, options as OPTIONS };
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = defineRoute("/auth/instagram/callback", { GET: connectCallbackRoute("instagram") });

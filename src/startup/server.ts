@@ -1,6 +1,7 @@
 // Imported once at server start (instrumentation.ts): a bad configuration stops start-up with one
-// clear message naming each bad variable, instead of failing later on the first request.
-import { EnvError, getEnv } from "./env";
+// clear message naming each bad variable, instead of failing later on the first request. The start-up wiring lives
+// here, not in src/config, so Config stays a leaf that imports no other part.
+import { EnvError, getEnv } from "@/src/config";
 
 try {
   getEnv();
