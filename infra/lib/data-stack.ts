@@ -15,6 +15,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { StageConfig, WebTier } from "./config";
 import { acknowledge } from "./nag";
+import { accessLogBucket } from "./log-buckets";
 
 export const POSTGRES_PORT = 5432;
 export const REDIS_PORT = 6379;
@@ -151,14 +152,7 @@ export class DataStack extends Stack {
     // Backups: customer-managed key (rotated yearly), versioned bucket, no public access, TLS only, lifecycle of
     // docs/BACKUPS.md, access logged to a bucket of its own.
     this.backupKey = new kms.Key(this, "BackupKey", { alias: `alias/huntaze-backups-${config.stage}`, enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN });
-    const accessLogs = new s3.Bucket(this, "BackupAccessLogs", {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: "access-logs", expiration: Duration.days(config.dumpExpiryDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const accessLogs = accessLogBucket(this, "BackupAccessLogs", { expirationDays: config.dumpExpiryDays, writers: "the backup bucket" });
     this.backupBucket = new s3.Bucket(this, "Backups", {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: this.backupKey,
@@ -210,7 +204,6 @@ export class DataStack extends Stack {
     acknowledge(this.appSecret, [
       { id: "AwsSolutions-SMG4", reason: "Holds third-party credentials (Upstash, TikTok, Meta, Azure, Anthropic) that Secrets Manager cannot rotate; they rotate by the two-key procedure of docs/SECURITY.md." },
     ]);
-    acknowledge(accessLogs, [{ id: "AwsSolutions-S1", reason: "This is the access-log bucket; logging it into itself would loop." }]);
   }
 
   /**

@@ -4,7 +4,7 @@
 // and ElastiCache take connections from these tasks through the data stack's `dataClients` group.
 // Environment-agnostic like the data stack it references; a template rule refuses any region but AWS_REGION
 // (us-east-1), the only one where a CloudFront web ACL and a CloudFront certificate can be created.
-import { Aws, CfnOutput, CfnRule, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { Aws, CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from "aws-cdk-lib";
 import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
@@ -23,6 +23,7 @@ import type { DataStack } from "./data-stack";
 import { readWebAclFile, wafLogsFromFile, webAclFromFile } from "./waf";
 import { addAppContainer, appLogGroup } from "./worker-stack";
 import { acknowledge } from "./nag";
+import { accessLogBucket } from "./log-buckets";
 
 /** `next start` listens on 3000 unless told otherwise. */
 export const WEB_PORT = 3000;
@@ -103,16 +104,8 @@ export class PrivateWebStack extends Stack {
           validation: acm.CertificateValidation.fromDns(),
         });
 
-    // Access logs of the load balancer and the distribution, kept as long as the app's own lines. SSE-S3: the
-    // only encryption ELB access logs accept; ACLs on: CloudFront's standard logs are written through them.
-    const accessLogs = new s3.Bucket(this, "AccessLogs", {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: "access-logs", expiration: Duration.days(config.logRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Access logs of the load balancer and the distribution, kept as long as the app's own lines.
+    const accessLogs = accessLogBucket(this, "AccessLogs", { expirationDays: config.logRetentionDays, writers: "the load balancer and the distribution" });
 
     // The task: the workers' container (infra/lib/worker-stack.ts: the image tagged with the stage's name, which
     // the release moves; its user, read-only root, init process, stop timeout; every secret by reference) running
@@ -262,7 +255,6 @@ export class PrivateWebStack extends Stack {
     });
 
     // cdk-nag findings accepted on purpose, each with its reason.
-    acknowledge(accessLogs, [{ id: "AwsSolutions-S1", reason: "This is the access-log bucket of the load balancer and the distribution; logging it into itself would loop." }]);
     acknowledge(this.taskDefinition, [
       { id: "AwsSolutions-ECS2", reason: "Only plain settings (host names, log retention, metric namespace) are variables, the same the Amplify branches carry; every secret is a Secrets Manager reference." },
     ]);
