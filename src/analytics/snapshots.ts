@@ -3,7 +3,8 @@
 // when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row.
 import { z } from "zod";
 import type { KeyValueStore, PrismaClient } from "@/src/data";
-import { SNAPSHOT_KINDS, snapshotDedupeKey, type AccountSnapshot, type EarningsSnapshot, type PostFigures, type PostsSnapshot, type SnapshotKind } from "./snapshot-schema";
+import type { AccountSnapshot, EarningsSnapshot, PostFigures, PostsSnapshot } from "@/src/social";
+import { SNAPSHOT_KINDS, snapshotDedupeKey, type SnapshotKind } from "./snapshot-schema";
 import { PLATFORMS, type OAuthPlatform } from "@/src/social/platforms";
 
 export interface SnapshotDeps {

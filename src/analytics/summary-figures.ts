@@ -2,7 +2,7 @@
 // the dashboard, the narrative and the tests all see the same numbers. Snapshot `data` is read back through
 // the collectors' schemas; a row that does not match is skipped, never guessed at.
 import { z } from "zod";
-import { accountSnapshot, postsSnapshot, type AccountSnapshot, type PostFigures } from "./snapshot-schema";
+import { accountSnapshot, postsSnapshot, type AccountSnapshot, type PostFigures } from "@/src/social";
 import { isPlatform, PLATFORMS, type Platform } from "@/src/social/platforms";
 
 export { PLATFORMS, type Platform } from "@/src/social/platforms";

@@ -16,6 +16,10 @@ export interface KeyValueStore {
   take(key: string): Promise<string | null>;
   /** Sets only if absent (a short lease); true when this caller got it. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Atomic: deletes `key` only while it still holds `expected`; true when it did. */
+  deleteIfEquals(key: string, expected: string): Promise<boolean>;
+  /** Atomic: gives `key` a new time to live only while it still holds `expected`; true when it did. */
+  expireIfEquals(key: string, expected: string, ttlSeconds: number): Promise<boolean>;
   del(key: string): Promise<void>;
   /**
    * Publishes on a pub/sub channel (not a key: no prefix is added, nothing is stored) and returns how many
@@ -59,6 +63,10 @@ export function connectRedis(url: string, options: RedisOptions, tlsCa?: string)
   const tls = redisTls(url, tlsCa);
   return new Redis(url, tls ? { ...options, tls } : options);
 }
+
+// Compare-then-act in one step on the server: between a GET and a DEL another process may have taken the key.
+const DELETE_IF_EQUALS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+const EXPIRE_IF_EQUALS = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("expire", KEYS[1], ARGV[2]) else return 0 end`;
 
 export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string): KeyValueStore {
   const log = moduleLogger("redis");
@@ -109,6 +117,8 @@ export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string)
       }),
     take: (key) => run(() => redis.getdel(key)),
     setIfAbsent: (key, value, ttlSeconds) => run(async () => (await redis.set(key, value, "EX", ttlSeconds, "NX")) === "OK"),
+    deleteIfEquals: (key, expected) => run(async () => (await redis.eval(DELETE_IF_EQUALS, 1, key, expected)) === 1),
+    expireIfEquals: (key, expected, ttlSeconds) => run(async () => (await redis.eval(EXPIRE_IF_EQUALS, 1, key, expected, String(ttlSeconds))) === 1),
     del: (key) =>
       run(async () => {
         await redis.del(key);
@@ -149,6 +159,12 @@ export function createMemoryStore(): KeyValueStore {
     setIfAbsent: async (key, value, ttlSeconds) => {
       if (read(key) !== null) return false;
       entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+      return true;
+    },
+    deleteIfEquals: async (key, expected) => read(key) === expected && entries.delete(key),
+    expireIfEquals: async (key, expected, ttlSeconds) => {
+      if (read(key) !== expected) return false;
+      entries.set(key, { value: expected, expiresAt: Date.now() + ttlSeconds * 1000 });
       return true;
     },
     del: async (key) => {

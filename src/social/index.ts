@@ -16,3 +16,4 @@ export type { TikTokUser, TikTokVideo } from "./tiktok/schema";
 export { fetchProfile, fetchMedia, fetchMediaInsights, fetchAccountInsights } from "./instagram/client";
 export { instagramConfig, type InstagramConfig } from "./instagram/config";
 export type { InstagramMedia, InstagramProfile, Insights } from "./instagram/schema";
+export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot } from "./figures";

@@ -8,7 +8,7 @@ import { finishConnection, instagramConfig, openTokens, startConnection, tiktokC
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
 import { answerConsent } from "@/src/testing/consent";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
-import { postsSnapshot, type PostsSnapshot } from "../snapshot-schema";
+import { postsSnapshot, type PostsSnapshot } from "@/src/social/figures";
 import { collectInstagram, collectTikTok, insightValue } from ".";
 
 type Emulator = Awaited<ReturnType<typeof startTikTokEmulator>>;

@@ -11,7 +11,7 @@ import {
   type Insights,
 } from "@/src/social";
 import { moduleLogger } from "@/src/observability";
-import { accountSnapshot, postsSnapshot, type PostFigures } from "../snapshot-schema";
+import { accountSnapshot, postsSnapshot, type PostFigures } from "@/src/social/figures";
 import { mergePosts, trimTitle, type CollectedSnapshots, type CollectorInput } from "./shared";
 
 const log = moduleLogger("analytics");

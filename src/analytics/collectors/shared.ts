@@ -1,4 +1,4 @@
-import type { AccountSnapshot, PostFigures, PostsSnapshot } from "../snapshot-schema";
+import type { AccountSnapshot, PostFigures, PostsSnapshot } from "@/src/social/figures";
 
 /** What a collector returns for one connection: both snapshot kinds, already validated. */
 export interface CollectedSnapshots {

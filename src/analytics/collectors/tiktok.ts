@@ -1,7 +1,7 @@
 // TikTok: user info stats and the recent videos. Incremental: only the pages newer than the last posts snapshot,
 // plus a refresh of the newest page, since recent videos are the ones whose figures still move.
 import { fetchUserInfo, fetchVideoPage, type TikTokConfig, type TikTokVideo } from "@/src/social";
-import { accountSnapshot, postsSnapshot, type PostFigures } from "../snapshot-schema";
+import { accountSnapshot, postsSnapshot, type PostFigures } from "@/src/social/figures";
 import { mergePosts, trimTitle, type CollectedSnapshots, type CollectorInput } from "./shared";
 
 /** One page of the Display API (its maximum): the newest videos are always read again. */

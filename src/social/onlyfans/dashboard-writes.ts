@@ -2,7 +2,7 @@
 // disconnect (or sign in again) while the page loads, so each write is conditional on the row still holding the
 // session that was read, as rotate-tokens.ts writes only over the version it read.
 import { saveSnapshot } from "@/src/analytics/snapshots";
-import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
+import type { EarningsSnapshot } from "../figures";
 import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
 import { recordEvent } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";

@@ -4,7 +4,7 @@
 // submitted are the sign-in and verification forms.
 import type { BrowserContext, Page, Response } from "playwright-core";
 import { z } from "zod";
-import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
+import type { EarningsSnapshot } from "../figures";
 
 export const SITE = {
   loginPath: "/login",

@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import type { EarningsSnapshot } from "@/src/analytics/snapshot-schema";
+import type { EarningsSnapshot } from "../figures";
 import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
 import { metrics, moduleLogger } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";

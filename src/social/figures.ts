@@ -1,0 +1,43 @@
+// The figures a platform reports, in our own shape: each vendor folder maps its data to these (Social owns the
+// mapping), and Analytics stores and reads them back through the same schemas.
+import { z } from "zod";
+
+/** Account-level figures at capture time. Absent = the platform does not report it (or not yet: 48 h lag). */
+export const accountSnapshot = z.object({
+  followers: z.number().int().nonnegative(),
+  following: z.number().int().nonnegative().optional(),
+  /** Lifetime likes (TikTok). */
+  likes: z.number().int().nonnegative().optional(),
+  posts: z.number().int().nonnegative(),
+  /** Views / reach of the account over the last day (Instagram account insights). */
+  views: z.number().int().nonnegative().optional(),
+  reach: z.number().int().nonnegative().optional(),
+});
+export type AccountSnapshot = z.infer<typeof accountSnapshot>;
+
+export const postFigures = z.object({
+  id: z.string(),
+  /** Caption or title, trimmed to 200 characters. */
+  title: z.string().max(200),
+  url: z.string().optional(),
+  publishedAt: z.iso.datetime(),
+  views: z.number().int().nonnegative().optional(),
+  reach: z.number().int().nonnegative().optional(),
+  likes: z.number().int().nonnegative(),
+  comments: z.number().int().nonnegative(),
+  shares: z.number().int().nonnegative().optional(),
+  saves: z.number().int().nonnegative().optional(),
+});
+export type PostFigures = z.infer<typeof postFigures>;
+
+/** The recent posts with their figures at capture time. */
+export const postsSnapshot = z.object({ posts: z.array(postFigures) });
+export type PostsSnapshot = z.infer<typeof postsSnapshot>;
+
+/** OnlyFans dashboard figures, read by the browser worker (there is no API). Money in US cents. */
+export const earningsSnapshot = z.object({
+  earnings30dCents: z.number().int().nonnegative(),
+  subscribers: z.number().int().nonnegative(),
+  messagesUnread: z.number().int().nonnegative(),
+});
+export type EarningsSnapshot = z.infer<typeof earningsSnapshot>;
