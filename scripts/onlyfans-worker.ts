@@ -1,8 +1,10 @@
 // npm run worker:onlyfans: the OnlyFans browser worker as its own process (docs/ONLYFANS.md). Run as many as
 // you like; each account is driven by one at a time. It exits at once when ONLYFANS_WORKER_ENABLED is off,
 // and idles (no browser, no jobs) while `npm run onlyfans:switch -- off` is in force. SIGTERM stops it. With
-// METRICS_EMF it writes the connections by state as EMF samples once a minute (the CloudWatch dashboard).
+// METRICS_EMF it writes the connections by state as EMF samples once a minute (the CloudWatch dashboard). The figures
+// it reads are stored by Analytics (saveEarnings): Social hands them over and never imports Analytics.
 import "./load-env";
+import { saveEarnings } from "@/src/analytics";
 import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore, getPrisma } from "@/src/data";
 import { reportStoredMetrics, sampleOnlyFansSessionStates } from "@/src/jobs";
@@ -21,7 +23,7 @@ reportStoredMetrics();
 const port = getEnv().WORKER_METRICS_PORT;
 const metricsServer = port ? await startMetricsServer(port) : undefined;
 const { prisma } = await getDatabase();
-const worker = await startOnlyFansWorker({ prisma, store: getKeyValueStore(), vault: getTokenVault(), settings, log });
+const worker = await startOnlyFansWorker({ prisma, store: getKeyValueStore(), vault: getTokenVault(), settings, saveFigures: saveEarnings, log });
 const statesSampler = getEnv().METRICS_EMF ? sampleOnlyFansSessionStates({ prisma: async () => prisma }) : undefined;
 log.info({ event: "onlyfans.worker_started", pid: process.pid, workerId: worker.id, metricsPort: port ?? null }, "OnlyFans worker started");
 

@@ -7,7 +7,7 @@ import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import type { PrismaClient } from "@/src/data";
 import { disconnectProvider, finishConnection, startConnection } from "@/src/social";
-import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
+import { parseVaultKeys, TokenVault } from "@/src/social";
 import { answerConsent } from "@/src/testing/consent";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
 import { startPausableRelay, type PausableRelay } from "@/src/testing/pausable-http-relay";

@@ -8,7 +8,7 @@ import { startTikTokEmulator } from "@/emulators/tiktok";
 import type { PrismaClient } from "@/src/data";
 import { dispatchBatch, type DispatchConfig } from "@/src/outbox";
 import { finishConnection, startConnection } from "@/src/social";
-import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
+import { parseVaultKeys, TokenVault } from "@/src/social";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { answerConsent } from "@/src/testing/consent";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";

@@ -1,16 +1,15 @@
-// Scheduled and on-demand collection for one connection at a time: a Redis lease per connection (two workers
-// never read the same account at once), a per-provider cool-down after a rate limit, the outcome on the
-// SocialConnection row (lastSyncAt / lastErrorCode, needs_attention on a dead token) and one KPI event. The creator
-// may disconnect while the provider answers: what was read is stored only if the row is still connected to the same
-// account, checked and locked in the transaction that stores it.
-import { createHash, randomUUID } from "node:crypto";
-import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
+// Scheduled and on-demand collection for one connection at a time: a lease per connection (two workers never read
+// the same account at once), the figures read through Social (which maps each vendor's data), a per-provider
+// cool-down after a rate limit, the outcome on the SocialConnection row (lastSyncAt / lastErrorCode, needs_attention
+// on a dead token) and one KPI event. The creator may disconnect while the provider answers: what was read is stored
+// only if the row is still connected to the same account, checked and locked in the transaction that stores it.
+import { createHash } from "node:crypto";
+import { withLease, type KeyValueStore, type PrismaClient, type SocialConnection } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
-import { ADAPTERS, isSocialError, openTokens, type TokenVault } from "@/src/social";
-import { collectForConnection, isCollectedProvider } from "./collectors";
+import { ADAPTERS, isSocialError, openTokens, readPlatformFigures, type TokenVault } from "@/src/social";
 import { recordEvent } from "@/src/observability";
 import { readLatest, saveSnapshots, type SnapshotDeps, type SnapshotOwner } from "./snapshots";
-import { OAUTH_PLATFORMS } from "@/src/social/platforms";
+import { isOAuthPlatform, OAUTH_PLATFORMS } from "@/src/social/platforms";
 
 export interface CollectDeps {
   prisma: PrismaClient;
@@ -33,14 +32,14 @@ export interface CollectResult {
 /** Every 6 hours per connection, spread by a stable per-connection jitter of up to an hour. */
 export const COLLECT_INTERVAL_MS = 6 * 60 * 60 * 1000;
 export const COLLECT_JITTER_MS = 60 * 60 * 1000;
-/** Longer than a slow Instagram run (profile, insights, 30 media insights at 10 s deadlines, 5 at a time). */
+/** Longer than a slow Instagram run (profile, insights, 30 media insights at 10 s deadlines, 5 at a time); renewed while it runs. */
 const LEASE_SECONDS = 300;
 /** After a failure other than a rate limit, the scheduler leaves the connection alone this long. */
 const FAILURE_BACKOFF_SECONDS = 30 * 60;
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
 // Outside `analytics:*` on purpose: leases and cool-downs are about this moment and must not be backed up.
-export const collectLeaseKey = (connectionId: string) => `analytics-collect:lease:${connectionId}`;
+const collectLeaseKey = (connectionId: string) => `analytics-collect:lease:${connectionId}`;
 export const providerCooldownKey = (provider: string) => `analytics-collect:cooldown:${provider}`;
 export const failureBackoffKey = (connectionId: string) => `analytics-collect:backoff:${connectionId}`;
 
@@ -57,16 +56,19 @@ export async function isProviderCoolingDown(store: KeyValueStore, provider: stri
 
 export async function collectConnection(deps: CollectDeps, connectionId: string): Promise<CollectResult> {
   const row = await deps.prisma.socialConnection.findUnique({ where: { id: connectionId } });
-  if (!row || row.status !== "connected" || !row.accessTokenEncrypted || !isCollectedProvider(row.provider)) return { outcome: "skipped", snapshots: 0 };
+  if (!row || row.status !== "connected" || !row.accessTokenEncrypted || !isOAuthPlatform(row.provider)) return { outcome: "skipped", snapshots: 0 };
   const owner: SnapshotOwner = { id: row.id, userId: row.userId, provider: row.provider };
   if (await isProviderCoolingDown(deps.store, owner.provider)) return { outcome: "cooldown", snapshots: 0, errorCode: "rate_limited" };
-  const leaseOwner = randomUUID();
-  if (!(await deps.store.setIfAbsent(collectLeaseKey(row.id), leaseOwner, LEASE_SECONDS))) return { outcome: "busy", snapshots: 0 };
+  // Released only by its owner (after a very slow run it may already belong to someone else).
+  const leased = await withLease(deps.store, collectLeaseKey(row.id), { ttlSeconds: LEASE_SECONDS }, () => collectUnderLease(deps, row, owner));
+  return leased.leased ? leased.value : { outcome: "busy", snapshots: 0 };
+}
 
+async function collectUnderLease(deps: CollectDeps, row: SocialConnection, owner: SnapshotOwner): Promise<CollectResult> {
   const now = deps.now?.() ?? new Date();
   try {
     const previous = await readLatest(deps, owner.userId, owner.provider, "posts");
-    const collected = await collectForConnection(row, {
+    const collected = await readPlatformFigures(owner.provider, {
       accessToken: openTokens(deps.vault, row).accessToken,
       // Another account connected earlier on this platform: its posts are not this account's history.
       previousPosts: previous?.connectionId === row.id ? previous.data : null,
@@ -83,9 +85,6 @@ export async function collectConnection(deps: CollectDeps, connectionId: string)
     return { outcome: "collected", snapshots };
   } catch (error) {
     return await recordFailure(deps, row, owner, error);
-  } finally {
-    // Release only our own lease: after a very slow run it may already belong to someone else.
-    if ((await deps.store.get(collectLeaseKey(row.id)).catch(() => null)) === leaseOwner) await deps.store.del(collectLeaseKey(row.id)).catch(() => undefined);
   }
 }
 

@@ -14,10 +14,9 @@ export {
   type PeriodDays,
   type Platform,
 } from "./summary-figures";
-export { collectForConnection, isCollectedProvider, COLLECTED_PROVIDERS, type CollectedProvider, type CollectedSnapshots, type CollectorInput } from "./collectors";
 export {
   saveSnapshots,
-  saveSnapshot,
+  saveEarnings,
   readLatest,
   readDashboard,
   latestKey,

@@ -1,11 +1,11 @@
 // What an AnalyticsSnapshot's `data` holds, per kind: the figures Social reads from each platform; the dashboard
 // and the summarizer read them back through the same schemas.
-import { accountSnapshot, earningsSnapshot, postsSnapshot } from "@/src/social/figures";
+import { accountSnapshot, earningsSnapshot, postsSnapshot } from "@/src/social";
 
 export const SNAPSHOT_KINDS = { account: accountSnapshot, posts: postsSnapshot, earnings: earningsSnapshot } as const;
 export type SnapshotKind = keyof typeof SNAPSHOT_KINDS;
 
-/** One snapshot per connection, kind and hour: two collectors racing write the same key once. */
+/** One snapshot per connection, kind and hour: two collections racing write the same key once. */
 export function snapshotDedupeKey(connectionId: string, kind: SnapshotKind, capturedAt: Date): string {
   return `${connectionId}:${kind}:${capturedAt.toISOString().slice(0, 13)}`;
 }

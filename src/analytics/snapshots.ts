@@ -2,13 +2,19 @@
 // creator and platform in Redis, so the dashboard reads one key instead of scanning history. Redis is a cache:
 // when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row.
 import { z } from "zod";
-import type { KeyValueStore, PrismaClient } from "@/src/data";
+import type { KeyValueStore, Prisma, PrismaClient } from "@/src/data";
 import type { AccountSnapshot, EarningsSnapshot, PostFigures, PostsSnapshot } from "@/src/social";
 import { SNAPSHOT_KINDS, snapshotDedupeKey, type SnapshotKind } from "./snapshot-schema";
 import { PLATFORMS, type OAuthPlatform } from "@/src/social/platforms";
 
 export interface SnapshotDeps {
   prisma: PrismaClient;
+  store: KeyValueStore;
+}
+
+/** What writing a snapshot needs: the client, or a transaction that has already updated (and locked) the connection row. */
+export interface SnapshotWriter {
+  prisma: Prisma.TransactionClient;
   store: KeyValueStore;
 }
 
@@ -45,7 +51,7 @@ const cachedLatest = <K extends SnapshotKind>(kind: K) =>
  * first, and it and its Redis copy are left as they are. Returns whether this call wrote it.
  */
 export async function saveSnapshot<K extends SnapshotKind>(
-  deps: SnapshotDeps,
+  deps: SnapshotWriter,
   connection: { id: string; userId: string; provider: SnapshotProvider },
   kind: K,
   snapshot: z.input<(typeof SNAPSHOT_KINDS)[K]>,
@@ -59,6 +65,14 @@ export async function saveSnapshot<K extends SnapshotKind>(
   if (count === 0) return false;
   await writeLatest(deps.store, connection.userId, connection.provider, kind, { connectionId: connection.id, capturedAt: capturedAt.toISOString(), data });
   return true;
+}
+
+/**
+ * One OnlyFans dashboard reading (see saveSnapshot): the OnlyFans worker's saveFigures, called inside the transaction
+ * that has just updated the connection row, so a disconnect meanwhile leaves no figures behind.
+ */
+export function saveEarnings(writer: SnapshotWriter, connection: { id: string; userId: string }, figures: EarningsSnapshot, capturedAt: Date): Promise<boolean> {
+  return saveSnapshot(writer, { id: connection.id, userId: connection.userId, provider: "onlyfans" }, "earnings", figures, capturedAt);
 }
 
 /** The account and posts rows of one collection (see saveSnapshot). Returns the rows written. */

@@ -43,7 +43,7 @@ const twoPlatforms: SnapshotRow[] = [
     { id: "i1", publishedAt: "2025-03-11T09:00:00Z", views: 1000, reach: 800, likes: 50, comments: 10, shares: 5, saves: 15, url: "https://instagram.com/p/i1" },
     { id: "i2", publishedAt: "2025-03-14T01:00:00Z", likes: 3 },
   ]),
-  // Rows that do not match the collectors' shapes are skipped.
+  // Rows that do not match the figures' shapes are skipped.
   { provider: "tiktok", kind: "user_stats", capturedAt: at("2025-03-09T00:00:00Z"), data: { follower_count: 12 } },
   { provider: "tiktok", kind: "account", capturedAt: at("2025-03-14T07:00:00Z"), data: { followers: -1 } },
 ];

@@ -1,6 +1,6 @@
 // The figures of a creator's summary, computed from AnalyticsSnapshot rows alone: pure and deterministic, so
 // the dashboard, the narrative and the tests all see the same numbers. Snapshot `data` is read back through
-// the collectors' schemas; a row that does not match is skipped, never guessed at.
+// the figures' schemas (src/social/figures.ts); a row that does not match is skipped, never guessed at.
 import { z } from "zod";
 import { accountSnapshot, postsSnapshot, type AccountSnapshot, type PostFigures } from "@/src/social";
 import { isPlatform, PLATFORMS, type Platform } from "@/src/social/platforms";

@@ -59,7 +59,8 @@ export async function holdWhile<T>(lease: Lease, options: Omit<HeldLeaseOptions,
   };
   const timer = setInterval(() => void beat(), options.renewEveryMs ?? (options.ttlSeconds * 1000) / 3);
   try {
-    await beat(); // the time between acquiring and starting counts against the lease too
+    // The lease is fresh (just acquired); the work's own heartbeat starts with it.
+    if (options.onRenew) await options.onRenew().catch(() => undefined);
     return await work();
   } finally {
     clearInterval(timer);

@@ -1,6 +1,6 @@
 // Periodic jobs for any number of worker processes: each run takes a lease in the shared store first, so
 // a job runs once per interval across all of them. Stopping waits for the run in progress.
-import type { KeyValueStore } from "@/src/data";
+import { acquireLease, type KeyValueStore } from "@/src/data";
 import type { Logger } from "pino";
 
 export interface ScheduledJob {
@@ -21,9 +21,11 @@ export function startScheduler(jobs: ScheduledJob[], deps: { store: KeyValueStor
   async function tick(job: ScheduledJob) {
     if (stopped) return;
     try {
-      // The lease lasts (almost) one interval: whoever takes it runs the job for this interval.
-      const leased = await deps.store.setIfAbsent(`jobs:lease:${job.name}`, deps.owner, Math.max(1, Math.floor((job.everyMs * 0.9) / 1000)));
-      if (!leased) return;
+      // The lease marks "this interval is taken": it lasts (almost) one interval and whoever takes it runs the job
+      // for this interval. It is deliberately never released (nor renewed): freed after the run, another worker's
+      // tick later in the same interval would run the job a second time.
+      const lease = await acquireLease(deps.store, `jobs:lease:${job.name}`, { owner: deps.owner, ttlSeconds: Math.max(1, Math.floor((job.everyMs * 0.9) / 1000)) });
+      if (!lease) return;
       const started = Date.now();
       const result = await job.run();
       deps.log.info({ event: "job.completed", job: job.name, durationMs: Date.now() - started, result }, "scheduled job finished");

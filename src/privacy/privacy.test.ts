@@ -5,8 +5,7 @@ import { startTikTokEmulator } from "@/emulators/tiktok";
 import { latestKey } from "@/src/analytics";
 import type { PrismaClient } from "@/src/data";
 import { dispatchBatch, listDeadLetters, replayDeadLetter, type DispatchConfig } from "@/src/outbox";
-import { finishConnection, startConnection } from "@/src/social";
-import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
+import { finishConnection, parseVaultKeys, startConnection, TokenVault } from "@/src/social";
 import { answerConsent } from "@/src/testing/consent";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { openIntegrationServices, useEnvironment, type IntegrationServices } from "@/src/testing/integration-services";
@@ -81,7 +80,7 @@ const counts = async (userId: string) => ({
 
 const deliverAll = () => dispatchBatch({ prisma, handlers: [accountDeletionHandler({ prisma, vault, store: services.store })], log, config });
 
-/** The figures the dashboard reads from Redis for a creator (what the collectors and the sync leave there). */
+/** The figures the dashboard reads from Redis for a creator (what collection and the sync leave there). */
 async function cacheFiguresOf(userId: string): Promise<string[]> {
   const keys = [
     latestKey(userId, "tiktok", "account"),

@@ -1,16 +1,17 @@
 // Keeps tokens alive: refresh before expiry, one instance at a time per connection (TikTok rotates the
 // refresh token, so two concurrent refreshes would make the loser look revoked). The creator may disconnect
 // while the provider is answering: every write is conditional on the row still holding the grant that was read.
-import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
+import { withLease, type KeyValueStore, type PrismaClient, type SocialConnection } from "@/src/data";
 import { metrics, moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens, sealTokens } from "./connections";
 import { isSocialError } from "./oauth/errors";
-import type { Provider } from "./oauth/provider-http";
 import type { TokenVault } from "./oauth/token-vault";
-import type { TokenSet } from "./provider";
+import type { Provider, TokenSet } from "./provider";
 
+/** Renewed while the refresh runs; the time a crashed holder keeps others out. */
 const LEASE_SECONDS = 60;
+const refreshLeaseKey = (connectionId: string) => `social:refresh-lease:${connectionId}`;
 /** Re-seals (rotate-tokens) can change the ciphertexts under a refresh; past this many, the refresh gives up. */
 const WRITE_ATTEMPTS = 3;
 
@@ -86,7 +87,13 @@ export async function refreshConnection(
   const due = (connection: SocialConnection) =>
     connection.status === "connected" && !!connection.accessTokenEncrypted && (force || adapter.needsRefresh(connection, now));
   if (!adapter.isConfigured() || !due(row)) return "not_due";
-  if (!(await deps.store.setIfAbsent(`social:refresh-lease:${row.id}`, "1", LEASE_SECONDS))) return "busy";
+  // Released only by its owner: a refresh that outlived its lease never frees the one another process holds since.
+  const leased = await withLease(deps.store, refreshLeaseKey(row.id), { ttlSeconds: LEASE_SECONDS }, () => refreshUnderLease(deps, row, provider, due));
+  return leased.leased ? leased.value : "busy";
+}
+
+async function refreshUnderLease(deps: Deps, row: SocialConnection, provider: Provider, due: (connection: SocialConnection) => boolean): Promise<RefreshOutcome> {
+  const adapter = ADAPTERS[provider];
   const counter = metrics().socialTokenRefresh;
   const log = moduleLogger(provider);
   try {
@@ -127,8 +134,6 @@ export async function refreshConnection(
     recordEvent("social.token_refresh", { userId: row.userId, provider, outcome: "error", reason: isSocialError(error) ? error.failure : "unexpected" });
     log.warn({ event: "social.refresh_failed", connectionId: row.id, reason: isSocialError(error) ? error.failure : "unexpected", err: isSocialError(error) ? undefined : error }, "token refresh failed; will retry");
     return "error";
-  } finally {
-    await deps.store.del(`social:refresh-lease:${row.id}`);
   }
 }
 

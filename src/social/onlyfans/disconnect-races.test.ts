@@ -2,6 +2,7 @@
 // emulator holds the dashboard page (its "delay" fault) until the disconnect is done, then answers it; whatever the
 // worker got from the site after that must not bring the connection, its session or new figures back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { saveEarnings } from "@/src/analytics";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
 import type { PrismaClient } from "@/src/data";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
@@ -54,7 +55,7 @@ async function creatorWithWorker() {
     twoFactorWaitMs: 20_000,
     channelPrefix: services.store.redis!.options.keyPrefix!,
   };
-  workers.push(await startOnlyFansWorker({ prisma, store: services.store, vault, settings, log: logs.log }));
+  workers.push(await startOnlyFansWorker({ prisma, store: services.store, vault, settings, saveFigures: saveEarnings, log: logs.log }));
   const deps: OnlyFansDeps = { prisma, store: services.store, vault, settings };
   const userId = `of-race-${++creators}`;
   await prisma.user.create({ data: { id: userId, name: "Creator", email: `${userId}@example.com` } });

@@ -4,6 +4,7 @@
 // one account, the kill switch, and what the hand-off puts on the wire.
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { saveEarnings } from "@/src/analytics";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
 import type { PrismaClient } from "@/src/data";
 import { metrics } from "@/src/observability";
@@ -55,7 +56,7 @@ function settingsFor(emulator: RunningEmulator<OnlyFansControl>, overrides: Part
 const depsFor = (settings: OnlyFansSettings): OnlyFansDeps => ({ prisma, store: services.store, vault, settings });
 
 async function startWorker(settings: OnlyFansSettings): Promise<OnlyFansWorker> {
-  const worker = await startOnlyFansWorker({ prisma, store: services.store, vault, settings, log: logs.log });
+  const worker = await startOnlyFansWorker({ prisma, store: services.store, vault, settings, saveFigures: saveEarnings, log: logs.log });
   workers.push(worker);
   return worker;
 }

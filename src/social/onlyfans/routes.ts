@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireApiUser, requireRecentSignIn } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import { noStoreJson, readJsonBody, type RouteHandler } from "@/src/http";
-import { getTokenVault } from "../oauth/vault";
+import { getTokenVault } from "../oauth/token-vault";
 import { onlyfansSettings } from "./config";
 import { disconnectOnlyFans, readOnlyFansStatus, startOnlyFansLogin, submitOnlyFansCode } from "./connect";
 

@@ -2,6 +2,7 @@
 // log that repeats the value (`fill("…")`), and the worker logs the error it gets. Driven for real: the emulator
 // serves the field read-only, the worker's Chromium fails to fill it, and the worker's whole log is searched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { saveEarnings } from "@/src/analytics";
 import { startOnlyFansEmulator, type OnlyFansControl, type RunningEmulator } from "@/emulators/onlyfans";
 import type { PrismaClient } from "@/src/data";
 import { parseVaultKeys, TokenVault } from "@/src/social/oauth/token-vault";
@@ -57,7 +58,7 @@ async function withWorker() {
     twoFactorWaitMs: 20_000,
     channelPrefix: services.store.redis!.options.keyPrefix!,
   };
-  workers.push(await startOnlyFansWorker({ prisma, store: services.store, vault, settings, log: logs.log }));
+  workers.push(await startOnlyFansWorker({ prisma, store: services.store, vault, settings, saveFigures: saveEarnings, log: logs.log }));
   const deps: OnlyFansDeps = { prisma, store: services.store, vault, settings };
   creators += 1;
   const userId = `of-secret-${creators}`;

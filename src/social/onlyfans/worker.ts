@@ -1,18 +1,17 @@
 // The OnlyFans worker (`npm run worker:onlyfans`): signs creators in when they connect, then reads each
 // connected creator's dashboard once per interval. Any number can run: a sign-in is claimed by one worker
-// (SET NX), and every job on an account holds that account's lease, so two workers never drive one account.
-// Both switches (kill-switch.ts) are read every poll; when one is off the worker drops its jobs, closes
-// Chromium and stops listening until it is on again.
+// (SET NX), and every job on an account holds that account's lease (src/data/lease.ts), so two workers never drive one
+// account. Both switches (kill-switch.ts) are read every poll; when one is off the worker drops its jobs, closes
+// Chromium and stops listening until it is on again. The figures it reads go to its caller's saveFigures.
 import { createHash, randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { EarningsSnapshot } from "../figures";
-import type { KeyValueStore, PrismaClient, SocialConnection } from "@/src/data";
+import { acquireLease, holdWhile, type KeyValueStore, type Lease, type PrismaClient, type SocialConnection } from "@/src/data";
 import { metrics, moduleLogger } from "@/src/observability";
 import type { TokenVault } from "../oauth/token-vault";
 import { BrowserPool } from "./browser";
 import type { OnlyFansSettings } from "./config";
-import { markSessionExpired, recordFigures, recordSyncError } from "./dashboard-writes";
+import { markSessionExpired, recordFigures, recordSyncError, type SaveFigures } from "./dashboard-writes";
 import { codeChannel, loginChannel, openLoginRequest, openTwoFactorCode, type LoginRequest } from "./handoff";
 import { isOnlyFansEnabled } from "./kill-switch";
 import { beatHeart, HEARTBEAT_MS, readAttempt, updateAttempt, type LoginErrorCode } from "./login-state";
@@ -24,6 +23,8 @@ export interface OnlyFansWorkerDeps {
   store: KeyValueStore;
   vault: TokenVault;
   settings: OnlyFansSettings;
+  /** Stores each dashboard reading in the worker's transaction (Analytics' saveEarnings). */
+  saveFigures: SaveFigures;
   log?: Logger;
   workerId?: string;
 }
@@ -36,15 +37,13 @@ export interface OnlyFansWorker {
   stop(): Promise<void>;
 }
 
-const LEASE_MS = 60_000;
+const LEASE_SECONDS = 60;
 const CLAIM_SECONDS = 15 * 60;
 const MAX_CODE_TRIES = 3;
 /** After a failed dashboard read the account rests this long (or as long as the site's Retry-After). */
 const FAILURE_COOLDOWN_SECONDS = 30 * 60;
 const CAPTCHA_COOLDOWN_SECONDS = 6 * 60 * 60;
 
-const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const leaseKey = (userId: string) => `onlyfans:lease:${userId}`;
 const cooldownKey = (connectionId: string) => `onlyfans:cooldown:${connectionId}`;
 
@@ -58,13 +57,13 @@ class Stopped extends Error {}
 export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<OnlyFansWorker> {
   const { prisma, store, vault, settings } = deps;
   if (!store.redis) throw new Error("the OnlyFans worker needs Redis (REDIS_URL)");
-  const redis: Redis = store.redis;
+  const writes = { prisma, store, vault, saveFigures: deps.saveFigures };
   const id = deps.workerId ?? randomUUID();
   const log = deps.log ?? moduleLogger("onlyfans-worker");
   const pool = new BrowserPool(settings.chromiumPath, settings.chromiumSandbox);
   const pacing: SitePacing = { navigationTimeoutMs: settings.navigationTimeoutMs, actionDelayMs: settings.actionDelayMs };
   const jobs = metrics().onlyfansJobs;
-  const subscriber = redis.duplicate({ keyPrefix: "", enableOfflineQueue: true, commandTimeout: undefined });
+  const subscriber = store.redis.duplicate({ keyPrefix: "", enableOfflineQueue: true, commandTimeout: undefined });
   const codeListeners = new Map<string, (message: string) => void>();
   const active = new Map<Promise<void>, AbortController>();
   let logins = 0;
@@ -85,26 +84,12 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
     void running.finally(() => active.delete(running));
   }
 
-  async function holdLease(userId: string): Promise<boolean> {
-    return (await redis.set(leaseKey(userId), id, "PX", LEASE_MS, "NX")) === "OK";
-  }
-  const releaseLease = (userId: string) => redis.eval(RELEASE, 1, leaseKey(userId), id).catch(() => undefined);
+  /** The account's lease, held by this worker; null while another worker holds it. */
+  const takeLease = (userId: string) => acquireLease(store, leaseKey(userId), { ttlSeconds: LEASE_SECONDS, owner: id });
 
-  /** Renews the lease (and a sign-in's heartbeat) while `work` runs. */
-  async function withLease<T>(userId: string, attemptId: string | null, work: () => Promise<T>): Promise<T> {
-    const beat = async () => {
-      await redis.eval(RENEW, 1, leaseKey(userId), id, String(LEASE_MS)).catch(() => undefined);
-      if (attemptId) await beatHeart(store, attemptId).catch(() => undefined);
-    };
-    await beat();
-    const interval = setInterval(() => void beat(), HEARTBEAT_MS);
-    try {
-      return await work();
-    } finally {
-      clearInterval(interval);
-      await releaseLease(userId);
-    }
-  }
+  /** Renews the lease (and a sign-in's heartbeat) every HEARTBEAT_MS while `work` runs, then releases it. */
+  const holdLease = <T>(lease: Lease, attemptId: string | null, work: () => Promise<T>): Promise<T> =>
+    holdWhile(lease, { ttlSeconds: LEASE_SECONDS, renewEveryMs: HEARTBEAT_MS, ...(attemptId ? { onRenew: () => beatHeart(store, attemptId) } : {}) }, work);
 
   // --- Sign-in ------------------------------------------------------------------------------------------
 
@@ -130,20 +115,22 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
     if (!(await store.setIfAbsent(`onlyfans:login-claim:${attemptId}`, id, CLAIM_SECONDS))) return;
     // A sync of the same account may hold the lease for a few seconds: wait for it rather than drive it twice.
     const deadline = Date.now() + 30_000;
-    while (!(await holdLease(userId))) {
+    let lease = await takeLease(userId);
+    while (!lease) {
       if (Date.now() > deadline || signal.aborted) {
         await updateAttempt(store, userId, attemptId, { phase: "failed", errorCode: "login_interrupted" });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
+      lease = await takeLease(userId);
     }
     await beatHeart(store, attemptId);
     if (!(await updateAttempt(store, userId, attemptId, { claimedBy: id }))) {
-      await releaseLease(userId); // the creator started another attempt or disconnected meanwhile
+      await lease.release(); // the creator started another attempt or disconnected meanwhile
       return;
     }
     log.info({ event: "onlyfans.login_claimed", userId, attemptId }, "signing in to OnlyFans");
-    await withLease(userId, attemptId, () => signInFor(request, signal));
+    await holdLease(lease, attemptId, () => signInFor(request, signal));
   }
 
   async function signInFor(request: LoginRequest, signal: AbortSignal) {
@@ -214,7 +201,7 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
       log.info({ event: "onlyfans.login_discarded", userId, attemptId }, "sign-in finished after the creator disconnected; the session was not kept");
       return;
     }
-    await recordFigures({ prisma, store, vault }, connection, result.figures!);
+    await recordFigures(writes, connection, result.figures!);
     jobs.inc({ kind: "login", outcome: "connected" });
     await updateAttempt(store, userId, attemptId, { phase: "connected" });
     log.info({ event: "onlyfans.connected", userId, attemptId }, "OnlyFans connected");
@@ -287,7 +274,7 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
     };
     switch (outcome.kind) {
       case "dashboard":
-        if (!(await recordFigures({ prisma, store, vault }, connection, result.figures!, result.cookies))) return discarded();
+        if (!(await recordFigures(writes, connection, result.figures!, result.cookies))) return discarded();
         jobs.inc({ kind: "sync", outcome: "synced" });
         log.info({ event: "onlyfans.synced", userId: connection.userId }, "OnlyFans figures read");
         return;
@@ -327,7 +314,8 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
       if (started >= free || state !== "running") break;
       if (!due(row, now)) continue;
       if ((await store.get(cooldownKey(row.id))) !== null) continue;
-      if (!(await holdLease(row.userId))) continue;
+      const lease = await takeLease(row.userId);
+      if (!lease) continue;
       started += 1;
       syncs += 1;
       track(async (signal) => {
@@ -335,8 +323,8 @@ export async function startOnlyFansWorker(deps: OnlyFansWorkerDeps): Promise<Onl
           // Re-read under the lease: a sign-in or a disconnect may have changed the row since the query, and another
           // worker may have read the dashboard meanwhile (then it is no longer due: no second read).
           const current = await prisma.socialConnection.findUnique({ where: { id: row.id } });
-          if (current?.status === "connected" && current.sessionEncrypted && due(current, Date.now())) await withLease(row.userId, null, () => syncConnection(current, signal));
-          else await releaseLease(row.userId);
+          if (current?.status === "connected" && current.sessionEncrypted && due(current, Date.now())) await holdLease(lease, null, () => syncConnection(current, signal));
+          else await lease.release();
         } finally {
           syncs -= 1;
         }

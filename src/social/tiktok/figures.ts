@@ -1,11 +1,12 @@
-// TikTok: user info stats and the recent videos. Incremental: only the pages newer than the last posts snapshot,
-// plus a refresh of the newest page, since recent videos are the ones whose figures still move.
-import { fetchUserInfo, fetchVideoPage, type TikTokConfig, type TikTokVideo } from "@/src/social";
-import { accountSnapshot, postsSnapshot, type PostFigures } from "@/src/social/figures";
-import { mergePosts, trimTitle, type CollectedSnapshots, type CollectorInput } from "./shared";
+// TikTok's data as our figures: user info stats and the recent videos. Incremental: only the pages newer than the
+// last posts snapshot, plus a refresh of the newest page, since recent videos are the ones whose figures still move.
+import { accountSnapshot, mergePosts, postsSnapshot, trimTitle, type PostFigures, type ReadFiguresInput, type ReadFiguresResult } from "../figures";
+import { fetchUserInfo, fetchVideoPage } from "./client";
+import type { TikTokConfig } from "./config";
+import type { TikTokVideo } from "./schema";
 
 /** One page of the Display API (its maximum): the newest videos are always read again. */
-export const TIKTOK_REFRESH_COUNT = 20;
+const TIKTOK_REFRESH_COUNT = 20;
 /** First sync (or a long gap): at most this many pages, newest first. */
 const MAX_PAGES = 5;
 
@@ -22,7 +23,7 @@ function toPost(video: TikTokVideo): PostFigures {
   };
 }
 
-export async function collectTikTok(config: TikTokConfig, input: CollectorInput): Promise<CollectedSnapshots> {
+export async function readTikTokFigures(config: TikTokConfig, input: ReadFiguresInput): Promise<ReadFiguresResult> {
   const user = await fetchUserInfo(config, input.accessToken);
   const account = accountSnapshot.parse({
     followers: user.follower_count ?? 0,

@@ -1,20 +1,14 @@
-// Instagram (API with Instagram Login): profile, the account's views and reach over the last day, and the recent
-// media with their insights. Empty insights (`{data: []}`: posts under 48 h, small accounts) are data, not errors.
-import {
-  fetchAccountInsights,
-  fetchMedia,
-  fetchMediaInsights,
-  fetchProfile,
-  isSocialError,
-  type InstagramConfig,
-  type InstagramMedia,
-  type Insights,
-} from "@/src/social";
+// Instagram's data as our figures (API with Instagram Login): profile, the account's views and reach over the last
+// day, and the recent media with their insights. Empty insights (`{data: []}`: posts under 48 h, small accounts) are
+// data, not errors.
 import { moduleLogger } from "@/src/observability";
-import { accountSnapshot, postsSnapshot, type PostFigures } from "@/src/social/figures";
-import { mergePosts, trimTitle, type CollectedSnapshots, type CollectorInput } from "./shared";
+import { accountSnapshot, mergePosts, postsSnapshot, trimTitle, type PostFigures, type ReadFiguresInput, type ReadFiguresResult } from "../figures";
+import { isSocialError } from "../oauth/errors";
+import { fetchAccountInsights, fetchMedia, fetchMediaInsights, fetchProfile } from "./client";
+import type { InstagramConfig } from "./config";
+import type { InstagramMedia, Insights } from "./schema";
 
-const log = moduleLogger("analytics");
+const log = moduleLogger("instagram");
 const DAY_MS = 86_400_000;
 const MEDIA_PAGE_SIZE = 25;
 const MEDIA_PAGES = 2;
@@ -80,7 +74,7 @@ function toPost(media: InstagramMedia, insights: Insights): PostFigures {
   };
 }
 
-export async function collectInstagram(config: InstagramConfig, input: CollectorInput): Promise<CollectedSnapshots> {
+export async function readInstagramFigures(config: InstagramConfig, input: ReadFiguresInput): Promise<ReadFiguresResult> {
   const { accessToken, now } = input;
   const profile = await fetchProfile(config, accessToken);
   const accountInsights = await optionalInsights(
