@@ -16,7 +16,7 @@ import { startInstagramEmulator } from "@/emulators/instagram";
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { ServerlessFront } from "@/scripts/serverless-front";
-import { scheduledJobs } from "@/src/jobs/jobs";
+import { scheduledJobs } from "@/src/jobs";
 import { answerConsent } from "@/src/testing/consent";
 import { eventually } from "@/src/testing/eventually";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";

@@ -1,6 +1,6 @@
 // npm run admin:create -- EMAIL   grants the admin role to an account that has already signed up.
 import "./load-env";
-import { grantAdminRole } from "@/src/auth/admin";
+import { grantAdminRole } from "@/src/auth";
 import { getDatabase } from "@/src/data";
 import { AppError } from "@/src/errors";
 

@@ -51,10 +51,17 @@ const cases: Case[] = [
     message: "Social never imports LLM",
   },
   {
+    rule: "Social never imports Analytics",
+    filePath: "src/social/onlyfans/planted.ts",
+    violations: [`import { saveEarnings } from "@/src/analytics";`, `import "../../analytics/snapshots";`, `import "../../../src/analytics/collect";`],
+    allowed: `import type { EarningsSnapshot } from "../figures";`,
+    message: "Social never imports Analytics",
+  },
+  {
     rule: "vendor HTTP helpers only inside Social",
-    filePath: "src/analytics/collectors/planted.ts",
-    violations: [`import "@/src/social/tiktok/client";`, `import "../../social/oauth/provider-http";`],
-    allowed: `import { fetchVideoPage } from "@/src/social";`,
+    filePath: "src/analytics/planted.ts",
+    violations: [`import "@/src/social/tiktok/client";`, `import "../social/oauth/provider-http";`],
+    allowed: `import { readPlatformFigures } from "@/src/social";`,
     message: "Vendor HTTP stays in src/social",
   },
   {
@@ -70,6 +77,13 @@ const cases: Case[] = [
     violations: [`import { getPrisma } from "@/src/data";`, `import "../observability/logger";`, `import "../../src/jobs";`],
     allowed: `import { getEnv } from "./env";`,
     message: "src/config is a leaf",
+  },
+  {
+    rule: "Observability imports only Config",
+    filePath: "src/observability/planted.ts",
+    violations: [`import type { PrismaClient } from "@/src/data";`, `import { getDatabase } from "../data/db";`, `import "../social";`, `import "../../src/jobs";`],
+    allowed: `import { getEnv } from "@/src/config"; import { AppError } from "../errors"; import { PLATFORMS } from "@/src/social/platforms";`,
+    message: "Observability imports only Config",
   },
   {
     rule: "Prisma types only through Data (src)",
@@ -119,6 +133,12 @@ describe("lint boundaries", () => {
     expect(await boundaryMessages(`import "@/src/llm";`, "src/social/planted.test.ts")).toEqual([
       expect.stringContaining("Social never imports LLM"),
     ]);
+  });
+
+  it("lets tests wire what their code is wired to: Observability's open Data, Social's use Analytics' saver", async () => {
+    const openData = `import { createTestDatabase } from "@/src/testing/test-database"; import type { PrismaClient } from "@/src/data";`;
+    expect(await boundaryMessages(openData, "src/observability/planted.test.ts")).toEqual([]);
+    expect(await boundaryMessages(`import { saveEarnings } from "@/src/analytics";`, "src/social/onlyfans/planted.test.ts")).toEqual([]);
   });
 
   it("lets Data alone import the generated Prisma client", async () => {

@@ -4,7 +4,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { getEnv } from "@/src/config";
 import { getKeyValueStore, getPrisma, type PrismaClient } from "@/src/data";
-import { CLIENT_IP_HEADER } from "@/src/edge/client-ip";
+import { CLIENT_IP_HEADER } from "@/src/edge";
 import { siteOrigin } from "@/src/edge/hosts";
 import { forgetSessionOwner, rememberSessionOwner } from "@/src/edge/session-key";
 import { moduleLogger, recordEvent } from "@/src/observability";

@@ -11,6 +11,7 @@ export {
   type Role,
 } from "./session";
 export { safeNextPath, signInPathFor } from "./next-path";
+export { clearSessionCookies } from "./session-cookies";
 export { passwordProblem, PASSWORD_MESSAGES, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH } from "./password-policy";
 export { handleAuthRequest } from "./auth-http";
 export { grantAdminRole } from "./admin";

@@ -3,8 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEnv } from "@/src/config";
 import { getKeyValueStore, getPrisma } from "@/src/data";
-import type { RateLimitPolicy } from "@/src/edge/rate-limit-policies";
-import { RateLimitGate } from "@/src/edge/rate-limiter";
+import { RateLimitGate, type RateLimitPolicy } from "@/src/edge";
 import { sessionOwner } from "@/src/edge/session-key";
 import { captureLogger } from "@/src/testing/capture-logger";
 import { useEnvironment } from "@/src/testing/integration-services";

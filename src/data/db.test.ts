@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { grantAdminRole } from "@/src/auth/admin";
+import { grantAdminRole } from "@/src/auth";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { openDatabase, type Database } from "./db";
 import { listMigrations } from "./migrate";

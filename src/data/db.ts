@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import type { Client as PgClient } from "pg";
 import { getEnv } from "@/src/config";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability/logger";
+import { moduleLogger } from "@/src/observability";
 import { applyMigrations, type SqlExecutor } from "./migrate";
 import { explainTlsRefusal, postgresConnection } from "./tls";
 

@@ -3,7 +3,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { getEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
-import { moduleLogger } from "@/src/observability/logger";
+import { moduleLogger } from "@/src/observability";
 import { redisTls } from "./tls";
 
 export type KvMode = "redis" | "memory";

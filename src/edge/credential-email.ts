@@ -3,7 +3,7 @@
 // type the app's own forms send (better-auth's client, the oncall smoke), rather than keep a second parser in step
 // with better-auth's: URLSearchParams.get takes the first `email=` and better-auth's form reader the last, so a
 // body naming two addresses would be counted for one and checked for the other.
-import { isJsonMediaType } from "@/src/http/media-type";
+import { isJsonMediaType } from "./media-type";
 import { CREDENTIALS_PATH } from "./rate-limit-policies";
 
 // A sign-in body is an email, a password of at most 128 characters and a name: 64 KiB is generous, and bounds

@@ -2,8 +2,8 @@
 // rate limits, then the security and cache headers on whatever response comes out (pages, API, errors, 404s, 429s).
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv, type Env } from "@/src/config";
-import { getKeyValueStore } from "@/src/data/kv";
-import { moduleLogger } from "@/src/observability/logger";
+import { getKeyValueStore } from "@/src/data";
+import { moduleLogger } from "@/src/observability";
 import { mustNotBeStored } from "./cache-policy";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { credentialEmail } from "./credential-email";

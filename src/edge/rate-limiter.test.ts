@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisStore, type KeyValueStore } from "@/src/data/kv";
-import { metrics } from "@/src/observability/metrics";
+import { createRedisStore, type KeyValueStore } from "@/src/data";
+import { metrics } from "@/src/observability";
 import { captureLogger as capturingLogger } from "@/src/testing/capture-logger";
 import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { firstConnection } from "@/src/data/kv";
-import { metrics } from "@/src/observability/metrics";
+import { metrics } from "@/src/observability";
 import type { Logger } from "pino";
 import { policiesFor, RATE_LIMIT_POLICIES, type RateLimitPolicy } from "./rate-limit-policies";
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisStore, type KeyValueStore } from "@/src/data/kv";
+import { createRedisStore, type KeyValueStore } from "@/src/data";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { forgetSessionOwner, rememberSessionOwner, sessionOwner, sessionOwnerKey, verifiedSessionToken } from "./session-key";

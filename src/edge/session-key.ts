@@ -5,7 +5,7 @@
 // means signing in again does not buy a fresh budget. A token the map does not know (forged, signed out, or from
 // before the map existed) gets no budget of its own: the caller is counted on its address, as when signed out.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { KeyValueStore } from "@/src/data/kv";
+import type { KeyValueStore } from "@/src/data";
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?better-auth\.session_token=([^;]+)/;
 

@@ -3,10 +3,12 @@
 import type { NextRequest } from "next/server";
 import type { Logger } from "pino";
 import { getEnv } from "@/src/config";
+// The file, not the edge facade: that would load the proxy (rate limiter, headers) into every route.
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/src/edge/request-id";
-import { AppError, toErrorResponse } from "@/src/errors";
+import { AppError } from "@/src/errors";
 import { moduleLogger, newRequestScope, recordHttpRequest, runInRequestScope, settleRequestScope } from "@/src/observability";
 import { endAfter } from "./end-after";
+import { toErrorResponse } from "./error-response";
 
 export interface RouteContext<Params> {
   requestId: string;

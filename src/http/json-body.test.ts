@@ -2,7 +2,7 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/src/errors";
 import { readJsonBody } from "./json-body";
-import { isJsonMediaType } from "./media-type";
+import { isJsonMediaType } from "@/src/edge/media-type";
 
 const post = (contentType: string | undefined, body = '{"text":"hi"}') =>
   new Request("http://localhost/api/ai/drafts", { method: "POST", headers: contentType === undefined ? {} : { "content-type": contentType }, body });

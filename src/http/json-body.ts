@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "@/src/errors";
-import { isJsonMediaType } from "./media-type";
+import { isJsonMediaType } from "@/src/edge/media-type";
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore, type PrismaClient } from "@/src/data";
 import { analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
-import { deleteExpiredIdempotencyKeys } from "@/src/http/idempotency";
+import { deleteExpiredIdempotencyKeys } from "@/src/http";
 import { getLlmRouter } from "@/src/llm";
 import { moduleLogger, registerOnlyFansStatesSource, registerOutboxStatsSource } from "@/src/observability";
 import { deleteDeliveredEvents, dispatchConfigFromEnv, readOutboxStats, startDispatcher, type OutboxHandler } from "@/src/outbox";

@@ -1,8 +1,8 @@
 // POST /api/ai/drafts/stream: the draft as Server-Sent Events (delta, restart, result, error). Everything
 // that can be refused (session, body, no model configured) is refused before the stream starts, as JSON.
 import { requireApiUser } from "@/src/auth";
-import { getPrisma } from "@/src/data";
-import { AppError, knownAppError } from "@/src/errors";
+import { getPrisma, knownAppError } from "@/src/data";
+import { AppError } from "@/src/errors";
 import { readJsonBody, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { generateDraft, draftRequest } from "./drafts";
 import { getLlmRouter } from "./targets";

@@ -2,7 +2,6 @@ export { logger, moduleLogger, createLogger, type Logger } from "./logger";
 export { scrubText, scrubValue } from "./redact";
 export { metrics, recordHttpRequest, registerOutboxStatsSource, registerOnlyFansStatesSource, statusClass, ROUTES_OUTSIDE_API_RESPONSES, type Metrics, type OutboxStats, type OnlyFansSessionStates } from "./metrics";
 export { type EmfMetricDefinition, type EmfKind } from "./emf";
-export { liveness, readiness, type Readiness, type Liveness, type ReadinessProbes } from "./health";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";
 export { startPeriodicSampler, type PeriodicSampler } from "./periodic-sampler";

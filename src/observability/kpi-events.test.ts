@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "@/src/data";
 import { openIntegrationServices, type IntegrationServices } from "@/src/testing/integration-services";
 import { flushEvents, recordEvent, storeKpiEventsIn } from "./kpi-events";
 import { newRequestScope, runInRequestScope, settleRequestScope } from "./request-scope";
 
 let services: IntegrationServices;
-let prisma: PrismaClient;
+let prisma: IntegrationServices["db"]["prisma"];
 beforeAll(async () => {
   services = await openIntegrationServices("kpi_events");
   prisma = services.db.prisma;

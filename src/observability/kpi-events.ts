@@ -3,7 +3,6 @@
 // the KPI host can answer from Postgres. During a request the row is written before the response leaves (a
 // serverless instance is frozen right after it); long-lived workers write in small batches and flush on exit.
 import { z } from "zod";
-import type { PrismaClient } from "@/src/data";
 import { moduleLogger } from "./logger";
 import { beforeResponse, currentRequestScope } from "./request-scope";
 import { PLATFORMS } from "@/src/social/platforms";
@@ -46,14 +45,22 @@ interface PendingEvent {
   properties: Record<string, unknown>;
 }
 
+/**
+ * Where the rows go: the one method of Data's Prisma client this module calls, so Observability, which Data uses
+ * for its logger, does not import Data back.
+ */
+interface KpiEventRows {
+  kpiEvent: { createMany(args: { data: Array<Omit<PendingEvent, "properties"> & { properties: object }> }): Promise<unknown> };
+}
+
 // On globalThis: Next's bundles share one buffer and one database.
 const state = globalThis as unknown as {
-  __huntazeKpiEvents?: { pending: PendingEvent[]; timer?: NodeJS.Timeout; prisma?: () => Promise<PrismaClient> };
+  __huntazeKpiEvents?: { pending: PendingEvent[]; timer?: NodeJS.Timeout; prisma?: () => Promise<KpiEventRows> };
 };
 const buffer = () => (state.__huntazeKpiEvents ??= { pending: [] });
 
 /** Where rows go; set once per process (app start-up, worker). Without it, events are log lines only. */
-export function storeKpiEventsIn(prisma: () => Promise<PrismaClient>): void {
+export function storeKpiEventsIn(prisma: () => Promise<KpiEventRows>): void {
   buffer().prisma = prisma;
 }
 
@@ -79,7 +86,7 @@ export function recordEvent<N extends KpiEventName>(name: N, fields: KpiEventFie
   else target.timer ??= setTimeout(() => void flushEvents(), FLUSH_EVERY_MS);
 }
 
-async function storeEvents(batch: PendingEvent[], prisma: () => Promise<PrismaClient>): Promise<void> {
+async function storeEvents(batch: PendingEvent[], prisma: () => Promise<KpiEventRows>): Promise<void> {
   try {
     await (await prisma()).kpiEvent.createMany({ data: batch.map((e) => ({ ...e, properties: e.properties as object })) });
   } catch (error) {

@@ -1,6 +1,6 @@
 // /api/privacy/*: export (a JSON download), deletion (after re-authentication) and deletion status.
 import { z } from "zod";
-import { reauthenticate, requireApiUser } from "@/src/auth";
+import { clearSessionCookies, reauthenticate, requireApiUser } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { noStoreJson, readJsonBody, RESPONSE_BUDGET_BYTES, withIdempotencyKey, type RouteHandler } from "@/src/http";
@@ -44,8 +44,6 @@ const deletionBody = z.object({
   confirmation: z.literal("DELETE", { message: 'Type DELETE to confirm.' }),
 });
 
-const SESSION_COOKIES = ["better-auth.session_token", "__Secure-better-auth.session_token", "better-auth.session_data", "__Secure-better-auth.session_data"];
-
 export const deletionRoute: RouteHandler = async (request) => {
   const user = await requireApiUser("delete your account");
   const prisma = await getPrisma();
@@ -56,7 +54,7 @@ export const deletionRoute: RouteHandler = async (request) => {
     wakeLocalDispatchers();
     const response = noStoreJson({ deletion: { ...deletion, statusUrl: `/api/privacy/deletion/${deletion.id}` } }, { status: 202 });
     // Every session has ended; the browser's cookie goes too.
-    for (const name of SESSION_COOKIES) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
+    clearSessionCookies(response);
     return response;
   });
 };

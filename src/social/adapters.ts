@@ -1,6 +1,5 @@
 import { instagramAdapter } from "./instagram/adapter";
-import type { Provider } from "./oauth/provider-http";
-import type { ProviderAdapter } from "./provider";
+import type { Provider, ProviderAdapter } from "./provider";
 import { tiktokAdapter } from "./tiktok/adapter";
 
 export const ADAPTERS: Record<Provider, ProviderAdapter> = { tiktok: tiktokAdapter, instagram: instagramAdapter };

@@ -5,7 +5,7 @@ import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { ConnectionTakenError, saveConnection } from "./connections";
 import { isSocialError } from "./oauth/errors";
-import type { Provider } from "./oauth/provider-http";
+import type { Provider } from "./provider";
 import { beginAuthorization, consumeAuthorization } from "./oauth/state";
 import type { TokenVault } from "./oauth/token-vault";
 

@@ -2,7 +2,7 @@ import { getPrisma } from "@/src/data";
 import { ADAPTERS, isProvider, PROVIDERS } from "./adapters";
 import type { ConnectResult } from "./connect-flow";
 import { viewOf, type ConnectionView } from "./connections";
-import type { Provider } from "./oauth/provider-http";
+import type { Provider } from "./provider";
 
 export const ENTRY_PATHS: Record<Provider, string> = { tiktok: "/api/auth/tiktok", instagram: "/auth/instagram" };
 

@@ -1,8 +1,7 @@
 // SocialConnection rows: tokens only ever stored sealed by the token vault, bound to owner and purpose.
 import type { PrismaClient, SocialConnection } from "@/src/data";
 import type { TokenVault } from "./oauth/token-vault";
-import type { Provider } from "./oauth/provider-http";
-import type { ConnectedAccount, TokenSet } from "./provider";
+import type { ConnectedAccount, Provider, TokenSet } from "./provider";
 
 export type ConnectionState = "connected" | "needs_attention" | "not_connected" | "not_configured";
 

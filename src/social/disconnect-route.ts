@@ -4,7 +4,7 @@ import { AppError } from "@/src/errors";
 import { noStoreJson, withIdempotencyKey, type RouteHandler } from "@/src/http";
 import { isProvider } from "./adapters";
 import { disconnectProvider } from "./disconnect";
-import { getTokenVault } from "./oauth/vault";
+import { getTokenVault } from "./oauth/token-vault";
 
 export const disconnectRoute: RouteHandler<{ provider: string }> = async (request, { params }) => {
   const { provider } = await params;

@@ -3,7 +3,7 @@ import { moduleLogger, recordEvent } from "@/src/observability";
 import { ADAPTERS } from "./adapters";
 import { openTokens } from "./connections";
 import { isSocialError } from "./oauth/errors";
-import type { Provider } from "./oauth/provider-http";
+import type { Provider } from "./provider";
 import type { TokenVault } from "./oauth/token-vault";
 
 /**

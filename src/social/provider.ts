@@ -1,5 +1,8 @@
 // What the connect/refresh/disconnect flows need from each provider.
-import type { Provider } from "./oauth/provider-http";
+import type { OAuthPlatform } from "./platforms";
+
+/** A provider the connect/refresh/disconnect flows serve: one of the OAuth platforms (src/social/platforms.ts). */
+export type Provider = OAuthPlatform;
 
 export interface TokenSet {
   accessToken: string;

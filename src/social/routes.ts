@@ -4,8 +4,8 @@ import { currentUser, signInPathFor } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import type { RouteHandler } from "@/src/http";
 import { connectionsUrl, finishConnection, startConnection } from "./connect-flow";
-import type { Provider } from "./oauth/provider-http";
-import { getTokenVault } from "./oauth/vault";
+import type { Provider } from "./provider";
+import { getTokenVault } from "./oauth/token-vault";
 
 // 307 for both GET and HEAD (the method is kept), so `curl -sSI` shows the same Location a browser follows.
 const redirect = (request: NextRequest, location: string) => NextResponse.redirect(new URL(location, request.url), 307);

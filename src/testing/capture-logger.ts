@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { createLogger, type Logger } from "@/src/observability/logger";
+import { createLogger, type Logger } from "@/src/observability";
 
 /** A real pino logger (same redaction) writing into memory, so tests can read exactly what would be logged. */
 export function captureLogger(level = "info"): { log: Logger; lines: string[]; output: () => string } {

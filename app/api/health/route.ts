@@ -1,5 +1,5 @@
 import { defineRoute, noStoreJson } from "@/src/http";
-import { liveness } from "@/src/observability";
+import { liveness } from "@/src/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { metrics, moduleLogger } from "@/src/observability";
 import { isSocialError } from "./errors";
-import type { Provider } from "./provider-http";
+import type { Provider } from "../provider";
 
 /**
  * Zero-downtime secret rotation: try the current secret; if the provider answers invalid_client and a

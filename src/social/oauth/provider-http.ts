@@ -4,11 +4,8 @@
 import type { z } from "zod";
 import { getEnv } from "@/src/config";
 import { deadlineSignal, metrics, moduleLogger, recordEvent } from "@/src/observability";
+import type { Provider } from "../provider";
 import { SocialError } from "./errors";
-import type { OAuthPlatform } from "../platforms";
-
-/** The OAuth platforms (src/social/platforms.ts) under the name this module has always used. */
-export type Provider = OAuthPlatform;
 
 export interface ProviderCall<T> {
   provider: Provider;

@@ -1,6 +1,8 @@
 // Provider tokens at rest: AES-256-GCM, a fresh 96-bit IV per value, the key id in the ciphertext, and
 // the owner and purpose bound as associated data, so a ciphertext copied to another row or field fails.
+// getTokenVault is the process's vault, made from TOKEN_ENCRYPTION_KEYS.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { getEnv } from "@/src/config";
 
 const VERSION = "v1";
 /**
@@ -76,4 +78,13 @@ export class TokenVault {
     if (this.keyIdOf(sealed) === this.currentKeyId) return null;
     return this.seal(this.open(sealed, context), context);
   }
+}
+
+const holder = globalThis as unknown as { __huntazeVault?: { spec: string; vault: TokenVault } };
+
+/** The process token vault from TOKEN_ENCRYPTION_KEYS (current key first). */
+export function getTokenVault(): TokenVault {
+  const spec = getEnv().tokenEncryptionKeys;
+  if (holder.__huntazeVault?.spec !== spec) holder.__huntazeVault = { spec, vault: new TokenVault(parseVaultKeys(spec)) };
+  return holder.__huntazeVault.vault;
 }

@@ -1,5 +1,5 @@
 import { defineRoute, noStoreJson } from "@/src/http";
-import { readiness } from "@/src/observability";
+import { readiness } from "@/src/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,10 @@
+// /api/health (liveness: this process answers) and /api/health/ready (readiness: Postgres and Redis answer, each
+// within a second). Readiness composes Data, so it sits above Data rather than in Observability, which Data itself
+// uses for its logger.
 import packageJson from "@/package.json";
 import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore, type KvMode } from "@/src/data";
-import { moduleLogger } from "./logger";
+import { moduleLogger } from "@/src/observability";
 
 const READINESS_TIMEOUT_MS = 1_000;
 const startedAt = Date.now();

@@ -1,0 +1,1 @@
+export { liveness, readiness } from "./health";
