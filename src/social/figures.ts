@@ -71,3 +71,31 @@ export function mergePosts(previous: PostFigures[], fresh: PostFigures[]): PostF
   for (const post of fresh) byId.set(post.id, post);
   return [...byId.values()].sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt)).slice(0, MAX_POSTS_PER_SNAPSHOT);
 }
+
+/**
+ * One past UTC day of a platform's history, as its vendor gives it back in time (a backfill). Absent = the vendor does
+ * not give that figure for past days. Follower totals are never here: no vendor gives past follower counts.
+ */
+export const dayFigures = z.object({
+  date: z.iso.date(),
+  /** Instagram `follower_count` (period=day): accounts that started following that day; unfollows are not counted. */
+  newFollowers: z.number().int().nonnegative().optional(),
+  /** Instagram daily `reach`: unique accounts that saw the creator's content that day. */
+  reach: z.number().int().nonnegative().optional(),
+  /** Posts published that day, from the vendor's post list. */
+  postsPublished: z.number().int().nonnegative().optional(),
+  /** Lifetime views of the posts published that day, as of the read (TikTok `view_count`). */
+  postViews: z.number().int().nonnegative().optional(),
+  /** Lifetime likes, comments and shares of the posts published that day, as of the read. */
+  postInteractions: z.number().int().nonnegative().optional(),
+});
+export type DayFigures = z.infer<typeof dayFigures>;
+
+/** A platform's history read in one backfill: the days it gives, oldest first. */
+export const platformHistory = z.object({ days: z.array(dayFigures) });
+export type PlatformHistory = z.infer<typeof platformHistory>;
+
+export interface ReadHistoryInput {
+  accessToken: string;
+  now: Date;
+}

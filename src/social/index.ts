@@ -10,4 +10,4 @@ export type { Provider } from "./provider";
 export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";
 export { resealAllTokens } from "./rotate-tokens";
 export { readPlatformFigures } from "./read-figures";
-export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot } from "./figures";
+export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, dayFigures, platformHistory, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot, type DayFigures, type PlatformHistory, type ReadHistoryInput } from "./figures";
