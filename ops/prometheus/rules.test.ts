@@ -1,6 +1,6 @@
 // The alerting rules are code: promtool validates them and runs their unit tests, and every metric they read
 // must be one the app exports (a renamed metric otherwise silences an alert without anyone noticing).
-// promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages (.ci/run installs them).
+// promtool and amtool come from Debian's prometheus and prometheus-alertmanager packages (`npm test` installs them when missing: scripts/ensure-test-tools.sh).
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
