@@ -105,6 +105,56 @@ describe("Instagram account insights", () => {
     expect(((await wide.json()) as GraphErrorBody).error.message).toContain("30 days");
   });
 
+  it("gives follower_count for at most the last 30 days and never the current day, while reach includes today", async () => {
+    const token = await longLivedToken(emu.url);
+    const todayStart = Math.floor(now() / 86_400) * 86_400;
+    const res = await graph(emu.url, "/me/insights", token, { metric: "reach,follower_count", period: "day", since: String(now() - 30 * 86_400), until: String(now()) });
+    const [reach, followers] = ((await res.json()) as { data: Insight[] }).data;
+    const ends = (insight: Insight) => insight.values!.map((v) => Date.parse(v.end_time!) / 1000);
+    expect(Math.max(...ends(reach!))).toBe(todayStart + 86_400);
+    expect(Math.max(...ends(followers!))).toBe(todayStart);
+    expect(Math.min(...ends(followers!))).toBe(todayStart - 29 * 86_400);
+    expect(followers!.values).toHaveLength(30);
+    const older = await graph(emu.url, "/me/insights", token, { metric: "follower_count", period: "day", since: String(todayStart - 60 * 86_400), until: String(todayStart - 31 * 86_400) });
+    expect(((await older.json()) as { data: Insight[] }).data[0]!.values).toEqual([]);
+  });
+
+  it("answers an empty data set, not zeros, for follower_count on an account under 100 followers", async () => {
+    const small = await startInstagramEmulator({ user: { followers_count: 99 } });
+    try {
+      const token = await longLivedToken(small.url);
+      const res = await graph(small.url, "/me/insights", token, { metric: "follower_count", period: "day" });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ data: [] });
+      const both = (await (await graph(small.url, "/me/insights", token, { metric: "reach,follower_count", period: "day" })).json()) as { data: Insight[] };
+      expect(both.data.map((d) => d.name)).toEqual(["reach"]);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("answers #100 when since is after until, and accepts exactly 30 days (2592000 s) but not one second more", async () => {
+    const token = await longLivedToken(emu.url);
+    const backwards = await graph(emu.url, "/me/insights", token, { metric: "reach", period: "day", since: String(now()), until: String(now() - 86_400) });
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as GraphErrorBody).error.code).toBe(100);
+    const until = now() - 86_400;
+    expect((await graph(emu.url, "/me/insights", token, { metric: "reach", period: "day", since: String(until - 2_592_000), until: String(until) })).status).toBe(200);
+    expect((await graph(emu.url, "/me/insights", token, { metric: "reach", period: "day", since: String(until - 2_592_001), until: String(until) })).status).toBe(400);
+  });
+
+  it("ends days at UTC−07:00 (end_time T07:00:00+0000) when asked to, as Graph documents", async () => {
+    const pacific = await startInstagramEmulator({ insightsDayEnd: "pacific" });
+    try {
+      const token = await longLivedToken(pacific.url);
+      const body = (await (await graph(pacific.url, "/me/insights", token, { metric: "reach,follower_count", period: "day" })).json()) as { data: Insight[] };
+      for (const insight of body.data) for (const value of insight.values!) expect(value.end_time).toMatch(/T07:00:00\+0000$/);
+      expect(Math.max(...body.data[1]!.values!.map((v) => Date.parse(v.end_time!)))).toBeLessThanOrEqual(pacific.control.now().getTime());
+    } finally {
+      await pacific.close();
+    }
+  });
+
   it("allows an empty data list for metrics it has no figures for", async () => {
     const token = await longLivedToken(emu.url);
     const res = await graph(emu.url, "/me/insights", token, { metric: "online_followers", period: "lifetime" });

@@ -1,5 +1,7 @@
 // GET /{media-id}/insights and GET /me/insights. Strict like Graph v22+: retired metrics are error #100, total-value
-// metrics must say metric_type=total_value, ranges are at most 30 days; fresh posts have no insights yet.
+// metrics must say metric_type=total_value, ranges are at most 30 days; fresh posts have no insights yet. Daily values
+// end at UTC midnight or, as Graph documents, at UTC−07:00 (option insightsDayEnd); follower_count covers at most the
+// last 30 days, never the current one, and is an empty data set for accounts under 100 followers.
 import type { ServerResponse } from "node:http";
 import { graphTimestamp, parseUnixSeconds, seededInt, seededRandom, utcDayStartMs, type EmulatorRequest } from "../shared";
 import {
@@ -43,6 +45,9 @@ const ACCOUNT_METRICS: Record<string, AccountMetric> = {
 const RETIRED_ACCOUNT_METRICS = new Set(["impressions", "email_contacts", "phone_call_clicks", "text_message_clicks", "get_directions_clicks"]);
 const PERIODS = new Set(["day", "week", "days_28", "month", "lifetime", "total_over_range"]);
 const MAX_RANGE_SECONDS = 30 * 86_400;
+/** Graph gives follower_count for at most the last 30 days, and only to accounts with 100 followers or more. */
+const FOLLOWER_COUNT_DAYS = 30;
+const FOLLOWER_COUNT_MIN_FOLLOWERS = 100;
 const DAY_MS = 86_400_000;
 
 const badRequest = (res: ServerResponse, message: string) => sendGraphError(res, 400, { message, code: 100 });
@@ -120,14 +125,23 @@ export function handleAccountInsights(ctx: InstagramContext, req: EmulatorReques
     return badRequest(res, "(#100) There cannot be more than 30 days (2592000 s) between since and until");
   }
 
-  const days: number[] = [];
-  for (let d = utcDayStartMs(sinceS * 1000) + DAY_MS; d <= Math.min(untilS, nowSeconds) * 1000 + DAY_MS - 1; d += DAY_MS) days.push(d);
+  // Each day is reported by its end (`end_time`): every day that overlaps [since, until] and has begun by now.
+  const offsetMs = ctx.config.insightsDayEndHours * 3600_000;
+  const lastStartMs = Math.min(untilS, nowSeconds) * 1000;
+  const dayEnds: number[] = [];
+  for (let end = utcDayStartMs(sinceS * 1000 - offsetMs) + offsetMs + DAY_MS; end - DAY_MS < lastStartMs; end += DAY_MS) dayEnds.push(end);
+  // follower_count: at most the last 30 days, never the current day, nothing under 100 followers (an empty data set).
+  const todayStartMs = utcDayStartMs(ctx.clock.nowMs() - offsetMs) + offsetMs;
+  const daysOf = (name: string) =>
+    name === "follower_count" ? dayEnds.filter((end) => end <= todayStartMs && end > todayStartMs - FOLLOWER_COUNT_DAYS * DAY_MS) : dayEnds;
   const userId = ctx.config.user.user_id;
   const data = metrics
     .filter((name) => !ACCOUNT_METRICS[name]!.noData)
+    .filter((name) => name !== "follower_count" || ctx.config.user.followers_count >= FOLLOWER_COUNT_MIN_FOLLOWERS)
     .map((name) => {
       const { title, description } = ACCOUNT_METRICS[name]!;
       const base = { name, period, title, description, id: `${userId}/insights/${name}/${period}` };
+      const days = daysOf(name);
       return metricType === "total_value"
         ? { ...base, total_value: { value: days.reduce((sum, d) => sum + dailyValue(name, d), 0) } }
         : { ...base, values: days.map((d) => ({ value: dailyValue(name, d), end_time: graphTimestamp(d) })) };

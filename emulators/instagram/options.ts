@@ -63,8 +63,15 @@ export type InstagramEmulatorOptions = {
   user: Partial<InstagramUserProfile>;
   /** A count of media to generate (newest first, the newest younger than 48 h), or the exact media to serve. */
   media: number | InstagramMedia[];
+  /**
+   * Where account insights' daily periods end. Graph documents days "ending on UTC−07:00" (end_time
+   * `...T07:00:00+0000`); "utc" ends them at UTC midnight. Clients must map both to the day they cover.
+   */
+  insightsDayEnd: InsightsDayEnd;
   timeoutHoldMs: number;
 };
+
+export type InsightsDayEnd = "utc" | "pacific";
 
 export const INSTAGRAM_DEFAULTS: Omit<InstagramEmulatorOptions, "user"> = {
   port: 0,
@@ -76,13 +83,16 @@ export const INSTAGRAM_DEFAULTS: Omit<InstagramEmulatorOptions, "user"> = {
   codeTtlSeconds: 3600,
   tokenReplyShape: "wrapped",
   media: 30,
+  insightsDayEnd: "utc",
   timeoutHoldMs: 60_000,
 };
 
-export type InstagramConfig = Omit<InstagramEmulatorOptions, "user" | "media" | "port" | "tokenReplyShape"> & {
+export type InstagramConfig = Omit<InstagramEmulatorOptions, "user" | "media" | "port" | "tokenReplyShape" | "insightsDayEnd"> & {
   user: InstagramUserProfile;
   /** Newest first, the order /me/media pages in. */
   media: InstagramMedia[];
+  /** Hours after UTC midnight at which an insights day ends (0, or 7 for Graph's UTC−07:00). */
+  insightsDayEndHours: number;
 };
 
 const KINDS: Array<Pick<InstagramMedia, "media_type" | "media_product_type">> = [
@@ -168,5 +178,6 @@ export function resolveInstagramConfig(
     timeoutHoldMs: merged.timeoutHoldMs,
     user,
     media,
+    insightsDayEndHours: merged.insightsDayEnd === "pacific" ? 7 : 0,
   };
 }

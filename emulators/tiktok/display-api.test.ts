@@ -90,6 +90,21 @@ describe("TikTok video list", () => {
     expect(typeof seen[0]!.id).toBe("string");
   });
 
+  it("spreads the seeded videos over the past months, so a backfill has content by publish date", async () => {
+    const { access_token } = await connect(emu.url);
+    const times: number[] = [];
+    let cursor: number | undefined;
+    for (let page = 0; page < 5; page += 1) {
+      const body = (await (await videoList(emu.url, access_token, { max_count: 20, ...(cursor ? { cursor } : {}) }, "id,create_time")).json()) as VideoPage;
+      times.push(...body.data.videos.map((v) => v.create_time));
+      if (!body.data.has_more) break;
+      cursor = body.data.cursor;
+    }
+    const ageDays = (emu.control.now().getTime() / 1000 - Math.min(...times)) / 86_400;
+    expect(ageDays).toBeGreaterThan(60);
+    expect(new Set(times.map((t) => new Date(t * 1000).toISOString().slice(0, 10))).size).toBeGreaterThan(40);
+  });
+
   it("defaults max_count to 10 and returns only the requested fields", async () => {
     const { access_token } = await connect(emu.url);
     const body = (await (await videoList(emu.url, access_token, {}, "id,view_count")).json()) as VideoPage;

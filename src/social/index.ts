@@ -9,5 +9,5 @@ export { SocialError, isSocialError, type SocialFailure } from "./oauth/errors";
 export type { Provider } from "./provider";
 export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";
 export { resealAllTokens } from "./rotate-tokens";
-export { readPlatformFigures } from "./read-figures";
+export { readPlatformFigures, readPlatformHistory } from "./read-figures";
 export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, dayFigures, platformHistory, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot, type DayFigures, type PlatformHistory, type ReadHistoryInput } from "./figures";

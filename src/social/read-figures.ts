@@ -1,24 +1,35 @@
-// One entry point for reading a platform's figures: the platform picks the vendor folder that maps its data to our
-// figures, so the rest of the server (Analytics' collection) never sees a vendor field.
+// One entry point for reading a platform's figures and its history: the platform picks the vendor folder that maps
+// its data to our figures, so the rest of the server (Analytics' collection and backfill) never sees a vendor field.
 import { readInstagramFigures } from "./instagram/figures";
-import { instagramConfig } from "./instagram/config";
+import { instagramConfig, type InstagramConfig } from "./instagram/config";
+import { readInstagramHistory } from "./instagram/history";
 import { SocialError } from "./oauth/errors";
 import type { OAuthPlatform } from "./platforms";
-import type { ReadFiguresInput, ReadFiguresResult } from "./figures";
+import type { PlatformHistory, ReadFiguresInput, ReadFiguresResult, ReadHistoryInput } from "./figures";
 import { readTikTokFigures } from "./tiktok/figures";
-import { tiktokConfig } from "./tiktok/config";
+import { tiktokConfig, type TikTokConfig } from "./tiktok/config";
+import { readTikTokHistory } from "./tiktok/history";
+
+function tiktok(): TikTokConfig {
+  const config = tiktokConfig();
+  if (!config) throw new SocialError("tiktok", "not_configured", "TikTok is not configured on this deployment");
+  return config;
+}
+
+function instagram(): InstagramConfig {
+  const config = instagramConfig();
+  if (!config) throw new SocialError("instagram", "not_configured", "Instagram is not configured on this deployment");
+  return config;
+}
 
 const READERS: Record<OAuthPlatform, (input: ReadFiguresInput) => Promise<ReadFiguresResult>> = {
-  tiktok: (input) => {
-    const config = tiktokConfig();
-    if (!config) throw new SocialError("tiktok", "not_configured", "TikTok is not configured on this deployment");
-    return readTikTokFigures(config, input);
-  },
-  instagram: (input) => {
-    const config = instagramConfig();
-    if (!config) throw new SocialError("instagram", "not_configured", "Instagram is not configured on this deployment");
-    return readInstagramFigures(config, input);
-  },
+  tiktok: (input) => readTikTokFigures(tiktok(), input),
+  instagram: (input) => readInstagramFigures(instagram(), input),
+};
+
+const HISTORY_READERS: Record<OAuthPlatform, (input: ReadHistoryInput) => Promise<PlatformHistory>> = {
+  tiktok: (input) => readTikTokHistory(tiktok(), input),
+  instagram: (input) => readInstagramHistory(instagram(), input),
 };
 
 /**
@@ -27,4 +38,12 @@ const READERS: Record<OAuthPlatform, (input: ReadFiguresInput) => Promise<ReadFi
  */
 export async function readPlatformFigures(platform: OAuthPlatform, input: ReadFiguresInput): Promise<ReadFiguresResult> {
   return READERS[platform](input);
+}
+
+/**
+ * Reads the history one connection's vendor gives back in time (a backfill): past UTC days, oldest first, with the
+ * figures the vendor does not give left absent. Throws SocialError as the client does (rate_limited with retry-after).
+ */
+export async function readPlatformHistory(platform: OAuthPlatform, input: ReadHistoryInput): Promise<PlatformHistory> {
+  return HISTORY_READERS[platform](input);
 }

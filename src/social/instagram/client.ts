@@ -16,7 +16,12 @@ export function fetchProfile(config: InstagramConfig, accessToken: string): Prom
   return graph(config, "me", "/me", { fields: PROFILE_FIELDS.join(",") }, accessToken, profile);
 }
 
-export async function fetchMedia(config: InstagramConfig, accessToken: string, options: { maxPages?: number; pageSize?: number } = {}): Promise<InstagramMedia[]> {
+/** The account's media, newest first; `publishedSince` stops paging once a page reaches media older than it. */
+export async function fetchMedia(
+  config: InstagramConfig,
+  accessToken: string,
+  options: { maxPages?: number; pageSize?: number; publishedSince?: Date } = {},
+): Promise<InstagramMedia[]> {
   const items: InstagramMedia[] = [];
   let after: string | undefined;
   for (let page = 0; page < (options.maxPages ?? 4); page++) {
@@ -25,6 +30,8 @@ export async function fetchMedia(config: InstagramConfig, accessToken: string, o
     const result = await graph(config, "media", "/me/media", params, accessToken, mediaPage);
     items.push(...result.data);
     after = result.paging?.cursors?.after;
+    const since = options.publishedSince?.getTime();
+    if (since !== undefined && result.data.some((m) => Date.parse(m.timestamp) < since)) break;
     if (!result.paging?.next || !after) break;
   }
   return items;

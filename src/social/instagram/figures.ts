@@ -31,7 +31,8 @@ function isAbsentData(error: unknown): boolean {
   return isSocialError(error) && (error.failure === "bad_request" || error.failure === "scope_missing");
 }
 
-async function optionalInsights(read: () => Promise<Insights>, what: string): Promise<Insights> {
+/** Reads insights, leaving them empty (absent figures) when Graph refuses them for this account or token. */
+export async function optionalInsights(read: () => Promise<Insights>, what: string): Promise<Insights> {
   try {
     return await read();
   } catch (error) {

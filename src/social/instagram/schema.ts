@@ -63,7 +63,11 @@ export const mediaPage = z.object({
 
 /** `views` replaced `impressions`/`plays`/`video_views` (retired with v22.0, 2025-04-21). */
 export const MEDIA_METRICS = ["views", "reach", "likes", "comments", "shares", "saved", "total_interactions"] as const;
-const insightValue = z.object({ value: z.union([z.number(), z.record(z.string(), z.number())]), end_time: z.string().optional() });
+/** `end_time` is ISO 8601 (`+0000`, `+00:00` or `Z`), or UNIX seconds when asked with date_format=U. */
+const insightValue = z.object({
+  value: z.union([z.number(), z.record(z.string(), z.number())]),
+  end_time: z.union([z.string(), z.number()]).optional(),
+});
 export const insights = z.object({
   data: z.array(
     z.object({
