@@ -1,6 +1,7 @@
 // Scheduled and on-demand collection on real Postgres and Redis, with both emulators over HTTP: rows and the
-// Redis cache, racing collectors, a provider's 429, a dead token, the dashboard rebuilt after a Redis flush,
-// and "Sync now" through its outbox event and the progress the dashboard polls.
+// Redis cache, racing collectors (and the one backfill a connection's first collection queues), a provider's 429,
+// a dead token, the dashboard rebuilt after a Redis flush, and "Sync now" through its outbox event and the progress
+// the dashboard polls.
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startInstagramEmulator } from "@/emulators/instagram";
@@ -99,6 +100,11 @@ describe("collectConnection", () => {
     expect(await rows({ connectionId: ids.instagram })).toBe(2);
     const collected = outcomes.reduce((sum, o) => sum + ("outcome" in o ? Number(o.outcome === "collected") : o.collected), 0);
     expect(collected).toBeGreaterThanOrEqual(2);
+    // Each connection's first collection queued its backfill, once however many raced.
+    expect((await prisma.outboxEvent.findMany({ where: { type: "analytics.backfill" } })).map((e) => e.payload)).toEqual(
+      expect.arrayContaining([{ connectionId: ids.tiktok }, { connectionId: ids.instagram }]),
+    );
+    expect(await prisma.outboxEvent.count({ where: { type: "analytics.backfill" } })).toBe(2);
     // Run again in the same hour, the leases long released: the dedupe keys hold.
     await prisma.socialConnection.updateMany({ where: { userId: CREATOR }, data: { lastSyncAt: new Date(Date.now() - 7 * DAY) } });
     await Promise.all([collectDueConnections(clock), collectDueConnections(clock)]);

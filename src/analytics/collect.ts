@@ -3,11 +3,13 @@
 // cool-down after a rate limit, the outcome on the SocialConnection row (lastSyncAt / lastErrorCode, needs_attention
 // on a dead token) and one KPI event. The creator may disconnect while the provider answers: what was read is stored
 // only if the row is still connected to the same account, checked and locked in the transaction that stores it.
+// The first collection of a connection also enqueues its backfill (./backfill), in that same transaction.
 import { createHash } from "node:crypto";
 import { withLease, type KeyValueStore, type PrismaClient, type SocialConnection } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
 import { ADAPTERS, isSocialError, openTokens, readPlatformFigures, type TokenVault } from "@/src/social";
 import { recordEvent } from "@/src/observability";
+import { analyticsBackfillEvent } from "./backfill-event";
 import { readLatest, saveSnapshots, type SnapshotDeps, type SnapshotOwner } from "./snapshots";
 import { isOAuthPlatform, OAUTH_PLATFORMS } from "@/src/social/platforms";
 
@@ -54,6 +56,12 @@ export async function isProviderCoolingDown(store: KeyValueStore, provider: stri
   return (await store.get(providerCooldownKey(provider))) !== null;
 }
 
+/** After a provider's 429: every read of that provider waits its Retry-After (a minute when it gives none). */
+export async function coolDownProvider(store: KeyValueStore, provider: string, error: unknown): Promise<void> {
+  const seconds = (isSocialError(error) && error.detail.retryAfterSeconds) || DEFAULT_RETRY_AFTER_SECONDS;
+  await store.set(providerCooldownKey(provider), String(seconds), seconds);
+}
+
 export async function collectConnection(deps: CollectDeps, connectionId: string): Promise<CollectResult> {
   const row = await deps.prisma.socialConnection.findUnique({ where: { id: connectionId } });
   if (!row || row.status !== "connected" || !row.accessTokenEncrypted || !isOAuthPlatform(row.provider)) return { outcome: "skipped", snapshots: 0 };
@@ -89,19 +97,24 @@ async function collectUnderLease(deps: CollectDeps, row: SocialConnection, owner
 }
 
 /** The row is still the one read: connected, to the same provider account (a reconnect may change it). */
-const stillConnected = (row: SocialConnection) => ({ id: row.id, status: "connected" as const, externalId: row.externalId });
+export const stillConnected = (row: SocialConnection) => ({ id: row.id, status: "connected" as const, externalId: row.externalId });
 
 /**
  * Marks the sync on the row and stores the snapshots in one transaction, the row update first: it matches only a
  * row still connected, and locks it, so a disconnect either lands before (nothing is stored: null) or waits until
- * the figures are in (they were read while connected, and stay as history like any other).
+ * the figures are in (they were read while connected, and stay as history like any other). The lock also orders
+ * two collections of the same connection, so only the first one to store anything finds no earlier snapshot and
+ * enqueues the backfill.
  */
 async function saveIfStillConnected(deps: CollectDeps, row: SocialConnection, owner: SnapshotOwner, collected: Parameters<typeof saveSnapshots>[2], now: Date): Promise<number | null> {
   return deps.prisma.$transaction(async (tx) => {
     const { count } = await tx.socialConnection.updateMany({ where: stillConnected(row), data: { lastSyncAt: now, lastErrorCode: null } });
     if (count === 0) return null;
+    const observedBefore = await tx.analyticsSnapshot.findFirst({ where: { connectionId: row.id, kind: { in: ["account", "posts"] } }, select: { id: true } });
     // saveSnapshots only uses prisma.analyticsSnapshot, which the transaction client has.
-    return saveSnapshots({ prisma: tx as unknown as SnapshotDeps["prisma"], store: deps.store }, owner, collected, now);
+    const written = await saveSnapshots({ prisma: tx as unknown as SnapshotDeps["prisma"], store: deps.store }, owner, collected, now);
+    if (!observedBefore && written > 0) await analyticsBackfillEvent.enqueue(tx, { connectionId: row.id });
+    return written;
   });
 }
 
@@ -110,8 +123,7 @@ async function recordFailure(deps: CollectDeps, row: SocialConnection, owner: Sn
   let outcome: CollectOutcome = "failed";
   if (failure === "rate_limited") {
     outcome = "rate_limited";
-    const seconds = (isSocialError(error) && error.detail.retryAfterSeconds) || DEFAULT_RETRY_AFTER_SECONDS;
-    await deps.store.set(providerCooldownKey(owner.provider), String(seconds), seconds);
+    await coolDownProvider(deps.store, owner.provider, error);
   } else if (failure === "token_invalid" || failure === "invalid_grant") {
     outcome = "needs_attention";
   } else {

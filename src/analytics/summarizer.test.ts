@@ -161,6 +161,48 @@ describe("summarizeCreator", () => {
   });
 });
 
+describe("summaries on day one", () => {
+  it("count Instagram's new followers over 7 and 28 days from the backfilled series, and say what is not available yet", async () => {
+    azure.control.setReply("*", JSON.stringify({ summary: "You gained 35 new followers on Instagram this week." }));
+    const userId = `sum-dayone-${++seq}-${Date.now()}`;
+    await prisma.user.create({ data: { id: userId, name: "New Creator", email: `${userId}@example.com` } });
+    const connections = {
+      tiktok: await prisma.socialConnection.create({ data: { userId, provider: "tiktok", externalId: `tt-${userId}` } }),
+      instagram: await prisma.socialConnection.create({ data: { userId, provider: "instagram", externalId: `ig-${userId}` } }),
+    };
+    const snapshot = (provider: "tiktok" | "instagram", kind: string, capturedAt: Date, data: object) =>
+      prisma.analyticsSnapshot.create({ data: { userId, connectionId: connections[provider].id, provider, kind, capturedAt, data, dedupeKey: `${userId}:${provider}:${kind}:${capturedAt.toISOString()}` } });
+    // Connected and collected once, this morning: one observed count per platform.
+    await snapshot("tiktok", "account", new Date("2025-03-14T09:00:00Z"), { followers: 5000, posts: 40 });
+    await snapshot("instagram", "account", new Date("2025-03-14T09:00:00Z"), { followers: 900, posts: 12 });
+    // The backfill: Instagram's new followers per day from 02-12 to 03-12 (48 h lag), 5 a day and 15 on 03-10.
+    for (let day = 12; day <= 40; day++) {
+      const date = new Date(Date.UTC(2025, 1, day));
+      await snapshot("instagram", "history", date, { date: date.toISOString().slice(0, 10), newFollowers: day === 38 ? 15 : 5 });
+    }
+    const deps = { prisma, router: router() };
+    const week = (await summarizeCreator(deps, userId, { periodDays: 7, now })).summary.figures!;
+    const month = (await summarizeCreator({ prisma, router: null }, userId, { periodDays: 28, now })).summary.figures!;
+    // 7 days (03-08..03-14): 03-08..03-12 are in the series: 4 x 5 + 15 = 35. 28 days (02-15..03-14): 26 days, 140.
+    expect(week.platforms.find((p) => p.platform === "instagram")).toMatchObject({ followers: { end: 900, growth: null }, newFollowers: { count: 35, days: 5 } });
+    expect(month.platforms.find((p) => p.platform === "instagram")!.newFollowers).toEqual({ count: 140, days: 26 });
+    expect(week.total.newFollowers).toEqual({ count: 35, days: 5 });
+    // TikTok's growth needs a second observed day; TikTok gives no follower history to stand in meanwhile.
+    expect(week.unavailable).toEqual(
+      expect.arrayContaining([
+        { platform: "tiktok", figure: "followerGrowth", reason: "not_observed_yet" },
+        { platform: "tiktok", figure: "newFollowers", reason: "vendor_does_not_provide" },
+        { platform: "instagram", figure: "followerGrowth", reason: "not_observed_yet" },
+      ]),
+    );
+    expect(week.unavailable.some((u) => u.platform === "instagram" && u.figure === "newFollowers")).toBe(false);
+    // The model is given both, to say so rather than guess.
+    const body = JSON.stringify(azure.control.requests().at(-1)!.body);
+    expect(body).toContain("newFollowers");
+    expect(body).toContain("vendor_does_not_provide");
+  });
+});
+
 describe("summarizeAll", () => {
   it("summarizes every creator with a connection for 7 and 28 days, once a day", async () => {
     await prisma.summary.deleteMany();

@@ -61,12 +61,12 @@ function toView(row: SummaryRow): SummaryView {
   };
 }
 
-/** The creator's figures for the period, from the snapshots of every platform. */
+/** The creator's figures for the period, from the snapshots (observed and backfilled) of every platform. */
 export async function loadSummaryFigures(prisma: PrismaClient, userId: string, period: SummaryPeriod): Promise<SummaryFigures> {
   const [connections, rows] = await Promise.all([
     prisma.socialConnection.findMany({ where: { userId, status: { in: [...ACTIVE_CONNECTIONS] } }, select: { provider: true } }),
     prisma.analyticsSnapshot.findMany({
-      where: { userId, kind: { in: ["account", "posts"] }, capturedAt: { gte: new Date(period.start.getTime() - START_TOLERANCE_MS), lte: period.end } },
+      where: { userId, kind: { in: ["account", "posts", "history"] }, capturedAt: { gte: new Date(period.start.getTime() - START_TOLERANCE_MS), lte: period.end } },
       select: { provider: true, kind: true, capturedAt: true, data: true },
       orderBy: { capturedAt: "asc" },
     }),
@@ -99,6 +99,18 @@ export async function summarizeCreator(deps: SummarizerDeps, userId: string, opt
   const summary = toView(await deps.prisma.summary.findUniqueOrThrow({ where }));
   if (count) recordEvent("summary.created", { userId, periodDays: period.periodDays, narrativeStatus: summary.narrativeStatus });
   return { summary, created: count > 0 };
+}
+
+/**
+ * After a backfill: today's summaries are computed again with the history just stored. Their narratives were
+ * written without it, so they are written again too (once per connection: a backfill stores its days once).
+ */
+export async function summarizeAgainToday(deps: SummarizerDeps, userId: string, now: Date): Promise<void> {
+  for (const periodDays of SUMMARY_PERIODS) {
+    const period = summaryPeriod(periodDays, now);
+    await deps.prisma.summary.updateMany({ where: { userId, periodDays, periodEnd: period.end }, data: { narrative: null, narrativeStatus: "unavailable" } });
+    await summarizeCreator(deps, userId, { periodDays, now });
+  }
 }
 
 export interface SummarizeAllOptions {

@@ -67,6 +67,7 @@ describe("summary figures", () => {
     expect(tiktok).toEqual({
       platform: "tiktok",
       followers: { start: 1000, end: 1100, growth: 100, growthPct: 10 },
+      newFollowers: null,
       postViews: 650,
       accountViews: null,
       engagementRatePct: 10.92,
@@ -82,6 +83,7 @@ describe("summary figures", () => {
     expect(instagram).toEqual({
       platform: "instagram",
       followers: { start: 500, end: 450, growth: -50, growthPct: -10 },
+      newFollowers: null,
       postViews: 1000,
       accountViews: 140,
       engagementRatePct: 8,
@@ -101,12 +103,15 @@ describe("summary figures", () => {
       postsPerWeek: 5,
     });
     expect(figures.total.bestPosts.map((p) => p.id)).toEqual(["i1", "t2", "t1"]);
+    // Every figure known except the one TikTok never gives.
+    expect(figures.unavailable).toEqual([{ platform: "tiktok", figure: "accountViews", reason: "vendor_does_not_provide" }]);
   });
 
   it("says unknown, not zero, when there are no snapshots", () => {
     const figures = computeSummaryFigures([], week, ["tiktok"]);
     const empty = {
       followers: { start: null, end: null, growth: null, growthPct: null },
+      newFollowers: null,
       postViews: null,
       accountViews: null,
       engagementRatePct: null,
@@ -118,6 +123,12 @@ describe("summary figures", () => {
     expect(figures.platforms).toEqual([{ platform: "tiktok", ...empty }]);
     expect(figures.total).toEqual(empty);
     expect(computeSummaryFigures([], week).platforms).toEqual([]);
+    expect(figures.unavailable).toEqual([
+      { platform: "tiktok", figure: "followerGrowth", reason: "not_observed_yet" },
+      { platform: "tiktok", figure: "newFollowers", reason: "vendor_does_not_provide" },
+      { platform: "tiktok", figure: "postViews", reason: "not_observed_yet" },
+      { platform: "tiktok", figure: "accountViews", reason: "vendor_does_not_provide" },
+    ]);
   });
 
   it("has no growth without a snapshot at the start, and no total growth if one platform lacks it", () => {
@@ -162,5 +173,82 @@ describe("summary figures", () => {
       ]),
     ];
     expect(computeSummaryFigures(rows, week).total.bestPosts.map((p) => p.id)).toEqual(["b", "c", "a"]);
+  });
+});
+
+const history = (provider: string, date: string, data: Record<string, number>): SnapshotRow => ({ provider, kind: "history", capturedAt: at(`${date}T00:00:00Z`), data: { date, ...data } });
+
+describe("summary figures on day one, from the backfilled history", () => {
+  // Connected on Friday 2025-03-14 at 09:00: one observed snapshot each, and the history the backfill stored.
+  const firstSync = "2025-03-14T09:00:00Z";
+  // Instagram's daily follows from 02-14 to 03-12 (its 48 h lag leaves out 03-13 and 03-14): 10 a day, 20 on 03-10.
+  const igDays = Array.from({ length: 27 }, (_, i) => new Date(Date.UTC(2025, 1, 14 + i)).toISOString().slice(0, 10));
+  const dayOne: SnapshotRow[] = [
+    account("tiktok", firstSync, { followers: 5000 }),
+    account("instagram", firstSync, { followers: 900 }),
+    ...igDays.map((date) => history("instagram", date, { newFollowers: date === "2025-03-10" ? 20 : 10, reach: 100 })),
+    // TikTok: the observed posts snapshot lists the two newest posts; the history reaches further back by publish day.
+    posts("tiktok", firstSync, [
+      { id: "n1", publishedAt: "2025-03-13T10:00:00Z", views: 400, likes: 30 },
+      { id: "n2", publishedAt: "2025-03-11T10:00:00Z", views: 100, likes: 10 },
+    ]),
+    history("tiktok", "2025-03-11", { postsPublished: 1, postViews: 999, postInteractions: 99 }), // observed: the snapshot's figures win
+    history("tiktok", "2025-03-09", { postsPublished: 2, postViews: 600, postInteractions: 60 }),
+    history("tiktok", "2025-03-01", { postsPublished: 1, postViews: 300 }), // in the 28 days only
+    history("tiktok", "2025-02-01", { postsPublished: 1, postViews: 5000, postInteractions: 1 }), // before both periods
+  ];
+
+  it("counts Instagram's new followers over 7 and 28 days from the daily series, saying how many days it covers", () => {
+    const seven = computeSummaryFigures(dayOne, week, ["tiktok", "instagram"]);
+    const month = computeSummaryFigures(dayOne, summaryPeriod(28, at(firstSync)), ["tiktok", "instagram"]);
+    // 7 days 03-08..03-14: the series covers 03-08..03-12, five days: 4 x 10 + 20 = 60.
+    expect(seven.platforms[1]).toMatchObject({ platform: "instagram", followers: { start: null, end: 900, growth: null }, newFollowers: { count: 60, days: 5 } });
+    // 28 days 02-15..03-14: the series covers 02-15..03-12, 26 days: 25 x 10 + 20 = 270 (02-14 is before the period).
+    expect(month.platforms[1]).toMatchObject({ newFollowers: { count: 270, days: 26 } });
+    expect(month.total.newFollowers).toEqual({ count: 270, days: 26 });
+    expect(month.platforms[0]!.newFollowers).toBeNull();
+  });
+
+  it("adds the backfilled views of publish days no observed snapshot lists, leaving observed days to the snapshot", () => {
+    const seven = computeSummaryFigures(dayOne, week, ["tiktok", "instagram"]);
+    // Observed 400 + 100 (not the history's 999 for 03-11) + 03-09's 600 = 1100 views over 1 + 1 + 2 = 4 posts.
+    // Engagement: (30 + 10 + 60) / 1100 = 9.09 %.
+    expect(seven.platforms[0]).toMatchObject({ postViews: 1100, posts: 4, postsPerWeek: 4, engagementRatePct: 9.09, postsWithoutViews: 0 });
+    expect(seven.platforms[0]!.bestPosts.map((p) => p.id)).toEqual(["n1", "n2"]);
+    // 28 days: also 03-01's 300 views and post, which gives no interactions: left out of the rate (100 / 1100).
+    const month = computeSummaryFigures(dayOne, summaryPeriod(28, at(firstSync)), ["tiktok", "instagram"]);
+    expect(month.platforms[0]).toMatchObject({ postViews: 1400, posts: 5, postsPerWeek: 1.3, engagementRatePct: 9.09 });
+    // Views known from the history alone, with no posts snapshot at all.
+    const historyOnly = computeSummaryFigures([history("tiktok", "2025-03-09", { postsPublished: 1, postViews: 70 })], week);
+    expect(historyOnly.platforms[0]).toMatchObject({ postViews: 70, posts: 1, engagementRatePct: null });
+  });
+
+  it("says which figures are not available yet and why", () => {
+    const seven = computeSummaryFigures(dayOne, week, ["tiktok", "instagram"]);
+    expect(seven.unavailable).toEqual([
+      // TikTok: growth needs a count observed at the period's start; TikTok gives no follower history to stand in.
+      { platform: "tiktok", figure: "followerGrowth", reason: "not_observed_yet" },
+      { platform: "tiktok", figure: "newFollowers", reason: "vendor_does_not_provide" },
+      { platform: "tiktok", figure: "accountViews", reason: "vendor_does_not_provide" },
+      // Instagram: net growth not yet (new followers stand in); no posts snapshot; its account views lag behind.
+      { platform: "instagram", figure: "followerGrowth", reason: "not_observed_yet" },
+      { platform: "instagram", figure: "postViews", reason: "not_observed_yet" },
+      { platform: "instagram", figure: "accountViews", reason: "vendor_lag" },
+    ]);
+    // A week on (03-15..03-21), the day-one count is 15 h before the start: TikTok's growth is known and leaves the list.
+    const later = summaryPeriod(7, at("2025-03-21T12:00:00Z"));
+    const aWeekOn = computeSummaryFigures([...dayOne, account("tiktok", "2025-03-21T09:00:00Z", { followers: 5100 })], later, ["tiktok"]);
+    expect(aWeekOn.platforms[0]!.followers.growth).toBe(100);
+    expect(aWeekOn.unavailable.filter((u) => u.platform === "tiktok" && u.figure === "followerGrowth")).toEqual([]);
+  });
+
+  it("reads summaries stored before these fields existed, with no new followers and nothing listed", () => {
+    // The stored JSON of a summary from before: no `unavailable`, no `newFollowers` anywhere.
+    const old = JSON.parse(JSON.stringify(computeSummaryFigures(twoPlatforms, week, ["instagram", "tiktok"]), (key, value: unknown) => (key === "unavailable" || key === "newFollowers" ? undefined : value))) as unknown;
+    expect(JSON.stringify(old)).not.toMatch(/unavailable|newFollowers/);
+    const parsed = summaryFigures.parse(old);
+    expect(parsed.unavailable).toEqual([]);
+    expect(parsed.total.newFollowers).toBeNull();
+    expect(parsed.platforms.map((p) => p.newFollowers)).toEqual([null, null]);
   });
 });

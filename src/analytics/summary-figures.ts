@@ -1,8 +1,10 @@
 // The figures of a creator's summary, computed from AnalyticsSnapshot rows alone: pure and deterministic, so
 // the dashboard, the narrative and the tests all see the same numbers. Snapshot `data` is read back through
 // the figures' schemas (src/social/figures.ts); a row that does not match is skipped, never guessed at.
+// Observed rows (account, posts) come first; backfilled `history` rows fill in what the vendor gave back in time
+// (Instagram's new followers per day, views by publish day), and `unavailable` says what is not known yet and why.
 import { z } from "zod";
-import { accountSnapshot, postsSnapshot, type AccountSnapshot, type PostFigures } from "@/src/social";
+import { accountSnapshot, dayFigures, postsSnapshot, type AccountSnapshot, type DayFigures, type PostFigures } from "@/src/social";
 import { isPlatform, PLATFORMS, type Platform } from "@/src/social/platforms";
 
 export { PLATFORMS, type Platform } from "@/src/social/platforms";
@@ -22,6 +24,12 @@ const followers = z.object({
   /** growth / start in percent, one decimal; null without a start or when start is 0. */
   growthPct: z.number().nullable(),
 });
+/** Instagram's daily `follower_count` series summed: accounts that started following, unfollows not counted. */
+const newFollowers = z.object({
+  count,
+  /** Days of the period the vendor's series covers (the last two are missing while its 48 h lag lasts). */
+  days: count,
+});
 const bestPost = z.object({
   platform: z.enum(PLATFORMS),
   id: z.string(),
@@ -35,26 +43,44 @@ const bestPost = z.object({
 });
 const periodFigures = z.object({
   followers,
-  /** Views of the posts published in the period (each post's latest figures); null when none of them reports views yet. */
+  /** New followers from the backfilled daily series; null without one (TikTok gives current counts only). Default: stored before it existed. */
+  newFollowers: newFollowers.nullable().default(null),
+  /**
+   * Views of the posts published in the period (each post's latest figures; on publish days no posts snapshot lists,
+   * the backfilled views of that day's posts); null when none of them reports views yet.
+   */
   postViews: count.nullable(),
   /** Account-level views (Instagram insights: one figure per day, the day's latest); null when not reported. */
   accountViews: count.nullable(),
   /** (likes + comments + shares + saves) / views over the posts that report views, percent, two decimals. */
   engagementRatePct: z.number().nullable(),
+  /** Posts published in the period (observed, plus the backfilled count of days no posts snapshot lists). */
   posts: count,
   /** Posts published in the period without a views figure yet (Instagram's first 48 h). */
   postsWithoutViews: count,
   postsPerWeek: z.number().nonnegative(),
   bestPosts: z.array(bestPost),
 });
+export const UNAVAILABLE_FIGURES = ["followerGrowth", "newFollowers", "postViews", "accountViews"] as const;
+/**
+ * `not_observed_yet`: it needs snapshots not taken yet (growth: an observed count at the period's start);
+ * `vendor_does_not_provide`: the platform does not give it (TikTok: no follower history, no account views);
+ * `vendor_lag`: the platform gives it later (Instagram insights: up to 48 h).
+ */
+export const UNAVAILABLE_REASONS = ["not_observed_yet", "vendor_does_not_provide", "vendor_lag"] as const;
+const unavailableFigure = z.object({ platform: z.enum(PLATFORMS), figure: z.enum(UNAVAILABLE_FIGURES), reason: z.enum(UNAVAILABLE_REASONS) });
 export const summaryFigures = z.object({
   periodDays: z.union([z.literal(7), z.literal(28)]),
   periodStart: z.string(),
   periodEnd: z.string(),
   platforms: z.array(periodFigures.extend({ platform: z.enum(PLATFORMS) })),
   total: periodFigures,
+  /** The API platforms' figures that are null, and why. Default: stored before it existed. */
+  unavailable: z.array(unavailableFigure).default([]),
 });
 export type FollowerFigures = z.infer<typeof followers>;
+export type NewFollowers = z.infer<typeof newFollowers>;
+export type UnavailableFigure = z.infer<typeof unavailableFigure>;
 export type BestPost = z.infer<typeof bestPost>;
 export type PeriodFigures = z.infer<typeof periodFigures>;
 export type PlatformFigures = PeriodFigures & { platform: Platform };
@@ -155,24 +181,39 @@ function rankBest(posts: Post[]): BestPost[] {
     }));
 }
 
-/** `observed`: a posts snapshot was captured in the period, so "no post" means none was published. */
-function postFigures(posts: Post[], periodDays: PeriodDays, observed: boolean): Omit<PeriodFigures, "followers" | "accountViews"> {
+/**
+ * `observed`: a posts snapshot was captured in the period, so "no post" means none was published. `backfilled`:
+ * history days with post views on which no observed post was published (see backfilledPostDays).
+ */
+function postFigures(posts: Post[], periodDays: PeriodDays, observed: boolean, backfilled: DayFigures[]): Omit<PeriodFigures, "followers" | "accountViews" | "newFollowers"> {
   let views = 0;
   let interactions = 0;
+  let engagedViews = 0;
   let withViews = 0;
   for (const { figures } of posts) {
     if (figures.views === undefined) continue;
     withViews++;
     views += figures.views;
+    engagedViews += figures.views;
     interactions += interactionsOf(figures);
   }
+  let backfilledPosts = 0;
+  for (const day of backfilled) {
+    views += day.postViews!;
+    backfilledPosts += day.postsPublished ?? 0;
+    // A day without its interactions would only lower the rate: left out of it.
+    if (day.postInteractions === undefined) continue;
+    engagedViews += day.postViews!;
+    interactions += day.postInteractions;
+  }
+  const known = observed || backfilled.length > 0;
   return {
-    // Observed and no post: nothing was viewed. Never observed, or posts without views yet: unknown.
-    postViews: !observed || (posts.length && !withViews) ? null : views,
-    engagementRatePct: percent(interactions, views, 2),
-    posts: posts.length,
+    // Known and no post: nothing was viewed. Never known, or only posts without views yet: unknown.
+    postViews: !known || (posts.length && !withViews && !backfilled.length) ? null : views,
+    engagementRatePct: percent(interactions, engagedViews, 2),
+    posts: posts.length + backfilledPosts,
     postsWithoutViews: posts.length - withViews,
-    postsPerWeek: round(posts.length / (periodDays / 7), 1),
+    postsPerWeek: round((posts.length + backfilledPosts) / (periodDays / 7), 1),
     bestPosts: rankBest(posts),
   };
 }
@@ -207,6 +248,55 @@ function accountsOf(rows: SnapshotRow[], platform: Platform): Account[] {
   return accounts;
 }
 
+/** The platform's backfilled days inside the period, one per UTC day (the latest row if a day appears twice). */
+function historyOf(rows: SnapshotRow[], platform: Platform, period: SummaryPeriod): DayFigures[] {
+  const byDate = new Map<string, DayFigures>();
+  for (const row of rows) {
+    const at = row.capturedAt.getTime();
+    if (row.provider !== platform || row.kind !== "history" || at < period.start.getTime() || at > period.end.getTime()) continue;
+    const parsed = dayFigures.safeParse(row.data);
+    if (parsed.success) byDate.set(parsed.data.date, parsed.data);
+  }
+  return [...byDate.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** The vendor's daily new followers over the days of the period it covers; null without a series. */
+function newFollowerFigures(history: DayFigures[]): NewFollowers | null {
+  const days = history.filter((day) => day.newFollowers !== undefined);
+  return days.length ? { count: days.reduce((sum, day) => sum + day.newFollowers!, 0), days: days.length } : null;
+}
+
+/** History days with post views on which no observed post was published: what the observed figures miss. */
+function backfilledPostDays(history: DayFigures[], posts: Post[]): DayFigures[] {
+  const observedDays = new Set(posts.map((post) => post.figures.publishedAt.slice(0, 10)));
+  return history.filter((day) => day.postViews !== undefined && !observedDays.has(day.date));
+}
+
+/** Why each null figure of an API platform is null (OnlyFans' figures are its earnings, summarized elsewhere). */
+function unavailableOf(figures: PlatformFigures, accounts: Account[], period: SummaryPeriod): UnavailableFigure[] {
+  const { platform } = figures;
+  if (platform !== "tiktok" && platform !== "instagram") return [];
+  const missing: UnavailableFigure[] = [];
+  const add = (figure: UnavailableFigure["figure"], reason: UnavailableFigure["reason"]) => missing.push({ platform, figure, reason });
+  if (figures.followers.growth === null) {
+    add("followerGrowth", "not_observed_yet");
+    // What stands in for growth meanwhile, when there is one: Instagram's daily series once backfilled.
+    if (figures.newFollowers === null) add("newFollowers", platform === "tiktok" ? "vendor_does_not_provide" : "not_observed_yet");
+  }
+  if (figures.postViews === null) add("postViews", figures.postsWithoutViews > 0 ? "vendor_lag" : "not_observed_yet");
+  if (figures.accountViews === null) {
+    const accountObserved = accounts.some((a) => a.at >= period.start.getTime() && a.at <= period.end.getTime());
+    add("accountViews", platform === "tiktok" ? "vendor_does_not_provide" : accountObserved ? "vendor_lag" : "not_observed_yet");
+  }
+  return missing;
+}
+
+function totalNewFollowers(platforms: PlatformFigures[]): NewFollowers | null {
+  const series = platforms.map((p) => p.newFollowers).filter((value): value is NewFollowers => value !== null);
+  // Days: those every series covers at least (in practice there is one series, Instagram's).
+  return series.length ? { count: series.reduce((sum, s) => sum + s.count, 0), days: Math.min(...series.map((s) => s.days)) } : null;
+}
+
 function sumKnown(values: Array<number | null>): number | null {
   const known = values.filter((value): value is number => value !== null);
   return known.length ? known.reduce((a, b) => a + b, 0) : null;
@@ -229,19 +319,38 @@ function totalFollowers(platforms: PlatformFigures[]): FollowerFigures {
 export function computeSummaryFigures(rows: SnapshotRow[], period: SummaryPeriod, platforms: readonly string[] = []): SummaryFigures {
   const names = [...new Set([...platforms, ...rows.map((row) => row.provider)])].filter(isPlatform).sort((a, b) => PLATFORMS.indexOf(a) - PLATFORMS.indexOf(b));
   const allPosts: Post[] = [];
+  const allBackfilled: DayFigures[] = [];
   let anyObserved = false;
+  const unavailable: UnavailableFigure[] = [];
   const perPlatform = names.map((platform): PlatformFigures => {
     const accounts = accountsOf(rows, platform);
+    const history = historyOf(rows, platform, period);
     const { posts, observed } = postsInPeriod(rows, platform, period);
+    const backfilled = backfilledPostDays(history, posts);
     allPosts.push(...posts);
+    allBackfilled.push(...backfilled);
     anyObserved ||= observed;
-    return { platform, followers: followerFigures(accounts, period), accountViews: accountViewFigures(accounts, period), ...postFigures(posts, period.periodDays, observed) };
+    const figures: PlatformFigures = {
+      platform,
+      followers: followerFigures(accounts, period),
+      newFollowers: newFollowerFigures(history),
+      accountViews: accountViewFigures(accounts, period),
+      ...postFigures(posts, period.periodDays, observed, backfilled),
+    };
+    unavailable.push(...unavailableOf(figures, accounts, period));
+    return figures;
   });
   return {
     periodDays: period.periodDays,
     periodStart: period.start.toISOString(),
     periodEnd: period.end.toISOString(),
     platforms: perPlatform,
-    total: { followers: totalFollowers(perPlatform), accountViews: sumKnown(perPlatform.map((p) => p.accountViews)), ...postFigures(allPosts, period.periodDays, anyObserved) },
+    total: {
+      followers: totalFollowers(perPlatform),
+      newFollowers: totalNewFollowers(perPlatform),
+      accountViews: sumKnown(perPlatform.map((p) => p.accountViews)),
+      ...postFigures(allPosts, period.periodDays, anyObserved, allBackfilled),
+    },
+    unavailable,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore, type PrismaClient } from "@/src/data";
-import { analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
+import { analyticsBackfillHandler, analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http";
 import { getLlmRouter } from "@/src/llm";
 import { moduleLogger, registerOnlyFansStatesSource, registerOutboxStatsSource } from "@/src/observability";
@@ -42,6 +42,7 @@ export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
   return [
     accountDeletionHandler({ prisma, vault: getTokenVault(), store: getKeyValueStore() }),
     analyticsSyncHandler({ prisma, store: getKeyValueStore(), vault: getTokenVault() }),
+    analyticsBackfillHandler({ prisma, store: getKeyValueStore(), vault: getTokenVault() }),
   ];
 }
 
