@@ -1,10 +1,11 @@
 // A creator's analytics in Chromium against the production build and the emulators: connect TikTok and
-// Instagram, Sync now with progress, charts (and their tables), top posts and the summary; the dashboard
-// rebuilt after Redis is flushed. Then the KPI runbook: every Logs Insights query's events and fields are in
+// Instagram, Sync now with progress, then on day one 28-day charts of the history each vendor gave back (with
+// captions saying so, and the follower figure with a sentence where there is one day only), tables, top posts and
+// the summary; the dashboard rebuilt after Redis is flushed. Then the KPI runbook: every Logs Insights query's events and fields are in
 // the lines this run actually wrote.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type pg from "pg";
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +83,16 @@ afterAll(async () => {
 
 const query = <T extends pg.QueryResultRow>(sql: string, params: unknown[] = []) => queryDatabase<T>(database.url, sql, params);
 
+/** A platform section's chart by its exact title (a drawn chart or the single figure that stands for one). */
+const chartTitled = (platform: "tiktok" | "instagram", title: string) =>
+  page.locator(`[data-platform="${platform}"] figure.chart`).filter({ has: page.locator("figcaption", { hasText: new RegExp(`^${title}$`) }) });
+
+/** The days of a drawn chart (its table, one row per day) and how many of them have a figure. */
+async function daysOf(chart: Locator): Promise<{ days: number; withData: number; last: string }> {
+  const cells = (await chart.locator("details table tbody tr td:first-of-type").allTextContents()).map((c) => c.trim());
+  return { days: cells.length, withData: cells.filter((c) => c !== "–").length, last: cells.at(-1) ?? "" };
+}
+
 async function connect(provider: "tiktok" | "instagram") {
   await page.goto(`${app.url}/app/connections`);
   await page.getByRole("link", { name: `Connect ${provider === "tiktok" ? "TikTok" : "Instagram"}` }).click();
@@ -107,26 +118,62 @@ describe("analytics in Chromium", () => {
     await page.locator('[data-platform="tiktok"] .stats').waitFor({ timeout: 15_000 });
     await page.locator('[data-platform="instagram"] .stats').waitFor({ timeout: 15_000 });
 
-    for (const platform of ["tiktok", "instagram"]) {
+    // The backfill is an outbox event of its own after the first sync: once its rows are in, the page shows them.
+    const backfilled = await eventually(
+      () => query<{ provider: string }>(`SELECT DISTINCT provider::text FROM "AnalyticsSnapshot" WHERE kind = 'history' ORDER BY 1`),
+      (found) => found.length === 2,
+      30_000,
+      250,
+    );
+    expect(backfilled).toEqual([{ provider: "instagram" }, { provider: "tiktok" }]);
+    await page.reload();
+    await page.locator('[data-platform="instagram"] .stats').waitFor({ timeout: 15_000 });
+
+    // Day one, Instagram: 28 days of new followers and reach from its insights (every past day of the window, never
+    // today: Instagram gives about 30 days and lags), each chart saying it is backfilled.
+    for (const title of ["Instagram new followers per day", "Instagram accounts reached per day"]) {
+      const chart = chartTitled("instagram", title);
+      await expect(chart.locator("canvas[role=img]").count(), title).resolves.toBe(1);
+      const days = await daysOf(chart);
+      expect(days, title).toMatchObject({ days: 28, last: "–" });
+      expect(days.withData, title).toBeGreaterThanOrEqual(25);
+      await expect(chart.locator(".chart__source").textContent()).resolves.toMatch(/Backfilled from Instagram on \w{3} \d{1,2}, \d{4}, covering .+ – .+\./);
+    }
+    const newFollowers = await chartTitled("instagram", "Instagram new followers per day").locator("canvas[role=img]").getAttribute("aria-label");
+    expect(newFollowers, String(newFollowers)).toMatch(/new followers per day: 28 points from .+; latest, on .+, New followers [\d,.k]+\./i);
+    // TikTok: views of the posts by the day they were published (the emulated creator posts every 1-3 days).
+    const tiktokViews = chartTitled("tiktok", "TikTok views of posts by publish day");
+    await expect(tiktokViews.locator("canvas[role=img]").count()).resolves.toBe(1);
+    const tiktokDays = await daysOf(tiktokViews);
+    expect(tiktokDays.days).toBe(28);
+    expect(tiktokDays.withData).toBeGreaterThanOrEqual(8);
+    await expect(tiktokViews.locator(".chart__source").textContent()).resolves.toMatch(/^Lifetime views of the posts published each day, as of the backfill\. Backfilled from TikTok on /);
+    // TikTok gives no follower history, so there is no such chart, and the page says why.
+    await expect(chartTitled("tiktok", "TikTok new followers per day").count()).resolves.toBe(0);
+
+    for (const platform of ["tiktok", "instagram"] as const) {
       const section = page.locator(`[data-platform="${platform}"]`);
-      await expect(section.locator("canvas[role=img]").count()).resolves.toBe(3);
-      // Every chart has its figures as a table too, and the canvas says what it shows.
-      const label = await section.locator("canvas[role=img]").first().getAttribute("aria-label");
-      expect(label, String(label)).toMatch(/followers: \d+ points? from .+ latest Followers [\d,.k]+/i);
-      await section.getByText("Show the figures as a table").first().click();
-      await expect(section.locator("details table").first().locator("tbody tr").count()).resolves.toBeGreaterThan(0);
-      await expect(section.locator("table.data-table tbody tr").count()).resolves.toBeGreaterThan(0);
+      const name = platform === "tiktok" ? "TikTok" : "Instagram";
+      // Followers are observed: one day so far, so the figure and a sentence stand in for a lone dot.
+      const followersChart = chartTitled(platform, `${name} followers`);
+      await expect(followersChart.locator("canvas").count()).resolves.toBe(0);
       const followers = await section.locator(".stats dd").first().textContent();
       expect(followers).toMatch(/^[\d,.]+[kM]?$/);
+      await expect(followersChart.locator(".chart__figure").textContent()).resolves.toContain(followers!);
+      const followersText = await followersChart.textContent();
+      expect(followersText).toContain("Observed on one day so far: the line starts with the second day of syncing.");
+      expect(followersText).toContain(platform === "tiktok" ? "TikTok gives current follower counts only." : "Instagram gives no past follower totals, only new followers per day.");
+      expect(followersText).toMatch(/Observed at each sync since \w{3} \d{1,2}, \d{4}\./);
+      // Every drawn chart has its figures as a table too.
+      await section.getByText("Show the figures as a table").first().click();
+      await expect(section.locator("details table").first().locator("tbody tr").count()).resolves.toBe(28);
+      await expect(section.locator("table.data-table tbody tr").count()).resolves.toBeGreaterThan(0);
     }
     await expect(page.getByText(NARRATIVE).isVisible()).resolves.toBe(true);
-    const rows = await query<{ provider: string; kind: string }>(`SELECT provider::text, kind FROM "AnalyticsSnapshot" ORDER BY 1, 2`);
-    expect(rows).toEqual([
-      { provider: "instagram", kind: "account" },
-      { provider: "instagram", kind: "posts" },
-      { provider: "tiktok", kind: "account" },
-      { provider: "tiktok", kind: "posts" },
-    ]);
+    // One sync observed (one row of each kind), and the backfilled days beside it.
+    const rows = await query<{ provider: string; kind: string; count: string }>(`SELECT provider::text, kind, count(*)::text AS count FROM "AnalyticsSnapshot" GROUP BY 1, 2 ORDER BY 1, 2`);
+    expect(rows.map(({ provider, kind }) => `${provider} ${kind}`)).toEqual(["instagram account", "instagram history", "instagram posts", "tiktok account", "tiktok history", "tiktok posts"]);
+    expect(rows.filter((r) => r.kind !== "history").map((r) => r.count)).toEqual(["1", "1", "1", "1"]);
     expect(await query(`SELECT 1 FROM "Summary" WHERE "narrativeStatus" = 'ok'`)).toHaveLength(2);
     expect(problems).toEqual([]);
   });
@@ -149,7 +196,10 @@ describe("analytics in Chromium", () => {
     await page.goto(`${app.url}/app`);
     await waitForContent(page);
     await expect(page.getByText(NARRATIVE).isVisible()).resolves.toBe(true);
+    // Day one: each account's history (Instagram's new followers, TikTok's views by publish day), not a lone dot.
     await expect(page.locator("canvas[role=img]").count()).resolves.toBe(2);
+    const titles = await page.locator("figure.chart figcaption").allTextContents();
+    expect(titles).toEqual(["TikTok: 12,345 followers; views of posts by publish day", "Instagram: 4,321 followers; new followers per day"]);
   });
 
   it("limits Sync now and answers the state as JSON, with Idempotency-Key replay", async () => {

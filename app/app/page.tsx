@@ -9,12 +9,9 @@ import { EmptyState } from "@/src/ui/empty-state";
 import { OnboardingChecklist } from "@/src/ui/onboarding-checklist";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { formatCents, formatFigure } from "@/src/ui/format-figure";
-import { TrendChart } from "@/src/ui/trend-chart";
-import { PLATFORM_LABELS } from "@/src/social/platforms";
+import { HeadlineChart } from "@/src/ui/platform-charts";
 
 export const metadata: Metadata = { title: "Home" };
-
-const dayLabel = (date: string) => new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 
 export default async function AppHomePage() {
   const user = await requireUser();
@@ -74,15 +71,10 @@ export default async function AppHomePage() {
       )}
       {dashboard && dashboard.platforms.length > 0 && (
         <section aria-labelledby="followers-title" className="stack">
-          <h2 id="followers-title">Followers, last 14 days</h2>
+          <h2 id="followers-title">Your accounts, last 14 days</h2>
           <div className="grid-2">
             {dashboard.platforms.map((platform) => (
-              <TrendChart
-                key={platform.provider}
-                title={`${PLATFORM_LABELS[platform.provider]}: ${formatFigure(platform.account?.followers ?? null)} followers`}
-                labels={platform.series.map((p) => dayLabel(p.date))}
-                series={[{ label: "Followers", values: platform.series.map((p) => p.followers) }]}
-              />
+              <HeadlineChart key={platform.provider} platform={platform} />
             ))}
           </div>
           <p>

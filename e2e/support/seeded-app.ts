@@ -8,7 +8,7 @@ import { startInstagramEmulator } from "@/emulators/instagram";
 import { instagramEnv, tiktokEnv } from "@/emulators/run";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { eventually } from "@/src/testing/eventually";
-import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
+import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { startApp, type AppServer } from "./app-server";
 
@@ -115,6 +115,14 @@ export async function seedCreator(browser: Browser, seeded: SeededApp, email = `
     250,
   );
   if (sync.state !== "done") throw new Error(`analytics sync did not finish: ${JSON.stringify(sync)}`);
+  // The first sync enqueues each account's backfill: the pages (and their screenshots) show history once it is in.
+  const backfilled = await eventually(
+    () => queryDatabase<{ provider: string }>(seeded.database.url, `SELECT DISTINCT s.provider::text FROM "AnalyticsSnapshot" s JOIN "user" u ON u.id = s."userId" WHERE s.kind = 'history' AND u.email = $1`, [email]),
+    (rows) => rows.length === 2,
+    30_000,
+    250,
+  );
+  if (backfilled.length !== 2) throw new Error(`history backfill did not land: ${JSON.stringify(backfilled)}`);
   const draft = await context.request.post(`${origin}/api/ai/drafts`, {
     headers: { origin },
     data: { kind: "caption", platform: "tiktok", tone: "warm", context: "studio day, new set on Friday" },

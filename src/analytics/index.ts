@@ -30,10 +30,13 @@ export {
   type Dashboard,
   type PlatformDashboard,
   type DailyPoint,
+  type SeriesSources,
+  type HistoryFigure,
   type TopPost,
 } from "./snapshots";
 export { collectConnection, collectDueConnections, syncJitterMs, COLLECT_INTERVAL_MS, type CollectDeps, type CollectOutcome, type CollectResult, type DueOptions } from "./collect";
 export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, syncProgressKey, type SyncState, type SyncStateName } from "./sync";
+export { analyticsBackfillHandler } from "./backfill";
 export { kpiReport, kpiWindow, kpiQuerySchema, parseKpiQuery, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
 export { kpiCsv, csvField } from "./kpi-csv";
 export { recentKpiReport, forgetKpiReports, KPI_REUSE_MS } from "./kpi-cache";

@@ -1,9 +1,11 @@
 // AnalyticsSnapshot rows (one per connection, kind and hour: snapshotDedupeKey) and the latest of each kind per
 // creator and platform in Redis, so the dashboard reads one key instead of scanning history. Redis is a cache:
-// when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row.
+// when a key is gone (flushed, expired, restored elsewhere) it is rebuilt from the newest row. The dashboard's daily
+// series puts the observed figures (account, posts) next to the history a vendor gave back in time (`history` rows
+// of the backfill), and says which is which, so a chart can be honest about where each figure comes from.
 import { z } from "zod";
 import type { KeyValueStore, Prisma, PrismaClient } from "@/src/data";
-import type { AccountSnapshot, EarningsSnapshot, PostFigures, PostsSnapshot } from "@/src/social";
+import type { AccountSnapshot, DayFigures, EarningsSnapshot, PostFigures, PostsSnapshot } from "@/src/social";
 import { SNAPSHOT_KINDS, snapshotDedupeKey, type SnapshotKind } from "./snapshot-schema";
 import { PLATFORMS, type OAuthPlatform } from "@/src/social/platforms";
 
@@ -128,6 +130,46 @@ export interface DailyPoint {
   engagementRate: number | null;
   /** The account's own views over its last day, where the platform reports it (Instagram insights). */
   accountViews: number | null;
+  /** Backfilled (`history` rows): accounts that started following that day (Instagram; unfollows not counted). */
+  newFollowers: number | null;
+  /** Backfilled: unique accounts reached that day (Instagram). */
+  reach: number | null;
+  /** Backfilled: posts published that day. */
+  postsPublished: number | null;
+  /** Backfilled: lifetime views, as of the backfill, of the posts published that day. */
+  postViews: number | null;
+  /** Backfilled: lifetime likes, comments and shares, as of the backfill, of the posts published that day. */
+  postInteractions: number | null;
+  /** postInteractions / postViews, 4 decimals; null without views. */
+  postEngagementRate: number | null;
+}
+
+/** The day figures a vendor can give back in time (see DayFigures). */
+const HISTORY_FIGURES = ["newFollowers", "reach", "postsPublished", "postViews", "postInteractions"] as const;
+export type HistoryFigure = (typeof HISTORY_FIGURES)[number];
+
+/**
+ * What each vendor can give back in time: Instagram's account insights have daily new followers and reach for about the
+ * last 30 days, both vendors' post lists give posts by publish day. No vendor gives past follower totals, and TikTok
+ * gives no daily account figures at all (its follower count is current only). What a backfill actually gave is in
+ * SeriesSources.backfill.figures.
+ */
+const VENDOR_HISTORY: Record<SnapshotOwner["provider"], readonly HistoryFigure[]> = {
+  instagram: HISTORY_FIGURES,
+  tiktok: ["postsPublished", "postViews", "postInteractions"],
+};
+
+/** Where a platform's series comes from, for honest labels. */
+export interface SeriesSources {
+  /** The first UTC day (any time, not only in the window) with an observed account snapshot; null before the first sync. */
+  observedSince: string | null;
+  /**
+   * The backfilled days (any time): the first and last day, the UTC day the vendor was read, and the figures it gave
+   * on at least one day (Instagram gives no new followers to accounts under 100 followers); null before the backfill.
+   */
+  backfill: { from: string; to: string; readOn: string; figures: HistoryFigure[] } | null;
+  /** Day figures this vendor does not give back in time: they are never in the series, whatever the window. */
+  notGivenByVendor: HistoryFigure[];
 }
 
 export interface TopPost extends PostFigures {
@@ -142,6 +184,7 @@ export interface PlatformDashboard {
   lastErrorCode: string | null;
   account: (AccountSnapshot & { capturedAt: string }) | null;
   series: DailyPoint[];
+  sources: SeriesSources;
   topPosts: TopPost[];
 }
 
@@ -183,39 +226,76 @@ export function topPostsOf(posts: PostFigures[], count: number): TopPost[] {
 async function dailySeries(deps: SnapshotDeps, userId: string, provider: SnapshotOwner["provider"], days: number, now: Date): Promise<DailyPoint[]> {
   const firstDay = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY_MS;
   const rows = await deps.prisma.analyticsSnapshot.findMany({
-    where: { userId, provider, kind: { in: ["account", "posts"] }, capturedAt: { gte: new Date(firstDay), lte: now } },
+    where: { userId, provider, kind: { in: ["account", "posts", "history"] }, capturedAt: { gte: new Date(firstDay), lte: now } },
     orderBy: { capturedAt: "asc" },
     select: { kind: true, capturedAt: true, data: true },
   });
-  // The last snapshot of each day and kind (rows come oldest first).
+  // The last snapshot of each day and kind (rows come oldest first); a history row is one per day already.
   const accounts = new Map<string, AccountSnapshot>();
   const posts = new Map<string, PostsSnapshot>();
+  const history = new Map<string, DayFigures>();
   for (const row of rows) {
     const date = row.capturedAt.toISOString().slice(0, 10);
     if (row.kind === "account") {
       const parsed = SNAPSHOT_KINDS.account.safeParse(row.data);
       if (parsed.success) accounts.set(date, parsed.data);
-    } else {
+    } else if (row.kind === "posts") {
       const parsed = SNAPSHOT_KINDS.posts.safeParse(row.data);
       if (parsed.success) posts.set(date, parsed.data);
+    } else {
+      const parsed = SNAPSHOT_KINDS.history.safeParse(row.data);
+      if (parsed.success) history.set(parsed.data.date, parsed.data);
     }
   }
   return Array.from({ length: days }, (_, i) => {
     const date = new Date(firstDay + i * DAY_MS).toISOString().slice(0, 10);
     const account = accounts.get(date);
     const dayPosts = posts.get(date);
+    const past = history.get(date);
+    const postViews = past?.postViews ?? null;
+    const postInteractions = past?.postInteractions ?? null;
     return {
       date,
       followers: account?.followers ?? null,
       ...(dayPosts ? engagementOf(dayPosts.posts) : { views: null, engagementRate: null }),
       accountViews: account?.views ?? null,
+      newFollowers: past?.newFollowers ?? null,
+      reach: past?.reach ?? null,
+      postsPublished: past?.postsPublished ?? null,
+      postViews,
+      postInteractions,
+      postEngagementRate: postViews && postInteractions !== null ? round4(postInteractions / postViews) : null,
     };
   });
 }
 
+const dayOf = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Where the series comes from: the first observed day, the backfill's days, figures and read day (see SeriesSources). */
+async function seriesSources(deps: SnapshotDeps, userId: string, provider: SnapshotOwner["provider"]): Promise<SeriesSources> {
+  const [firstObserved, history] = await Promise.all([
+    deps.prisma.analyticsSnapshot.findFirst({ where: { userId, provider, kind: "account" }, orderBy: { capturedAt: "asc" }, select: { capturedAt: true } }),
+    // One row per past day the vendor gave: a few hundred at most (TikTok's oldest posts).
+    deps.prisma.analyticsSnapshot.findMany({ where: { userId, provider, kind: "history" }, orderBy: { capturedAt: "asc" }, select: { capturedAt: true, createdAt: true, data: true } }),
+  ]);
+  const given = new Set<HistoryFigure>();
+  for (const row of history) {
+    const parsed = SNAPSHOT_KINDS.history.safeParse(row.data);
+    if (parsed.success) for (const figure of HISTORY_FIGURES) if (parsed.data[figure] !== undefined) given.add(figure);
+  }
+  const [first, last] = [history[0], history.at(-1)];
+  const readOn = history.reduce<Date | null>((latest, row) => (latest && latest > row.createdAt ? latest : row.createdAt), null);
+  return {
+    observedSince: firstObserved ? dayOf(firstObserved.capturedAt) : null,
+    backfill: first && last && readOn ? { from: dayOf(first.capturedAt), to: dayOf(last.capturedAt), readOn: dayOf(readOn), figures: HISTORY_FIGURES.filter((f) => given.has(f)) } : null,
+    notGivenByVendor: HISTORY_FIGURES.filter((figure) => !VENDOR_HISTORY[provider].includes(figure)),
+  };
+}
+
 /**
- * Per connected platform: the latest account figures (Redis, else the database), a daily series over `days`,
- * the top posts of the latest posts snapshot (by views, then engagement) and the last sync time.
+ * Per connected platform: the latest account figures (Redis, else the database), a daily series over `days` (observed
+ * and backfilled figures side by side) with where each comes from, the top posts of the latest posts snapshot (by
+ * views, then engagement) and the last sync time.
  */
 export async function readDashboard(deps: SnapshotDeps, userId: string, options: { days: number; topPosts?: number; now?: Date }): Promise<Dashboard> {
   const days = Math.min(Math.max(1, Math.floor(options.days)), 365);
@@ -229,10 +309,11 @@ export async function readDashboard(deps: SnapshotDeps, userId: string, options:
   const platforms = await Promise.all(
     connections.filter((c) => c.provider !== "onlyfans").map(async (connection): Promise<PlatformDashboard> => {
       const provider = connection.provider as SnapshotOwner["provider"];
-      const [account, posts, series] = await Promise.all([
+      const [account, posts, series, sources] = await Promise.all([
         readLatest(deps, userId, provider, "account"),
         readLatest(deps, userId, provider, "posts"),
         dailySeries(deps, userId, provider, days, now),
+        seriesSources(deps, userId, provider),
       ]);
       return {
         provider,
@@ -242,6 +323,7 @@ export async function readDashboard(deps: SnapshotDeps, userId: string, options:
         lastErrorCode: connection.lastErrorCode,
         account: account ? { ...account.data, capturedAt: account.capturedAt } : null,
         series,
+        sources,
         topPosts: posts ? topPostsOf(posts.data.posts, options.topPosts ?? 5) : [],
       };
     }),

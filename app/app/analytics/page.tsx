@@ -5,6 +5,7 @@ import { requireUser } from "@/src/auth";
 import { getKeyValueStore, getPrisma } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
 import { EmptyState } from "@/src/ui/empty-state";
+import { PlatformCharts } from "@/src/ui/platform-charts";
 import { SummaryCard } from "@/src/ui/summary-card";
 import { SyncPanel } from "@/src/ui/sync-panel";
 import { formatCents, formatFigure } from "@/src/ui/format-figure";
@@ -19,7 +20,6 @@ const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone
 
 function PlatformSection({ platform }: { platform: PlatformDashboard }) {
   const name = PLATFORM_LABELS[platform.provider];
-  const labels = platform.series.map((p) => dayLabel(p.date));
   const account = platform.account;
   const latest = platform.series.at(-1);
   return (
@@ -55,18 +55,7 @@ function PlatformSection({ platform }: { platform: PlatformDashboard }) {
       ) : (
         <p>No figures yet: the first sync of {name} has not finished.</p>
       )}
-      {platform.series.length > 0 && (
-        <div className="grid-2">
-          <TrendChart title={`${name} followers`} labels={labels} series={[{ label: "Followers", values: platform.series.map((p) => p.followers) }]} />
-          <TrendChart title={`${name} views of recent posts`} kind="bar" labels={labels} series={[{ label: "Views", values: platform.series.map((p) => p.views) }]} />
-          <TrendChart
-            title={`${name} engagement rate`}
-            format="percent"
-            labels={labels}
-            series={[{ label: "Engagement rate", values: platform.series.map((p) => p.engagementRate) }]}
-          />
-        </div>
-      )}
+      {platform.series.length > 0 && <PlatformCharts platform={platform} />}
       {platform.topPosts.length > 0 && (
         <div className="table-scroll" role="region" aria-label={`Top ${name} posts`} tabIndex={0}>
           <table className="data-table">
