@@ -135,8 +135,12 @@ function replay(row: KeyRow): Response {
   });
 }
 
+/**
+ * Not `update`: the key goes with its user (cascade), and an account deletion's own request can find it gone once
+ * the outbox, woken by that request, has deleted the account. The answer stands; there is no one left to replay it to.
+ */
 function saveResponse(prisma: PrismaClient, id: string, status: number, headers: Record<string, string>, text: string) {
-  return prisma.idempotencyKey.update({ where: { id }, data: { state: "completed", responseStatus: status, responseBody: { headers, text } } });
+  return prisma.idempotencyKey.updateMany({ where: { id }, data: { state: "completed", responseStatus: status, responseBody: { headers, text } } });
 }
 
 /** Keeps what a replay needs of a response. Streams (drafts over SSE) are stored once they finish. */

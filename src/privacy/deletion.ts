@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { latestKeysOf, syncProgressKey } from "@/src/analytics";
 import type { KeyValueStore, PrismaClient } from "@/src/data";
+import { AppError } from "@/src/errors";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { moduleLogger } from "@/src/observability";
 import { revokeGrant, type RevokeResult, type TokenVault } from "@/src/social";
@@ -23,6 +24,14 @@ export interface DeletionRequest {
 export async function requestAccountDeletion(prisma: PrismaClient, userId: string): Promise<DeletionRequest> {
   const hash = subjectHash(userId);
   const request = await prisma.$transaction(async (tx) => {
+    // Holds the account until this transaction ends (the outbox's final delete waits for it), or finds it already
+    // deleted for a request that passed the password check at the same time (a double submit): that one's answer.
+    const account = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "user" WHERE "id" = ${userId} FOR KEY SHARE`;
+    if (!account.length) {
+      const done = await tx.gdprRequest.findFirst({ where: { subjectHash: hash, kind: "delete" }, orderBy: { requestedAt: "desc" } });
+      if (!done) throw new AppError("unauthenticated", 401, "Sign in to delete your account.");
+      return done;
+    }
     const open = await tx.gdprRequest.findFirst({ where: { userId, kind: "delete", status: { in: ["pending", "processing", "failed"] } } });
     if (open) return open;
     const created = await tx.gdprRequest.create({ data: { userId, subjectHash: hash, kind: "delete" } });
@@ -31,7 +40,7 @@ export async function requestAccountDeletion(prisma: PrismaClient, userId: strin
     await tx.session.deleteMany({ where: { userId } });
     return created;
   });
-  log.info({ event: "privacy.deletion_requested", userId, requestId: request.id }, "account deletion requested");
+  log.info({ event: "privacy.deletion_requested", userId, deletionId: request.id }, "account deletion requested");
   return { id: request.id, status: request.status };
 }
 
@@ -97,7 +106,7 @@ async function deleteAccount(deps: DeletionDeps, requestId: string): Promise<voi
     // The account was removed some other way (an operator, a cascade): only the bookkeeping is left.
     await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });
   }
-  log.info({ event: "privacy.account_deleted", requestId: request.id }, "account deleted");
+  log.info({ event: "privacy.account_deleted", deletionId: request.id }, "account deleted");
 }
 
 /**

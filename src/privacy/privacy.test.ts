@@ -1,9 +1,12 @@
 // Export and deletion against real Postgres and the TikTok emulator over HTTP: what the export holds (and
-// never holds), what a deletion removes, keeps and revokes, and how it behaves when TikTok fails.
+// never holds), what a deletion removes, keeps and revokes, how it behaves when TikTok fails, and what its request
+// answers when the outbox has already deleted the account (the smoke's clean-up, a double submit).
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTikTokEmulator } from "@/emulators/tiktok";
 import { latestKey } from "@/src/analytics";
 import type { PrismaClient } from "@/src/data";
+import { apiRoute, noStoreJson, withIdempotencyKey } from "@/src/http";
 import { dispatchBatch, listDeadLetters, replayDeadLetter, type DispatchConfig } from "@/src/outbox";
 import { finishConnection, parseVaultKeys, startConnection, TokenVault } from "@/src/social";
 import { answerConsent } from "@/src/testing/consent";
@@ -239,6 +242,39 @@ describe("account deletion", () => {
     expect((await counts(id)).users).toBe(0);
     expect(await prisma.gdprRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "completed" });
     expect(emulator.control.revocations()).toContain(accessToken);
+  });
+
+  it("answers 202 with an Idempotency-Key even when the outbox has deleted the account before the answer is kept", async () => {
+    // As the route does (the UI and the smoke's clean-up send a key): the request wakes this instance's
+    // dispatcher, which can finish the deletion, and with the user its idempotency keys, before the answer is kept.
+    const { id } = await busyCreator();
+    const route = apiRoute("/api/privacy/deletion", (request) =>
+      withIdempotencyKey(prisma, request, id, async () => {
+        const deletion = await requestAccountDeletion(prisma, id);
+        expect(await deliverAll()).toBe(1);
+        return noStoreJson({ deletion }, { status: 202 });
+      }),
+    );
+    const request = new NextRequest("http://app.test/api/privacy/deletion", {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": '"smoke-clean-up"' },
+      body: JSON.stringify({ password: "the password", confirmation: "DELETE" }),
+    });
+    const response = await route(request, { params: Promise.resolve({}) });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toMatchObject({ deletion: { status: "pending" } });
+    expect((await counts(id)).users).toBe(0);
+    expect(await prisma.idempotencyKey.count({ where: { userId: id } })).toBe(0);
+  });
+
+  it("answers a second request (a double submit) with the first deletion's reference once that one has finished", async () => {
+    // Both passed sign-in and the password check; the first was then delivered before the second reached the database.
+    const { id } = await busyCreator();
+    const first = await requestAccountDeletion(prisma, id);
+    expect(await deliverAll()).toBe(1);
+    expect(await requestAccountDeletion(prisma, id)).toEqual({ id: first.id, status: "completed" });
+    expect(await prisma.gdprRequest.count({ where: { subjectHash: subjectHash(id) } })).toBe(1);
+    expect(await prisma.outboxEvent.count({ where: { status: "pending" } })).toBe(0);
   });
 
   it("finishes a deletion that stopped part-way, and one whose account was already removed", async () => {
