@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { captureLogger } from "@/src/testing/capture-logger";
+import { currentRequestScope, newRequestScope, runInRequestScope } from "./request-scope";
 
 function capture() {
   const { log, output } = captureLogger("debug");
@@ -114,5 +115,54 @@ describe("logger redaction", () => {
     const line = JSON.parse(output().trim()) as Record<string, unknown>;
     expect(line).toMatchObject({ level: "info", module: "tiktok", event: "social.connected", msg: "connected" });
     expect(typeof line.time).toBe("string");
+  });
+});
+
+describe("logger request id", () => {
+  it("puts the request's id on every line written while serving it, its child loggers' lines too, and none outside", async () => {
+    const { logger, output } = capture();
+    const seen = await runInRequestScope(newRequestScope("req-logged-1", 25_000), async () => {
+      logger.info({ event: "draft.created" }, "inside");
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.child({ module: "llm" }).warn("after an await, from a child");
+      return currentRequestScope()?.requestId;
+    });
+    logger.info({ event: "outbox.delivered" }, "outside");
+    const lines = output().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(seen).toBe("req-logged-1");
+    expect(lines.map((l) => [l.msg, l.requestId])).toEqual([
+      ["inside", "req-logged-1"],
+      ["after an await, from a child", "req-logged-1"],
+      ["outside", undefined],
+    ]);
+    expect(lines[2]).not.toHaveProperty("requestId");
+  });
+
+  it("keeps a requestId the line or its logger names, once, and still scrubs the line", () => {
+    const { logger, output } = capture();
+    runInRequestScope(newRequestScope("req-logged-2", 25_000), () => {
+      logger.info({ requestId: "named-by-the-caller" }, "explicit");
+      logger.child({ requestId: "bound-to-the-child" }).info("bound");
+      logger.info({ email: "ann@example.com" }, `mail ${"ann@example.com"}`);
+    });
+    const raw = output().trim().split("\n");
+    expect(raw.map((l) => l.match(/"requestId"/g)?.length)).toEqual([1, 1, 1]);
+    expect(raw.map((l) => (JSON.parse(l) as { requestId: string }).requestId)).toEqual(["named-by-the-caller", "bound-to-the-child", "req-logged-2"]);
+    expect(output()).not.toContain("ann@example.com");
+  });
+
+  it("writes the request's id whole, as the response's x-request-id gave it, though digits in other fields are scrubbed", () => {
+    const { logger, output } = capture();
+    runInRequestScope(newRequestScope("1733540000123", 25_000), () => {
+      logger.info({ note: "call 1733540000123" }, "timestamp id");
+      logger.info({ requestId: "1733540000123" }, "named explicitly");
+    });
+    logger.info({ requestId: "1733540000123" }, "outside");
+    const lines = output().trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.requestId, l.note])).toEqual([
+      ["1733540000123", "call [phone]"],
+      ["1733540000123", undefined],
+      ["[phone]", undefined],
+    ]);
   });
 });

@@ -2,12 +2,41 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { getEnv } from "@/src/config";
 import { scrubText, scrubValue } from "./redact";
+import { currentRequestScope } from "./request-scope";
 
 export type { Logger };
 
+const NOTHING_TO_ADD = Object.freeze({});
+const { chindingsSym } = pino.symbols;
+
+/**
+ * The id of the request being served, for every line written while serving it (oncall follows one request
+ * through `llm.request`, `draft.created`, `social.connect_failed`... by it). Nothing outside a request (workers,
+ * scripts); a line or a child logger that names its own `requestId` keeps it.
+ */
+function requestIdOfScope(line: object, _level: number, log: Logger): object {
+  const scope = currentRequestScope();
+  if (!scope || "requestId" in line) return NOTHING_TO_ADD;
+  const bindings = (log as unknown as Record<symbol, string | undefined>)[chindingsSym];
+  return bindings?.includes('"requestId":') ? NOTHING_TO_ADD : { requestId: scope.requestId };
+}
+
+/**
+ * Scrubs the line, but writes the current request's id as it came: already checked by resolveRequestId and sent
+ * back in x-request-id, it is what oncall searches for, and a digit run in it (a timestamp id) would read as a phone
+ * number. Child bindings (apiRoute's) are not scrubbed either, so every line shows the same id. Any other value
+ * under `requestId` is scrubbed like every field.
+ */
+function keepRequestIdWhole(line: Record<string, unknown>): Record<string, unknown> {
+  const scrubbed = scrubValue(line) as Record<string, unknown>;
+  if (typeof line.requestId === "string" && line.requestId === currentRequestScope()?.requestId) scrubbed.requestId = line.requestId;
+  return scrubbed;
+}
+
 /**
  * Builds the JSON logger. Every object and message passes through the scrubber, so callers cannot
- * leak a token, cookie, password, email or phone number by logging the wrong field.
+ * leak a token, cookie, password, email or phone number by logging the wrong field; every line written
+ * during a request carries its id.
  */
 export function createLogger(options: { level?: string; destination?: DestinationStream; pretty?: boolean } = {}): Logger {
   const base = pino(
@@ -16,9 +45,12 @@ export function createLogger(options: { level?: string; destination?: Destinatio
       base: { service: "huntaze" },
       timestamp: pino.stdTimeFunctions.isoTime,
       messageKey: "msg",
+      mixin: requestIdOfScope,
+      // Pino's own strategy copies every line into the mixin's object; outside a request the line is left as it is.
+      mixinMergeStrategy: (line, added) => (added === NOTHING_TO_ADD ? line : Object.assign(added, line)),
       formatters: {
         level: (label) => ({ level: label }),
-        log: (object) => scrubValue(object) as Record<string, unknown>,
+        log: keepRequestIdWhole,
       },
       hooks: {
         logMethod(args, method) {
