@@ -42,7 +42,11 @@ RUN mkdir -p /app/.next/cache && chown 10001:10001 /app/.next/cache
 # so the SIGTERM that npm forwards on a task stop would kill the shell and orphan the worker without its drain; bash
 # execs a single command, so the script's own process gets the signal (infra/lib/image.test.ts drills it).
 # logs-max=0 and no update check: npm writes nothing and calls nothing before the script starts.
-ENV NODE_ENV=production \
+# APP_COMMIT: the commit the image is built from (`docker build --build-arg APP_COMMIT=<sha>`, as the release does),
+# the build the processes report; declared after the last RUN so a new commit rebuilds no layer.
+ARG APP_COMMIT
+ENV APP_COMMIT=$APP_COMMIT \
+  NODE_ENV=production \
   NEXT_TELEMETRY_DISABLED=1 \
   npm_config_script_shell=/bin/bash \
   npm_config_logs_max=0 \

@@ -29,6 +29,7 @@ const KPI_TOKEN = `kpi$HOME#not-a-comment="quoted"'single'=eq-${"k".repeat(8)}`;
 const METRICS_TOKEN = `metrics token $PATH # with spaces = "ok"`;
 const AUTH_SECRET = `pa$word #1 "auth" 'secret' = ${"s".repeat(16)}`;
 const APPLICATION_NAME = "rel$ease";
+const COMMIT = "5eedc0de0123456789abcdef0123456789abcdef";
 
 const root = resolve(".");
 let workDir: string;
@@ -95,6 +96,8 @@ describe("the release amplify.yml describes", () => {
       // What Amplify itself puts in a build's environment: none of it may reach the server.
       AWS_BRANCH: "prod",
       AWS_APP_ID: "d1example",
+      // The commit being built, which the server must report as its build (env:runtime --commit).
+      AWS_COMMIT_ID: COMMIT,
       AWS_SECRET_ACCESS_KEY: "the-build-role-secret",
       // The branch's environment, as infra/lib/amplify-stack.ts sets it: plain settings and the secret's name.
       APP_SECRET_ID: "huntaze/prod/app",
@@ -118,6 +121,7 @@ describe("the release amplify.yml describes", () => {
     const envFile = join(workDir, ".env.production");
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     expect(readFileSync(envFile, "utf8")).not.toContain("the-build-role-secret");
+    expect(readFileSync(envFile, "utf8")).toContain(`APP_COMMIT='${COMMIT}'`);
 
     // Amplify compute: the server's own environment has none of the app's variables.
     server = spawn("node_modules/.bin/next", ["start", "-p", String(port), "-H", "127.0.0.1"], {
@@ -134,6 +138,8 @@ describe("the release amplify.yml describes", () => {
       100,
     );
     expect(ready, serverOutput.join("")).toBe(200);
+    // The build it is: the commit Amplify built, from the runtime environment the build wrote.
+    expect(await fetch(`http://localhost:${port}/api/health`).then((r) => r.json())).toMatchObject({ status: "ok", commit: COMMIT });
 
     // Exact values: the KPI and metrics bearer tokens are compared byte for byte.
     const kpi = (token: string) => rawRequest(port, "/api/kpi/overview", { host: `kpi.localhost:${port}`, headers: { authorization: `Bearer ${token}` } });

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import packageJson from "@/package.json";
 import { startAzureOpenAIEmulator } from "@/emulators/azure-openai";
 import { startInstagramEmulator } from "@/emulators/instagram";
 import { azureOpenAIEnv, instagramEnv, tiktokEnv } from "@/emulators/run";
@@ -16,6 +17,8 @@ import { canaryScript } from "@/infra/lib/canary-script";
 import { startApp, type AppServer } from "./support/app-server";
 
 const KPI_API_TOKEN = "kpi-token-for-the-smoke-e2e-0123456789";
+// The commit the build was made from, as amplify.yml's env:runtime writes it (e2e/amplify-release.test.ts).
+const APP_COMMIT = "a11ce0ffee0123456789abcdef0123456789abcd";
 const prefix = testRedisPrefix("e2e_smoke");
 let database: TestDatabase;
 let tiktok: Awaited<ReturnType<typeof startTikTokEmulator>>;
@@ -31,6 +34,7 @@ beforeAll(async () => {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
     KPI_API_TOKEN,
+    APP_COMMIT,
     ...tiktokEnv(tiktok.url),
     ...instagramEnv(instagram.url),
     ...azureOpenAIEnv(azure.url),
@@ -66,12 +70,14 @@ const emulatorHosts = () => ["--tiktok-host", new URL(tiktok.url).host, "--insta
 const row = (stdout: string, check: string) => stdout.split("\n").find((line) => line.startsWith(`${check} `)) ?? `(no row for ${check})`;
 
 describe("npm run smoke", () => {
-  it("passes every check against a healthy production app and prints the table (the KPI token from the shell)", async () => {
+  it("passes every check against a healthy production app and prints the build, then the table (the KPI token from the shell)", async () => {
     const { code, stdout, stderr } = await smoke(["--base", app.url, ...emulatorHosts()], { KPI_API_TOKEN });
     expect(stderr).toBe("");
     expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toBe(`${app.url}: commit ${APP_COMMIT}, version ${packageJson.version}`);
+    expect(row(stdout, "health")).toContain(`commit ${APP_COMMIT}`);
     expect(stdout).toMatch(/^check\s+status\s+detail$/m);
-    for (const check of ["health", "ready", "azure openai", "kpi overview", "kpi export.csv", "session", "tiktok oauth", "instagram oauth", "signed-in page", "session api", "headers: page", "headers: api", "no-store", "cleanup"]) {
+    for (const check of ["health", "ready", "azure openai blue", "azure openai green", "kpi overview", "kpi export.csv", "session", "tiktok oauth", "instagram oauth", "signed-in page", "session api", "headers: page", "headers: api", "no-store", "cleanup"]) {
       expect(row(stdout, check)).toMatch(new RegExp(`^${check}\\s+pass\\s+`));
     }
     expect(row(stdout, "tiktok oauth")).toContain(`to ${new URL(tiktok.url).host}/v2/auth/authorize/ with client_key, redirect_uri ${app.url}/api/auth/tiktok/callback, state`);
@@ -86,12 +92,15 @@ describe("npm run smoke", () => {
     try {
       const { code, stdout, stderr } = await smoke(["--base", app.url, "--kpi-token", `${KPI_API_TOKEN}-wrong`, ...emulatorHosts(), "--json"]);
       expect(code).toBe(1);
-      expect(stderr).toContain("smoke FAILED: azure openai, kpi overview, kpi export.csv");
-      const report = JSON.parse(stdout) as { ok: boolean; checks: Array<{ name: string; status: string; detail: string }> };
+      expect(stderr).toContain("smoke FAILED: azure openai blue, kpi overview, kpi export.csv");
+      const report = JSON.parse(stdout) as { ok: boolean; build: { commit: string }; checks: Array<{ name: string; status: string; detail: string }> };
       expect(report.ok).toBe(false);
+      expect(report.build.commit).toBe(APP_COMMIT);
       const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
-      expect(byName["azure openai"]).toMatchObject({ status: "fail", detail: expect.stringContaining("502 error") });
-      expect(byName["azure openai"]!.detail).toContain("upstream 503");
+      expect(byName["azure openai blue"]).toMatchObject({ status: "fail", detail: expect.stringContaining("502 error") });
+      expect(byName["azure openai blue"]!.detail).toContain("upstream 503");
+      // Green, another deployment, still answers: the failover target is checked on its own.
+      expect(byName["azure openai green"]).toMatchObject({ status: "pass", detail: expect.stringContaining("gpt-4o-mini-green") });
       expect(byName["kpi overview"]).toMatchObject({ status: "fail", detail: expect.stringMatching(/^40[14] /) });
       expect(byName["tiktok oauth"]!.status).toBe("pass");
       expect(byName.health!.status).toBe("pass");

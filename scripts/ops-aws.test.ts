@@ -66,7 +66,7 @@ describe("npm run ops:aws -- release --dry-run", () => {
       "git status --porcelain",
       "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",
       `aws ecr get-login-password ${R} | docker login --username AWS --password-stdin "$ACCOUNT_ID".dkr.ecr.us-east-1.amazonaws.com`,
-      `docker build --platform linux/amd64 --provenance=false --label org.opencontainers.image.revision=${SHA} --tag ${URI} .`,
+      `docker build --platform linux/amd64 --provenance=false --label org.opencontainers.image.revision=${SHA} --build-arg APP_COMMIT=${SHA} --tag ${URI} .`,
       `docker push ${URI}`,
       `IMAGE_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${SHA} --query 'images[].imageManifest' --output text ${R})`,
       ...stageLines("staging", "https://stagging.huntaze.com"),

@@ -1,6 +1,7 @@
-// [KPI_API_TOKEN=…] npm run smoke -- --base https://app.huntaze.com [--json]   (see SMOKE_USAGE, docs/ONCALL.md)
+// [KPI_API_TOKEN=…] npm run --silent smoke -- --base https://app.huntaze.com [--json]   (see SMOKE_USAGE, docs/ONCALL.md)
+// Prints the build that answered (commit, version), then the checks; with --json only the JSON document on stdout.
 // Exit 0 when every check passed or was skipped, 1 naming each failure, 2 on a usage error.
-import { failedChecks, formatJson, formatTable, parseSmokeArgs, runSmoke, SMOKE_USAGE, UsageError } from "@/src/oncall";
+import { failedChecks, formatBuild, formatJson, formatTable, parseSmokeArgs, runSmoke, SMOKE_USAGE, UsageError } from "@/src/oncall";
 
 let options;
 try {
@@ -11,9 +12,9 @@ try {
   process.exit(2);
 }
 
-const results = await runSmoke(options);
-console.log(options.json ? formatJson(options.base, results) : formatTable(results));
-const failed = failedChecks(results);
+const result = await runSmoke(options);
+console.log(options.json ? formatJson(options.base, result) : `${formatBuild(options.base, result.build)}\n\n${formatTable(result.checks)}`);
+const failed = failedChecks(result.checks);
 if (failed.length) {
   console.error(`smoke FAILED: ${failed.map((r) => r.name).join(", ")}`);
   process.exitCode = 1;

@@ -1,5 +1,5 @@
 // `npm run env:runtime`, the Amplify build step that gives the server its configuration (.env.production).
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,30 @@ describe("npm run env:runtime", () => {
         expect(result.stderr).not.toContain("from-the-console");
         expect(existsSync(result.out)).toBe(false);
       }
+    });
+  });
+
+  describe("--commit, the commit /api/health reports (amplify.yml passes Amplify's AWS_COMMIT_ID)", () => {
+    const SHA = "0123456789abcdef0123456789abcdef01234567";
+
+    it("records the commit given", async () => {
+      const result = await writeRuntimeEnv(REAL_HOST, ["--commit", SHA]);
+      expect(result.ok, result.ok ? "" : result.stderr).toBe(true);
+      expect(result.ok && result.file).toContain(dotenvFile({ APP_COMMIT: SHA }).trim());
+    });
+
+    it("takes the checkout's HEAD when Amplify gives no commit id (\"HEAD\" on a manual rebuild, or nothing)", async () => {
+      const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+      for (const given of ["HEAD", ""]) {
+        const result = await writeRuntimeEnv(REAL_HOST, ["--commit", given]);
+        expect(result.ok && result.file).toContain(dotenvFile({ APP_COMMIT: head }).trim());
+      }
+    });
+
+    it("leaves APP_COMMIT out, health then saying unknown, without a commit id or a checkout", async () => {
+      const result = await writeRuntimeEnv({ ...REAL_HOST, GIT_DIR: dir }, ["--commit", "HEAD"]);
+      expect(result.ok, result.ok ? "" : result.stderr).toBe(true);
+      expect(result.ok && result.file).not.toContain("APP_COMMIT");
     });
   });
 

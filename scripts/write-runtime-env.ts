@@ -1,4 +1,4 @@
-// npm run env:runtime -- [--out FILE] [--secret-json FILE|-] [--default NAME=VALUE]... [--force NAME=VALUE]...
+// npm run env:runtime -- [--out FILE] [--secret-json FILE|-] [--commit SHA] [--default NAME=VALUE]... [--force NAME=VALUE]...
 // The Amplify build step that hands the server its configuration: Amplify Hosting compute sees only what the build
 // writes to .env.production (docs: ssr-environment-variables). Writes every variable the app reads that is set in
 // the build's environment, quoted so that Next's loader gives back each value exactly ($, #, quotes, spaces, =),
@@ -7,6 +7,10 @@
 // --secret-json reads the stage's app secret (a JSON object of variable names, as Secrets Manager returns it; `-` is
 // stdin, so amplify.yml pipes `aws secretsmanager get-secret-value` in and the value never sits in a file or in the
 // console). A name both in the secret and in the build's environment fails: one source per value.
+// --commit records the commit being built as APP_COMMIT (/api/health reports it): amplify.yml passes Amplify's
+// AWS_COMMIT_ID, which is the literal "HEAD" on a manual rebuild, so anything but a commit id falls back to
+// `git rev-parse HEAD` in the build's checkout; without either APP_COMMIT is left out and health says "unknown".
+import { execFileSync } from "node:child_process";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -17,6 +21,7 @@ const { values } = parseArgs({
   options: {
     out: { type: "string", default: ".env.production" },
     "secret-json": { type: "string" },
+    commit: { type: "string" },
     default: { type: "string", multiple: true, default: [] },
     force: { type: "string", multiple: true, default: [] },
   },
@@ -49,6 +54,20 @@ function secretVariables(source: string | undefined, buildVariables: Record<stri
   return parsed.data;
 }
 
+const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
+
+/** APP_COMMIT from --commit: the given id, else the checkout's HEAD, else nothing. */
+function commitVariable(given: string | undefined): Record<string, string> {
+  if (given === undefined) return {};
+  if (COMMIT_ID.test(given)) return { APP_COMMIT: given.toLowerCase() };
+  try {
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return COMMIT_ID.test(head) ? { APP_COMMIT: head } : {};
+  } catch {
+    return {};
+  }
+}
+
 function parseJsonOrUndefined(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -59,7 +78,7 @@ function parseJsonOrUndefined(text: string): unknown {
 
 try {
   const buildVariables = setAppVariables();
-  const variables = { ...assignments(values.default, "default"), ...buildVariables, ...secretVariables(values["secret-json"], buildVariables), ...assignments(values.force, "force") };
+  const variables = { ...assignments(values.default, "default"), ...buildVariables, ...secretVariables(values["secret-json"], buildVariables), ...commitVariable(values.commit), ...assignments(values.force, "force") };
   // NODE_ENV comes from `next start` itself; Next refuses a non-standard one in .env files.
   delete variables.NODE_ENV;
   parseEnv({ ...variables, NODE_ENV: "production" });

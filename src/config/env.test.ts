@@ -67,6 +67,13 @@ describe("environment configuration", () => {
     expect(problemsOf({ KPI_API_TOKEN: "k".repeat(23) }).join()).toContain("KPI_API_TOKEN");
   });
 
+  it("takes the build's commit as given, unset when empty, and refuses one with spaces", () => {
+    expect(parseEnv({}).APP_COMMIT).toBeUndefined();
+    expect(parseEnv({ APP_COMMIT: "" }).APP_COMMIT).toBeUndefined();
+    expect(parseEnv({ APP_COMMIT: "f039511c0ffee" }).APP_COMMIT).toBe("f039511c0ffee");
+    expect(problemsOf({ APP_COMMIT: "not a commit" }).join()).toContain("APP_COMMIT: must be a commit id");
+  });
+
   it("rejects NEXT_PUBLIC_ variables whose names look like secrets", () => {
     const problems = problemsOf({ NEXT_PUBLIC_AZURE_OPENAI_API_KEY: "x", NEXT_PUBLIC_STRIPE_SECRET: "y", NEXT_PUBLIC_SITE_NAME: "ok" });
     expect(problems.join("\n")).toContain("NEXT_PUBLIC_AZURE_OPENAI_API_KEY");

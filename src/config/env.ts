@@ -172,6 +172,9 @@ const schema = z
     // Spelled as the real staging domain is.
     STAGING_HOST: z.preprocess(emptyAsUnset, hostname.default("stagging.huntaze.com")),
     APP_VERSION: optionalString(z.string().max(64)),
+    // The commit this build was made from, reported by /api/health so oncall can tell which build is live: written by
+    // `npm run env:runtime -- --commit` in amplify.yml (Amplify's AWS_COMMIT_ID), a build arg of the worker image.
+    APP_COMMIT: optionalString(z.string().regex(/^\S{1,64}$/, { message: "must be a commit id (no spaces, at most 64 characters)" })),
     // "kid:base64key,kid:base64key": the first key seals new tokens, every listed key opens old ones.
     TOKEN_ENCRYPTION_KEYS: optionalString(z.string()),
     SOCIAL_HTTP_TIMEOUT_MS: integer(10_000, 500, 60_000),

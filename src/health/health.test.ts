@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import packageJson from "@/package.json";
+import { parseEnv } from "@/src/config";
 import { createRedisStore, openDatabase, type Database, type KeyValueStore } from "@/src/data";
 import { eventually } from "@/src/testing/eventually";
 import { startSwitchableProxy, type SwitchableProxy } from "@/src/testing/switchable-tcp-proxy";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, testRedisPrefix } from "@/src/testing/test-redis";
-import { readiness, type ReadinessProbes } from "./health";
+import { liveness, readiness, type ReadinessProbes } from "./health";
 
 let database: TestDatabase;
 let db: Database;
@@ -38,6 +40,20 @@ const probes = (): ReadinessProbes => ({
     return { kind: db.kind };
   },
   redis,
+});
+
+describe("liveness", () => {
+  it("names the build: the package version and the commit it was built from", () => {
+    expect(liveness(parseEnv({ APP_COMMIT: "f039511c0ffee0123456789abcdef0123456789a" }))).toMatchObject({
+      status: "ok",
+      version: packageJson.version,
+      commit: "f039511c0ffee0123456789abcdef0123456789a",
+    });
+  });
+
+  it("says the commit is unknown when the build gave none (a local build)", () => {
+    expect(liveness(parseEnv({})).commit).toBe("unknown");
+  });
 });
 
 describe("readiness", () => {

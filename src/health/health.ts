@@ -1,8 +1,9 @@
-// /api/health (liveness: this process answers) and /api/health/ready (readiness: Postgres and Redis answer, each
+// /api/health (liveness: this process answers, and which build it is: version and commit, so oncall can tell which
+// release is live) and /api/health/ready (readiness: Postgres and Redis answer, each
 // within a second). Readiness composes Data, so it sits above Data rather than in Observability, which Data itself
 // uses for its logger.
 import packageJson from "@/package.json";
-import { getEnv } from "@/src/config";
+import { getEnv, type Env } from "@/src/config";
 import { getDatabase, getKeyValueStore, type KvMode } from "@/src/data";
 import { moduleLogger } from "@/src/observability";
 
@@ -12,13 +13,16 @@ const startedAt = Date.now();
 export interface Liveness {
   status: "ok";
   version: string;
+  /** The commit this build was made from (APP_COMMIT, written at build time), "unknown" when none was given. */
+  commit: string;
   uptimeSeconds: number;
 }
 
-export function liveness(): Liveness {
+export function liveness(env: Pick<Env, "APP_VERSION" | "APP_COMMIT"> = getEnv()): Liveness {
   return {
     status: "ok",
-    version: getEnv().APP_VERSION ?? packageJson.version,
+    version: env.APP_VERSION ?? packageJson.version,
+    commit: env.APP_COMMIT ?? "unknown",
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
   };
 }

@@ -40,6 +40,11 @@ describe.each(variants)("planRelease (%s)", (_name, options) => {
     expect(commands(plan).filter((step) => step.command === "docker" && step.args[0] === "build")).toHaveLength(1);
   });
 
+  it("builds the image with its commit, which the workers then report as their build (APP_COMMIT)", () => {
+    const build = commands(plan).find((step) => step.command === "docker" && step.args[0] === "build")!;
+    expect(stepLine(build)).toContain(`--build-arg APP_COMMIT=${options.sha} `);
+  });
+
   it("in each stage: snapshot, tag, migrate and check its exit code, then the workers, then the web tier, then smoke", () => {
     for (const stage of options.stages) {
       const order = [

@@ -183,7 +183,7 @@ export function planRelease(options: ReleaseOptions): OpsPlan {
     command(`log docker in to the ECR registry in ${AWS_REGION}`, undefined, "aws", ["ecr", "get-login-password", ...region], { pipeTo: { command: "docker", args: ["login", "--username", "AWS", "--password-stdin", registry(accountId)] } }),
     // --provenance=false: one image manifest rather than an index with an attestation, which ECR's retag expects
     // (ECR docs, "Retagging an image": Docker Image Manifest V2 Schema 2 images).
-    command(`build the image of ${short(sha)} from the Dockerfile`, undefined, "docker", ["build", "--platform", options.platform, "--provenance=false", "--label", `org.opencontainers.image.revision=${sha}`, "--tag", imageUri(accountId, sha), "."]),
+    command(`build the image of ${short(sha)} from the Dockerfile`, undefined, "docker", ["build", "--platform", options.platform, "--provenance=false", "--label", `org.opencontainers.image.revision=${sha}`, "--build-arg", `APP_COMMIT=${sha}`, "--tag", imageUri(accountId, sha), "."]),
     // The sha tags are immutable (infra/lib/worker-stack.ts): a re-run of the same sha keeps the image pushed first,
     // which ECR reports as "The image tag ... already exists ... and cannot be overwritten" (containers-roadmap#2380).
     command(`push ${IMAGE_REPOSITORY}:${short(sha)}`, undefined, "docker", ["push", imageUri(accountId, sha)], {

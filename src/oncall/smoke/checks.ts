@@ -27,10 +27,23 @@ function json(response: ProbeResponse): Record<string, unknown> | null {
 
 const errorCode = (body: Record<string, unknown> | null) => ((body?.error as { code?: unknown } | undefined)?.code as string | undefined) ?? "no error code";
 
+/** Which build answered: what /api/health names (a build from before it named its commit says "not reported"). */
+export interface BuildIdentity {
+  version: string;
+  commit: string;
+}
+
+export function buildOf(response: ProbeResponse): BuildIdentity | null {
+  const body = json(response);
+  if (response.status !== 200 || body?.status !== "ok") return null;
+  return { version: String(body.version ?? "not reported"), commit: String(body.commit ?? "not reported") };
+}
+
 export function judgeHealth(response: ProbeResponse): Verdict {
   const body = json(response);
-  if (response.status !== 200 || body?.status !== "ok") return fail(`${response.status} ${String(body?.status ?? errorCode(body))}`);
-  return pass(`200 ok, version ${String(body.version)}`);
+  const build = buildOf(response);
+  if (!build) return fail(`${response.status} ${String(body?.status ?? errorCode(body))}`);
+  return pass(`200 ok, version ${build.version}, commit ${build.commit}`);
 }
 
 export function judgeReadiness(response: ProbeResponse): Verdict {
@@ -50,6 +63,19 @@ export function judgeAzureSmoke(response: ProbeResponse): Verdict {
   const error = body?.error as { code?: string; upstreamStatus?: number } | undefined;
   const upstream = error?.upstreamStatus ? ` (upstream ${error.upstreamStatus})` : "";
   return fail(`${response.status} ${String(body?.status ?? "unreadable")}: ${error?.code ?? "no error code"}${upstream}; ${where}`);
+}
+
+/**
+ * Green's probe beside blue's: the app falls back to blue's endpoint and deployment when AZURE_OPENAI_SECONDARY_* are
+ * unset, so a green answering with blue's is not configured (skipped); a configured green is judged as blue is.
+ */
+export function judgeAzureGreen(green: ProbeResponse, blue: ProbeResponse | null): Verdict {
+  const greenBody = json(green);
+  const blueBody = blue && json(blue);
+  if (greenBody && blueBody && greenBody.endpoint === blueBody.endpoint && greenBody.deployment === blueBody.deployment) {
+    return skip(`not configured: green is blue's ${String(greenBody.deployment)} at ${String(greenBody.endpoint)} (AZURE_OPENAI_SECONDARY_* unset)`);
+  }
+  return judgeAzureSmoke(green);
 }
 
 export function judgeKpiOverview(response: ProbeResponse): Verdict {

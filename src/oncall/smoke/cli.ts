@@ -2,10 +2,10 @@
 // when every check passed or was skipped.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { CheckResult } from "./checks";
-import { defaultKpiBase, PRODUCTION_PROVIDER_HOSTS, type SmokeOptions } from "./run-smoke";
+import type { BuildIdentity, CheckResult } from "./checks";
+import { defaultKpiBase, PRODUCTION_PROVIDER_HOSTS, type SmokeOptions, type SmokeResult } from "./run-smoke";
 
-export const SMOKE_USAGE = `usage: npm run smoke -- --base URL [--kpi-token TOKEN] [--kpi-base URL] [--cookie COOKIE]
+export const SMOKE_USAGE = `usage: npm run [--silent] smoke -- --base URL [--kpi-token TOKEN] [--kpi-base URL] [--cookie COOKIE]
                        [--tiktok-host HOST] [--instagram-host HOST] [--timeout-ms MS] [--json]
   --base            the app's origin, e.g. https://app.huntaze.com
   --kpi-token       checks /api/kpi/overview and /api/kpi/export.csv; default: $KPI_API_TOKEN, which keeps
@@ -15,7 +15,8 @@ export const SMOKE_USAGE = `usage: npm run smoke -- --base URL [--kpi-token TOKE
   --tiktok-host     where /api/auth/tiktok must redirect (default ${PRODUCTION_PROVIDER_HOSTS.tiktok})
   --instagram-host  where /auth/instagram must redirect (default ${PRODUCTION_PROVIDER_HOSTS.instagram})
   --timeout-ms      per request (default 15000: the Azure probe may take 10 s)
-  --json            print {ok, checks:[{name,status,detail}]} instead of the table`;
+  --json            print {ok, base, build:{version,commit}, checks:[{name,status,detail}]} instead of the table;
+                    run it as \`npm run --silent smoke -- … --json\` so npm prints no banner before it`;
 
 export class UsageError extends Error {}
 
@@ -78,6 +79,11 @@ export function formatTable(results: readonly CheckResult[]): string {
   return rows.map(([name, status, detail]) => `${name!.padEnd(width[0]!)}  ${status!.padEnd(width[1]!)}  ${detail}`).join("\n");
 }
 
-export function formatJson(base: string, results: readonly CheckResult[]): string {
-  return JSON.stringify({ ok: failedChecks(results).length === 0, base, checks: results }, null, 2);
+/** The line above the table: which build the checks were about. */
+export function formatBuild(base: string, build: BuildIdentity | null): string {
+  return build ? `${base}: commit ${build.commit}, version ${build.version}` : `${base}: build unknown (/api/health did not answer ok)`;
+}
+
+export function formatJson(base: string, { build, checks }: SmokeResult): string {
+  return JSON.stringify({ ok: failedChecks(checks).length === 0, base, build, checks }, null, 2);
 }

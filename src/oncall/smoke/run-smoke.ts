@@ -1,6 +1,7 @@
 // `npm run smoke`: the checks oncall runs after a release, an invalidation or a rollback, in order. Every check
-// runs even when an earlier one failed, so one run names everything that is wrong.
-import { fail, pass, judgeAzureSmoke, judgeHealth, judgeKpiCsv, judgeKpiOverview, judgeNoStore, judgeOAuthRedirect, judgeReadiness, judgeSecurityHeaders, skip, type CheckResult, type Verdict } from "./checks";
+// runs even when an earlier one failed, so one run names everything that is wrong; the result also names the build
+// that answered (its commit), so oncall knows which release the checks were about.
+import { buildOf, fail, pass, judgeAzureGreen, judgeAzureSmoke, judgeHealth, judgeKpiCsv, judgeKpiOverview, judgeNoStore, judgeOAuthRedirect, judgeReadiness, judgeSecurityHeaders, skip, type BuildIdentity, type CheckResult, type Verdict } from "./checks";
 import { probe, type ProbeRequest, type ProbeResponse } from "./http-probe";
 import { openSession } from "./session";
 
@@ -30,7 +31,13 @@ export function defaultKpiBase(base: string): string | undefined {
   return url.origin;
 }
 
-export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
+export interface SmokeResult {
+  /** The build that answered /api/health (version and commit), null when it did not answer ok. */
+  build: BuildIdentity | null;
+  checks: CheckResult[];
+}
+
+export async function runSmoke(options: SmokeOptions): Promise<SmokeResult> {
   const results: CheckResult[] = [];
   const sensitive: ProbeResponse[] = [];
   const base = new URL(options.base).origin;
@@ -49,9 +56,11 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
     }
   }
 
-  await check("health", `${base}/api/health`, judgeHealth);
+  const health = await check("health", `${base}/api/health`, judgeHealth);
   await check("ready", `${base}/api/health/ready`, judgeReadiness);
-  await check("azure openai", `${base}/api/ai/azure/smoke`, judgeAzureSmoke);
+  // Blue serves drafts, green is where they fail over: both must answer when both are configured.
+  const blue = await check("azure openai blue", `${base}/api/ai/azure/smoke?target=blue`, judgeAzureSmoke);
+  await check("azure openai green", `${base}/api/ai/azure/smoke?target=green`, (green) => judgeAzureGreen(green, blue));
 
   // The KPI site lives beside the app only (kpi.X for app.X): staging has none, whatever token the shell holds.
   const kpiSkip = !kpiBase ? "no KPI site beside this host (--kpi-base names one)" : options.kpiToken ? undefined : "no KPI token (--kpi-token or KPI_API_TOKEN)";
@@ -77,11 +86,10 @@ export async function runSmoke(options: SmokeOptions): Promise<CheckResult[]> {
   }
 
   await check("headers: page", `${base}/`, judgeSecurityHeaders, {}, false);
-  const health = sensitive.find((r) => new URL(r.url).pathname === "/api/health");
   results.push({ name: "headers: api", ...(health ? judgeSecurityHeaders(health) : fail("no /api/health response to inspect")) });
   results.push({ name: "no-store", ...judgeNoStore(sensitive) });
 
   const closed = await session?.close();
   if (closed) results.push({ name: "cleanup", ...closed });
-  return results;
+  return { build: health && buildOf(health), checks: results };
 }
