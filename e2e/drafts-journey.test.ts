@@ -103,9 +103,9 @@ describe("writing a draft in Chromium", () => {
     await context.close();
 
     const metrics = await (await fetch(`${app.url}/api/metrics`, { headers: { authorization: "Bearer metrics-token-drafts-0123456789" } })).text();
-    expect(metrics).toMatch(/huntaze_llm_requests_total\{provider="azure-openai",deployment="gpt-4o-mini",outcome="ok"\} [1-9]/);
-    expect(metrics).toMatch(/huntaze_llm_tokens_total\{deployment="gpt-4o-mini",kind="completion"\} [1-9]/);
-    expect(metrics).toMatch(/huntaze_llm_request_duration_seconds_count\{provider="azure-openai",deployment="gpt-4o-mini"\} [1-9]/);
-    expect(metrics).toMatch(/huntaze_llm_breaker_state\{deployment="gpt-4o-mini"\} 0/);
+    expect(metrics).toMatch(/huntaze_llm_requests_total\{target="blue",provider="azure-openai",deployment="gpt-4o-mini",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_tokens_total\{target="blue",deployment="gpt-4o-mini",kind="completion"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_request_duration_seconds_count\{target="blue",provider="azure-openai",deployment="gpt-4o-mini"\} [1-9]/);
+    expect(metrics).toMatch(/huntaze_llm_breaker_state\{target="blue",deployment="gpt-4o-mini"\} 0/);
   });
 });

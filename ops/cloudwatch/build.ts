@@ -17,12 +17,14 @@
 // - The gauges whose level lives in Postgres (outbox, OnlyFans connections) are samples each worker writes once a
 //   minute (src/jobs/stored-gauges.ts), the outbox ones without dimensions: Maximum over a 1-minute period is
 //   Prometheus' max() across instances.
-// - Placeholders: ${Namespace} (METRICS_NAMESPACE), ${LlmDeployment} (one alarm per LLM deployment),
-//   ${AWS::Region}; render.ts fills them in.
+// - LLM alarms are per router target (blue, green, claude: the `target` dimension), a fixed set whatever the stage
+//   deploys; blue and green usually deploy the same model name, so a deployment dimension would merge them.
+// - Placeholders: ${Namespace} (METRICS_NAMESPACE), ${AWS::Region}; render.ts fills them in.
 
 export const NAMESPACE = "${Namespace}";
-export const LLM_DEPLOYMENT = "${LlmDeployment}";
 export const REGION = "${AWS::Region}";
+/** The router's targets (src/llm/targets.ts), in order. */
+const LLM_TARGETS = ["blue", "green", "claude"] as const;
 
 const SMOKE_ROUTE = "/api/ai/azure/smoke";
 const METRICS_ROUTE = "/api/metrics";
@@ -65,9 +67,9 @@ export interface CompositeAlarmProperties {
 
 export interface AlarmFile {
   $comment: string[];
-  parameters: Record<"Namespace" | "LlmDeployment", { description: string; default: string | string[] }>;
+  parameters: Record<"Namespace", { description: string; default: string }>;
   /** severity page/ticket: notify (as Alertmanager routes them); none: an input of a composite alarm, notifies nobody. */
-  metricAlarms: { severity: Severity; forEach?: "LlmDeployment"; properties: MetricAlarmProperties }[];
+  metricAlarms: { severity: Severity; properties: MetricAlarmProperties }[];
   compositeAlarms: { severity: Exclude<Severity, "none">; properties: CompositeAlarmProperties }[];
   /** Every Prometheus alert: the CloudWatch alarms that stand for it, or why it stays with Prometheus. */
   prometheusAlerts: Record<string, { cloudwatch: string[] } | { prometheusOnly: string }>;
@@ -161,8 +163,8 @@ export function buildAlarmFile(): AlarmFile {
   const metricAlarms: AlarmFile["metricAlarms"] = [];
   const compositeAlarms: AlarmFile["compositeAlarms"] = [];
   const cloudwatch: Record<string, string[]> = {};
-  const add = (alert: string, severity: Severity, properties: MetricAlarmProperties, forEach?: "LlmDeployment") => {
-    metricAlarms.push({ severity, ...(forEach ? { forEach } : {}), properties });
+  const add = (alert: string, severity: Severity, properties: MetricAlarmProperties) => {
+    metricAlarms.push({ severity, properties });
     if (severity !== "none") (cloudwatch[alert] ??= []).push(properties.AlarmName);
   };
 
@@ -236,34 +238,34 @@ export function buildAlarmFile(): AlarmFile {
     });
   }
 
-  add(
-    "HuntazeLlmLatencyHigh",
-    "ticket",
-    {
-      AlarmName: `HuntazeLlmLatencyHigh-${LLM_DEPLOYMENT}`,
-      AlarmDescription: `LLM p95 per attempt on ${LLM_DEPLOYMENT} above 8 s for 10 minutes (one attempt's deadline is LLM_ATTEMPT_TIMEOUT_MS, 15 s). ${RUNBOOK.llm}`,
-      Metrics: [stat("p95", "huntaze_llm_request_duration_seconds", { deployment: LLM_DEPLOYMENT }, 600, "p95", true)],
+  for (const target of LLM_TARGETS) {
+    add("HuntazeLlmLatencyHigh", "ticket", {
+      AlarmName: `HuntazeLlmLatencyHigh-${target}`,
+      AlarmDescription: `LLM p95 per attempt on ${target} above 8 s for 10 minutes (one attempt's deadline is LLM_ATTEMPT_TIMEOUT_MS, 15 s). ${RUNBOOK.llm}`,
+      Metrics: [stat("p95", "huntaze_llm_request_duration_seconds", { target }, 600, "p95", true)],
       Threshold: 8,
       ComparisonOperator: "GreaterThanThreshold",
       EvaluationPeriods: 2,
       DatapointsToAlarm: 2,
       TreatMissingData: "notBreaching",
-    },
-    "LlmDeployment",
-  );
+    });
+  }
 
   // The gauge is sampled at each admission and breaker change, so minutes without LLM traffic have no data point:
-  // `ignore` keeps the state meanwhile, as Prometheus keeps the last value. Open (2) in five consecutive minutes.
-  add("HuntazeLlmBreakerOpen", "ticket", {
-    AlarmName: "HuntazeLlmBreakerOpen",
-    AlarmDescription: `An LLM circuit breaker has been open for 5 minutes (the highest state any instance saw, across deployments: the dashboard shows which). Drafts are failing over to the next target (huntaze_llm_failovers_total, reason breaker_open); check the target with the smoke route. ${RUNBOOK.llm}`,
-    Metrics: [insights("state", `SELECT MAX(${q("huntaze_llm_breaker_state")}) FROM SCHEMA(${q(NAMESPACE)}, ${q("deployment")})`, 60, true)],
-    Threshold: 2,
-    ComparisonOperator: "GreaterThanOrEqualToThreshold",
-    EvaluationPeriods: 5,
-    DatapointsToAlarm: 5,
-    TreatMissingData: "ignore",
-  });
+  // `ignore` keeps the state meanwhile, as Prometheus keeps the last value. Open (2) in five consecutive minutes,
+  // the highest state any instance saw for this target (the [target] roll-up).
+  for (const target of LLM_TARGETS) {
+    add("HuntazeLlmBreakerOpen", "ticket", {
+      AlarmName: `HuntazeLlmBreakerOpen-${target}`,
+      AlarmDescription: `The LLM circuit breaker of ${target} has been open for 5 minutes. Drafts are failing over to the next target (huntaze_llm_failovers_total, reason breaker_open); check the target with the smoke route. ${RUNBOOK.llm}`,
+      Metrics: [stat("state", "huntaze_llm_breaker_state", { target }, 60, "Maximum", true)],
+      Threshold: 2,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      TreatMissingData: "ignore",
+    });
+  }
 
   // Refreshes run on the worker's schedule: these need METRICS_EMF on the worker too (ops/README.md).
   for (const provider of PROVIDERS) {
@@ -350,14 +352,10 @@ export function buildAlarmFile(): AlarmFile {
   return {
     $comment: [
       "CloudWatch alarms equivalent to ops/prometheus/alert-rules.yml, for the EMF metrics the web tier and the workers write (METRICS_EMF). Generated by ops/cloudwatch/generate.ts from build.ts; do not edit by hand.",
-      "metricAlarms[].properties / compositeAlarms[].properties are AWS::CloudWatch::Alarm / AWS::CloudWatch::CompositeAlarm properties (the same shape put-metric-alarm / put-composite-alarm take as --cli-input-json), with placeholders ${Namespace}, ${LlmDeployment}: fill them with renderAlarms() in ops/cloudwatch/render.ts. Add AlarmActions by severity (page: #huntaze-oncall, ticket: #huntaze-alerts, none: composite input, no actions). Create composite alarms after the alarms their AlarmRule names.",
+      "metricAlarms[].properties / compositeAlarms[].properties are AWS::CloudWatch::Alarm / AWS::CloudWatch::CompositeAlarm properties (the same shape put-metric-alarm / put-composite-alarm take as --cli-input-json), with the placeholder ${Namespace}: fill it with renderAlarms() in ops/cloudwatch/render.ts. Add AlarmActions by severity (page: #huntaze-oncall, ticket: #huntaze-alerts, none: composite input, no actions). Create composite alarms after the alarms their AlarmRule names.",
     ],
     parameters: {
       Namespace: { description: "METRICS_NAMESPACE of the web tier and the workers", default: "Huntaze" },
-      LlmDeployment: {
-        description: "one HuntazeLlmLatencyHigh alarm per value: the production AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_SECONDARY_DEPLOYMENT and ANTHROPIC_MODEL",
-        default: ["gpt-4o-mini", "claude-haiku-4-5"],
-      },
     },
     metricAlarms,
     compositeAlarms,
@@ -468,10 +466,10 @@ export function buildDashboard(): DashboardBody {
   endRow();
 
   row("LLM");
-  panel("Model calls by deployment and outcome", [expression(sum("huntaze_llm_requests_total", ["provider", "deployment", "outcome"], groupBy("deployment", "outcome")), "q1")]);
-  panel("Model call p95 by deployment", [expression(search("huntaze_llm_request_duration_seconds", ["deployment"], "p95", 300), "q1")], { stat: "p95" });
-  panel("Tokens by deployment and kind", [expression(sum("huntaze_llm_tokens_total", ["deployment", "kind"], groupBy("deployment", "kind")), "q1")]);
-  panel("Circuit breaker state", [expression(max("huntaze_llm_breaker_state", ["deployment"], groupBy("deployment")), "q1")], { width: 12, stat: "Maximum", period: 60, extra: { yAxis: { left: { min: 0, max: 2 } } } });
+  panel("Model calls by target and outcome", [expression(sum("huntaze_llm_requests_total", ["target", "provider", "deployment", "outcome"], groupBy("target", "deployment", "outcome")), "q1")]);
+  panel("Model call p95 by target", [expression(search("huntaze_llm_request_duration_seconds", ["target"], "p95", 300), "q1")], { stat: "p95" });
+  panel("Tokens by target and kind", [expression(sum("huntaze_llm_tokens_total", ["target", "deployment", "kind"], groupBy("target", "deployment", "kind")), "q1")]);
+  panel("Circuit breaker state", [expression(max("huntaze_llm_breaker_state", ["target"], groupBy("target")), "q1")], { width: 12, stat: "Maximum", period: 60, extra: { yAxis: { left: { min: 0, max: 2 } } } });
   panel("Failovers by reason", [expression(sum("huntaze_llm_failovers_total", ["from", "to", "reason"], groupBy("from", "to", "reason")), "q1")], { width: 12 });
   endRow();
 

@@ -361,11 +361,15 @@ describe("one Metrics Insights query per GetMetricData request", () => {
 });
 
 describe("renderAlarms", () => {
-  it("makes one latency alarm per LLM deployment and prefixes every name, composite rules included", () => {
-    const staging = renderAlarms(file, { namespace: "HuntazeStaging", llmDeployments: ["blue-dep", "green-dep", "claude"], namePrefix: "staging-" });
-    expect(staging.prometheusAlerts.HuntazeLlmLatencyHigh).toEqual(["staging-HuntazeLlmLatencyHigh-blue-dep", "staging-HuntazeLlmLatencyHigh-green-dep", "staging-HuntazeLlmLatencyHigh-claude"]);
-    const latency = staging.metricAlarms.find((a) => a.properties.AlarmName === "staging-HuntazeLlmLatencyHigh-green-dep")!;
-    expect(latency.properties.Metrics[0]!.MetricStat!.Metric).toEqual({ Namespace: "HuntazeStaging", MetricName: "huntaze_llm_request_duration_seconds", Dimensions: [{ Name: "deployment", Value: "green-dep" }] });
+  it("makes the LLM alarms per target (blue, green, claude) and prefixes every name, composite rules included", () => {
+    const staging = renderAlarms(file, { namespace: "HuntazeStaging", namePrefix: "staging-" });
+    expect(staging.prometheusAlerts.HuntazeLlmLatencyHigh).toEqual(["staging-HuntazeLlmLatencyHigh-blue", "staging-HuntazeLlmLatencyHigh-green", "staging-HuntazeLlmLatencyHigh-claude"]);
+    expect(staging.prometheusAlerts.HuntazeLlmBreakerOpen).toEqual(["staging-HuntazeLlmBreakerOpen-blue", "staging-HuntazeLlmBreakerOpen-green", "staging-HuntazeLlmBreakerOpen-claude"]);
+    // Blue and green usually deploy the same model name: the alarms read the target, never the deployment.
+    const latency = staging.metricAlarms.find((a) => a.properties.AlarmName === "staging-HuntazeLlmLatencyHigh-green")!;
+    expect(latency.properties.Metrics[0]!.MetricStat!.Metric).toEqual({ Namespace: "HuntazeStaging", MetricName: "huntaze_llm_request_duration_seconds", Dimensions: [{ Name: "target", Value: "green" }] });
+    const breaker = staging.metricAlarms.find((a) => a.properties.AlarmName === "staging-HuntazeLlmBreakerOpen-blue")!;
+    expect(breaker.properties.Metrics[0]!.MetricStat!.Metric).toEqual({ Namespace: "HuntazeStaging", MetricName: "huntaze_llm_breaker_state", Dimensions: [{ Name: "target", Value: "blue" }] });
     const fast = staging.compositeAlarms.find((a) => a.properties.AlarmName === "staging-HuntazeAzureSmokeErrorBudgetBurnFast")!;
     expect(fast.properties.AlarmRule).toBe('ALARM("staging-HuntazeAzureSmokeErrorBudgetBurnFast-1h") AND ALARM("staging-HuntazeAzureSmokeErrorBudgetBurnFast-5m")');
     expect(JSON.stringify(staging)).not.toMatch(/\$\{/);

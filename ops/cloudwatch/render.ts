@@ -28,21 +28,17 @@ function substitute<T>(value: T, values: Record<string, string>): T {
 }
 
 /**
- * Concrete alarms: one HuntazeLlmLatencyHigh per LLM deployment, the namespace in every query, and `namePrefix`
- * (e.g. "staging-") before every alarm name, composite rules included, when two stacks share a region.
+ * Concrete alarms: the namespace in every query, and `namePrefix` (e.g. "staging-") before every alarm name,
+ * composite rules included, when two stacks share a region.
  */
-export function renderAlarms(file: AlarmFile, options: { namespace?: string; llmDeployments?: string[]; namePrefix?: string } = {}): RenderedAlarms {
-  const namespace = options.namespace ?? (file.parameters.Namespace.default as string);
-  const deployments = options.llmDeployments ?? (file.parameters.LlmDeployment.default as string[]);
+export function renderAlarms(file: AlarmFile, options: { namespace?: string; namePrefix?: string } = {}): RenderedAlarms {
+  const namespace = options.namespace ?? file.parameters.Namespace.default;
   const prefix = options.namePrefix ?? "";
   const names = new Map<string, string[]>();
-  const metricAlarms = file.metricAlarms.flatMap(({ severity, forEach, properties }) => {
-    const rendered = (forEach ? deployments : [undefined]).map((deployment) => {
-      const concrete = substitute(properties, { Namespace: namespace, ...(deployment === undefined ? {} : { LlmDeployment: deployment }) });
-      return { severity, properties: { ...concrete, AlarmName: prefix + concrete.AlarmName } };
-    });
-    names.set(properties.AlarmName, rendered.map((r) => r.properties.AlarmName));
-    return rendered;
+  const metricAlarms = file.metricAlarms.map(({ severity, properties }) => {
+    const concrete = substitute(properties, { Namespace: namespace });
+    names.set(properties.AlarmName, [prefix + concrete.AlarmName]);
+    return { severity, properties: { ...concrete, AlarmName: prefix + concrete.AlarmName } };
   });
   const compositeAlarms = file.compositeAlarms.map(({ severity, properties }) => {
     names.set(properties.AlarmName, [prefix + properties.AlarmName]);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { getDatabase, getKeyValueStore, type PrismaClient } from "@/src/data";
 import { analyticsBackfillHandler, analyticsSyncHandler, collectDueConnections, summarizeAll } from "@/src/analytics";
 import { deleteExpiredIdempotencyKeys } from "@/src/http";
-import { getLlmRouter } from "@/src/llm";
+import { getLlmRouter, reportLlmSwitch, sampleLlmSwitch } from "@/src/llm";
 import { moduleLogger, registerOnlyFansStatesSource, registerOutboxStatsSource } from "@/src/observability";
 import { deleteDeliveredEvents, dispatchConfigFromEnv, readOutboxStats, startDispatcher, type OutboxHandler } from "@/src/outbox";
 import { accountDeletionHandler } from "@/src/privacy";
@@ -46,10 +46,11 @@ export function outboxHandlers(prisma: PrismaClient): OutboxHandler[] {
   ];
 }
 
-/** The gauges on /metrics read from the database at scrape time: the outbox and OnlyFans session states. */
+/** The gauges on /metrics read at scrape time: the outbox and OnlyFans session states (Postgres), the manual LLM switch (Redis). */
 export function reportStoredMetrics(): void {
   registerOutboxStatsSource(async () => readOutboxStats((await getDatabase()).prisma));
   registerOnlyFansStatesSource(async () => readOnlyFansSessionStates((await getDatabase()).prisma));
+  reportLlmSwitch();
 }
 
 export interface Jobs {
@@ -63,7 +64,8 @@ export interface Jobs {
 /**
  * The scheduled jobs and the outbox dispatcher: `npm run worker`, or in-process for the embedded default. With
  * `sampleOutboxGauges` (npm run worker with METRICS_EMF) also the outbox gauges' EMF samples, which the CloudWatch
- * alarms and the worker service's autoscaling read; they stop with the rest, inside the same drain bound.
+ * alarms and the worker service's autoscaling read, and the manual LLM switch's; they stop with the rest, inside the
+ * same drain bound.
  */
 export async function startJobs(options: { sampleOutboxGauges?: boolean } = {}): Promise<Jobs> {
   const owner = randomUUID();
@@ -71,8 +73,9 @@ export async function startJobs(options: { sampleOutboxGauges?: boolean } = {}):
   const scheduler = startScheduler(scheduledJobs(), { store: getKeyValueStore(), log: moduleLogger("jobs"), owner });
   const dispatcher = startDispatcher({ prisma, handlers: outboxHandlers(prisma), log: moduleLogger("outbox"), config: dispatchConfigFromEnv(), owner });
   const sampler = options.sampleOutboxGauges ? sampleOutboxGauges({ prisma: async () => (await getDatabase()).prisma }) : undefined;
+  const switchSampler = options.sampleOutboxGauges ? sampleLlmSwitch() : undefined;
   return {
-    stop: (drainMs) => settlesWithin(Promise.all([scheduler.stop(), dispatcher.stop(), sampler?.stop()]), drainMs),
+    stop: (drainMs) => settlesWithin(Promise.all([scheduler.stop(), dispatcher.stop(), sampler?.stop(), switchSampler?.stop()]), drainMs),
   };
 }
 

@@ -12,6 +12,8 @@ export {
   readLlmOverride,
   writeLlmOverride,
   heldOutTarget,
+  reportLlmSwitch,
+  sampleLlmSwitch,
   parseOverrideMode,
   LLM_OVERRIDE_KEY,
   LLM_OVERRIDE_TARGETS,

@@ -6,7 +6,11 @@ import { metrics } from "@/src/observability";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { CircuitBreaker, redisBreakerStore } from "./breaker";
 import { LlmError } from "./errors";
-import { LLM_OVERRIDE_KEY, readLlmOverride, writeLlmOverride } from "./override";
+import { createEmfEmitter } from "@/src/observability/emf";
+import { createMetrics } from "@/src/observability/metrics";
+import { captureLogger } from "@/src/testing/capture-logger";
+import { eventuallyPasses } from "@/src/testing/eventually";
+import { LLM_OVERRIDE_KEY, readLlmOverride, reportLlmSwitch, sampleLlmSwitch, writeLlmOverride } from "./override";
 import { LlmRouter, type RouterTarget } from "./router";
 import type { LlmProvider } from "./types";
 
@@ -127,5 +131,51 @@ describe("the manual LLM switch", () => {
     expect(await readLlmOverride(store)).toEqual({ mode: "auto" });
     await writeLlmOverride(store, "auto", "alice@oncall-laptop");
     expect(await store.get(LLM_OVERRIDE_KEY)).toBeNull();
+  });
+});
+
+describe("huntaze_llm_manual_override on /metrics", () => {
+  /** The switch gauge as a scrape of this process' registry shows it. */
+  async function scraped(): Promise<Record<string, number>> {
+    const text = await metrics().registry.metrics();
+    return Object.fromEntries([...text.matchAll(/^huntaze_llm_manual_override\{target="(\w+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  }
+  // Past the second during which one read of the switch serves every scrape.
+  const afterScrapeCache = () => new Promise((r) => setTimeout(r, 1_100));
+
+  it("shows a switch oncall made from another connection, on an instance that has served no draft", async () => {
+    reportLlmSwitch(redisStore());
+    const oncall = redisStore();
+    expect(await scraped()).toEqual({ blue: 0, green: 0 });
+
+    await writeLlmOverride(oncall, "green", "oncall@laptop");
+    await afterScrapeCache();
+    expect(await scraped()).toEqual({ blue: 0, green: 1 });
+
+    await writeLlmOverride(oncall, "auto", "oncall@laptop");
+    await afterScrapeCache();
+    expect(await scraped()).toEqual({ blue: 0, green: 0 });
+  });
+});
+
+describe("huntaze_llm_manual_override in CloudWatch (worker samples)", () => {
+  it("writes the switch as EMF samples without any draft, and follows a change", async () => {
+    const lines: string[] = [];
+    const m = createMetrics(createEmfEmitter({ namespace: "HuntazeTest", sink: (line) => lines.push(line) }));
+    const oncall = redisStore();
+    const green = () =>
+      lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((doc) => doc.target === "green" && "huntaze_llm_manual_override" in doc)
+        .map((doc) => doc.huntaze_llm_manual_override);
+    await writeLlmOverride(oncall, "green", "oncall@laptop");
+    const sampler = sampleLlmSwitch({ store: redisStore(), metrics: m, everyMs: 100, log: captureLogger().log });
+    try {
+      await eventuallyPasses(async () => expect(green()).toContain(1));
+      await writeLlmOverride(oncall, "auto", "oncall@laptop");
+      await eventuallyPasses(async () => expect(green().at(-1)).toBe(0));
+    } finally {
+      await sampler.stop();
+    }
   });
 });

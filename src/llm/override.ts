@@ -3,7 +3,8 @@
 // "green" holds blue out of rotation (as if its breaker were open) and "blue" holds green out; Claude stays the
 // last resort and the pinned target's own breaker still applies, so a switch never removes every failover.
 import { z } from "zod";
-import type { KeyValueStore } from "@/src/data";
+import { getKeyValueStore, type KeyValueStore } from "@/src/data";
+import { metrics as appMetrics, moduleLogger, registerLlmSwitchSource, startPeriodicSampler, type LlmSwitchGauge, type Logger, type Metrics, type PeriodicSampler } from "@/src/observability";
 
 export const LLM_OVERRIDE_TARGETS = ["blue", "green"] as const;
 export type LlmOverrideTarget = (typeof LLM_OVERRIDE_TARGETS)[number];
@@ -55,4 +56,38 @@ export function heldOutTarget(mode: LlmOverrideMode): LlmOverrideTarget | null {
 
 export function parseOverrideMode(value: string | undefined): LlmOverrideMode | null {
   return value === "auto" || value === "blue" || value === "green" ? value : null;
+}
+
+/** huntaze_llm_manual_override's values for a mode: 1 for the pinned target, 0 for the other (both 0 in auto). */
+export function llmSwitchGauge(mode: LlmOverrideMode): LlmSwitchGauge {
+  return Object.fromEntries(LLM_OVERRIDE_TARGETS.map((target) => [target, target === mode ? 1 : 0]));
+}
+
+/**
+ * The gauge on /metrics reads the switch when scraped, with the same reader as `npm run llm:switch -- status`: an
+ * instance shows a switch made elsewhere without having served a draft since (registered where the stored gauges are).
+ */
+export function reportLlmSwitch(store: KeyValueStore = getKeyValueStore()): void {
+  registerLlmSwitchSource(async () => llmSwitchGauge((await readLlmOverride(store)).mode));
+}
+
+/**
+ * The same reading as an EMF sample once a minute, for CloudWatch (npm run worker with METRICS_EMF): the web tier's
+ * instances write the gauge only when they read the switch, so without drafts CloudWatch would not see it.
+ */
+export function sampleLlmSwitch({
+  store = getKeyValueStore(),
+  metrics = appMetrics(),
+  everyMs = 60_000,
+  log = moduleLogger("metrics"),
+}: { store?: KeyValueStore; metrics?: Metrics; everyMs?: number; log?: Logger } = {}): PeriodicSampler {
+  return startPeriodicSampler({
+    name: "llm-switch",
+    everyMs,
+    log,
+    read: async () => llmSwitchGauge((await readLlmOverride(store)).mode),
+    write: (gauge) => {
+      for (const [target, value] of Object.entries(gauge)) metrics.llmManualOverride.set({ target }, value);
+    },
+  });
 }

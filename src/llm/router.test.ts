@@ -2,7 +2,7 @@
 // the breaker on the in-process store and on real Redis shared by two routers.
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryStore, createRedisStore } from "@/src/data";
-import { metrics } from "@/src/observability";
+import { flushEvents, metrics, storeKpiEventsIn } from "@/src/observability";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { CircuitBreaker, memoryBreakerStore, redisBreakerStore, type BreakerOptions } from "./breaker";
 import { LlmError, type LlmFailure } from "./errors";
@@ -204,5 +204,39 @@ describe("breaker shared through Redis", () => {
     for (let i = 0; i < 5; i++) await a.r.complete(request, ctx);
     await b.r.complete(request, ctx);
     expect(b.calls).toEqual(["green-d"]);
+  });
+});
+
+describe("blue and green deploying the same model name", () => {
+  const SHARED = "gpt-4o-mini-shared";
+  /** The values of one LLM metric for the shared deployment name, as "target outcome-or-kind → value". */
+  async function series(metric: "llmRequests" | "llmTokens" | "llmBreakerState"): Promise<Record<string, number>> {
+    const values = (await metrics()[metric].get()).values.filter((v) => v.labels.deployment === SHARED);
+    return Object.fromEntries(values.map(({ labels, value }: { labels: Record<string, string | number | undefined>; value: number }) => [[labels.target, labels.outcome ?? labels.kind].filter(Boolean).join(" "), value]));
+  }
+
+  it("gives each target its own series, breaker gauge and llm.request line", async () => {
+    // What recordEvent writes is what its log line carries (the same parsed fields), collected here instead of Postgres.
+    const events: Array<{ name: string; properties: object }> = [];
+    storeKpiEventsIn(async () => ({ kpiEvent: { createMany: async ({ data }) => events.push(...data) } }));
+    const calls: string[] = [];
+    const r = router([
+      { name: "blue", providers: [vendor(SHARED, ["unavailable"], calls)] },
+      { name: "green", providers: [vendor(SHARED, ["ok"], calls)] },
+    ]);
+    for (let i = 0; i < 5; i++) expect(await r.complete(request, ctx)).toMatchObject({ status: "ok", target: "green" });
+    await flushEvents();
+
+    expect(await series("llmRequests")).toEqual({ "blue unavailable": 5, "green ok": 5 });
+    expect(await series("llmTokens")).toEqual({ "green prompt": 15, "green completion": 10 });
+    // Blue's breaker opened after five failures; green's stayed closed. By deployment alone both would be one gauge.
+    expect(await series("llmBreakerState")).toEqual({ blue: 2, green: 0 });
+    const durations = (await metrics().llmDuration.get()).values.filter((v) => v.metricName === "huntaze_llm_request_duration_seconds_count" && v.labels.deployment === SHARED);
+    expect(Object.fromEntries(durations.map((v) => [v.labels.target, v.value]))).toEqual({ blue: 5, green: 5 });
+
+    const lines = events.filter((e) => e.name === "llm.request").map((e) => e.properties);
+    expect(lines).toHaveLength(10);
+    expect(lines.filter((l) => (l as { target: string }).target === "blue")).toEqual(Array(5).fill(expect.objectContaining({ deployment: SHARED, outcome: "unavailable" })));
+    expect(lines.filter((l) => (l as { target: string }).target === "green")).toEqual(Array(5).fill(expect.objectContaining({ deployment: SHARED, outcome: "ok" })));
   });
 });

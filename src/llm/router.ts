@@ -6,7 +6,7 @@ import type { KeyValueStore } from "@/src/data";
 import { deadlineSignal, metrics, moduleLogger, recordEvent, timeoutSignal } from "@/src/observability";
 import type { BreakerState, CircuitBreaker } from "./breaker";
 import { isLlmError, LlmError, type LlmFailure } from "./errors";
-import { heldOutTarget, LLM_OVERRIDE_TARGETS, readLlmOverride, type LlmOverrideMode } from "./override";
+import { heldOutTarget, llmSwitchGauge, readLlmOverride, type LlmOverrideMode } from "./override";
 import type { CompletionRequest, CompletionResult, LlmProvider, StreamEvent } from "./types";
 
 export interface RouterTarget {
@@ -33,6 +33,8 @@ interface Candidate {
 }
 
 const BREAKER_GAUGE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+/** The breaker is the target's (blue and green may deploy the same model name); its deployment is named beside. */
+const breakerLabels = (target: RouterTarget) => ({ target: target.name, deployment: target.providers[0]!.deployment });
 // Failures that say the target is unhealthy, as opposed to ones about us (400) or its quota (429).
 const HEALTH_FAILURES: ReadonlySet<LlmFailure> = new Set(["unavailable", "malformed"]);
 
@@ -61,7 +63,7 @@ export class LlmRouter {
     for await (const candidate of this.candidates(overall)) {
       attempts++;
       try {
-        const result = await this.withKeys(candidate.target, (provider, signal) => this.timed(provider, () => provider.complete(request, { requestId: context.requestId, signal })), overall);
+        const result = await this.withKeys(candidate.target, (provider, signal) => this.timed(candidate.target.name, provider, () => provider.complete(request, { requestId: context.requestId, signal })), overall);
         await this.recordHealth(candidate, true);
         return this.outcomeOf(candidate, result, attempts);
       } catch (error) {
@@ -101,8 +103,8 @@ export class LlmRouter {
         if (event.type === "delta") yield event;
         else {
           await this.recordHealth(candidate, true);
-          this.count(event.result, performance.now() - startedAt);
-          metrics().llmDuration.observe({ provider: event.result.provider, deployment: event.result.deployment }, (performance.now() - startedAt) / 1000);
+          this.count(candidate.target.name, event.result, performance.now() - startedAt);
+          metrics().llmDuration.observe({ target: candidate.target.name, provider: event.result.provider, deployment: event.result.deployment }, (performance.now() - startedAt) / 1000);
           yield { type: "done", outcome: this.outcomeOf(candidate, event.result, attempts) };
           return;
         }
@@ -133,7 +135,7 @@ export class LlmRouter {
         continue;
       }
       const admission = await this.breaker.admit(target.name);
-      metrics().llmBreakerState.set({ deployment: target.providers[0]!.deployment }, BREAKER_GAUGE[admission.state]);
+      metrics().llmBreakerState.set(breakerLabels(target), BREAKER_GAUGE[admission.state]);
       if (!admission.allowed) {
         metrics().llmFailovers.inc({ from: target.name, to: next, reason: "breaker_open" });
         continue;
@@ -156,8 +158,8 @@ export class LlmRouter {
         return result;
       } catch (error) {
         const failure = asLlmError(error);
-        metrics().llmRequests.inc({ provider: provider.provider, deployment: provider.deployment, outcome: failure.failure });
-        recordEvent("llm.request", { provider: provider.provider, deployment: provider.deployment, outcome: failure.failure, latencyMs: Math.round(performance.now() - startedAt), promptTokens: 0, completionTokens: 0 });
+        metrics().llmRequests.inc({ target: target.name, provider: provider.provider, deployment: provider.deployment, outcome: failure.failure });
+        recordEvent("llm.request", { target: target.name, provider: provider.provider, deployment: provider.deployment, outcome: failure.failure, latencyMs: Math.round(performance.now() - startedAt), promptTokens: 0, completionTokens: 0 });
         if (failure.failure === "auth_rejected" && keyIndex < target.providers.length - 1) {
           // Names the target and status only: the key itself never reaches a log line.
           moduleLogger("llm").warn({ event: "llm.key_fallback", target: target.name, status: failure.detail.status }, "primary key refused; trying the secondary key");
@@ -169,23 +171,24 @@ export class LlmRouter {
     throw new LlmError("misconfigured", "no key configured for this target");
   }
 
-  private async timed(provider: LlmProvider, call: () => Promise<CompletionResult>): Promise<CompletionResult> {
-    const stop = metrics().llmDuration.startTimer({ provider: provider.provider, deployment: provider.deployment });
+  private async timed(target: string, provider: LlmProvider, call: () => Promise<CompletionResult>): Promise<CompletionResult> {
+    const stop = metrics().llmDuration.startTimer({ target, provider: provider.provider, deployment: provider.deployment });
     const startedAt = performance.now();
     try {
       const result = await call();
-      this.count(result, performance.now() - startedAt);
+      this.count(target, result, performance.now() - startedAt);
       return result;
     } finally {
       stop();
     }
   }
 
-  private count(result: CompletionResult, latencyMs: number): void {
+  private count(target: string, result: CompletionResult, latencyMs: number): void {
     const m = metrics();
     const outcome = result.finishReason === "content_filter" ? "blocked" : "ok";
-    m.llmRequests.inc({ provider: result.provider, deployment: result.deployment, outcome });
+    m.llmRequests.inc({ target, provider: result.provider, deployment: result.deployment, outcome });
     recordEvent("llm.request", {
+      target,
       provider: result.provider,
       deployment: result.deployment,
       outcome,
@@ -193,8 +196,8 @@ export class LlmRouter {
       promptTokens: result.usage.promptTokens,
       completionTokens: result.usage.completionTokens,
     });
-    m.llmTokens.inc({ deployment: result.deployment, kind: "prompt" }, result.usage.promptTokens);
-    m.llmTokens.inc({ deployment: result.deployment, kind: "completion" }, result.usage.completionTokens);
+    m.llmTokens.inc({ target, deployment: result.deployment, kind: "prompt" }, result.usage.promptTokens);
+    m.llmTokens.inc({ target, deployment: result.deployment, kind: "completion" }, result.usage.completionTokens);
   }
 
   private outcomeOf(candidate: Candidate, result: CompletionResult, attempts: number): RouteOutcome {
@@ -225,7 +228,7 @@ export class LlmRouter {
     if (this.overrideSeen && Date.now() - this.overrideSeen.at < OVERRIDE_CACHE_MS) return this.overrideSeen.mode;
     const { mode } = await readLlmOverride(this.store);
     this.overrideSeen = { mode, at: Date.now() };
-    for (const target of LLM_OVERRIDE_TARGETS) metrics().llmManualOverride.set({ target }, target === mode ? 1 : 0);
+    for (const [target, value] of Object.entries(llmSwitchGauge(mode))) metrics().llmManualOverride.set({ target }, value);
     return mode;
   }
 
@@ -239,6 +242,6 @@ export class LlmRouter {
 
   private async recordHealth(candidate: Candidate, ok: boolean): Promise<void> {
     const now = await this.breaker.record(candidate.target.name, ok, candidate.state);
-    metrics().llmBreakerState.set({ deployment: candidate.target.providers[0]!.deployment }, BREAKER_GAUGE[now]);
+    metrics().llmBreakerState.set(breakerLabels(candidate.target), BREAKER_GAUGE[now]);
   }
 }

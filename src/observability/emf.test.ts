@@ -107,27 +107,27 @@ describe("EMF lines", () => {
 
   it("writes the observed seconds of a histogram, from observe and from a timer", async () => {
     const { lines, m } = capture();
-    m.llmDuration.observe({ provider: "azure", deployment: "gpt-4o-mini" }, 0.375);
-    const stop = m.llmDuration.startTimer({ provider: "anthropic", deployment: "claude-haiku-4-5" });
+    m.llmDuration.observe({ target: "blue", provider: "azure", deployment: "gpt-4o-mini" }, 0.375);
+    const stop = m.llmDuration.startTimer({ target: "claude", provider: "anthropic", deployment: "claude-haiku-4-5" });
     const seconds = stop();
     expect(lines).toHaveLength(2);
-    expect(event(lines[0]!)).toMatchObject({ name: "huntaze_llm_request_duration_seconds", unit: "Seconds", value: 0.375, dimensions: { provider: "azure", deployment: "gpt-4o-mini" } });
-    expect(event(lines[0]!).dimensionSets).toEqual([["provider", "deployment"], ["deployment"]]);
-    expect(event(lines[1]!)).toMatchObject({ value: seconds, dimensions: { provider: "anthropic", deployment: "claude-haiku-4-5" } });
+    expect(event(lines[0]!)).toMatchObject({ name: "huntaze_llm_request_duration_seconds", unit: "Seconds", value: 0.375, dimensions: { target: "blue", provider: "azure", deployment: "gpt-4o-mini" } });
+    expect(event(lines[0]!).dimensionSets).toEqual([["target", "provider", "deployment"], ["target"]]);
+    expect(event(lines[1]!)).toMatchObject({ value: seconds, dimensions: { target: "claude", provider: "anthropic", deployment: "claude-haiku-4-5" } });
     const { values } = await m.llmDuration.get();
     expect(values.find((v) => v.metricName === "huntaze_llm_request_duration_seconds_sum" && v.labels.provider === "anthropic")?.value).toBe(seconds);
   });
 
   it("writes a gauge's value after each change", () => {
     const { lines, m } = capture();
-    m.llmBreakerState.set({ deployment: "gpt-4o-mini" }, 2);
-    m.llmBreakerState.inc({ deployment: "gpt-4o-mini" });
-    m.llmBreakerState.dec({ deployment: "gpt-4o-mini" }, 3);
+    m.llmBreakerState.set({ target: "green", deployment: "gpt-4o-mini" }, 2);
+    m.llmBreakerState.inc({ target: "green", deployment: "gpt-4o-mini" });
+    m.llmBreakerState.dec({ target: "green", deployment: "gpt-4o-mini" }, 3);
     m.llmManualOverride.set({ target: "green" }, 1);
     expect(lines.map((l) => event(l)).map(({ name, unit, value, dimensions }) => ({ name, unit, value, dimensions }))).toEqual([
-      { name: "huntaze_llm_breaker_state", unit: "None", value: 2, dimensions: { deployment: "gpt-4o-mini" } },
-      { name: "huntaze_llm_breaker_state", unit: "None", value: 3, dimensions: { deployment: "gpt-4o-mini" } },
-      { name: "huntaze_llm_breaker_state", unit: "None", value: 0, dimensions: { deployment: "gpt-4o-mini" } },
+      { name: "huntaze_llm_breaker_state", unit: "None", value: 2, dimensions: { target: "green", deployment: "gpt-4o-mini" } },
+      { name: "huntaze_llm_breaker_state", unit: "None", value: 3, dimensions: { target: "green", deployment: "gpt-4o-mini" } },
+      { name: "huntaze_llm_breaker_state", unit: "None", value: 0, dimensions: { target: "green", deployment: "gpt-4o-mini" } },
       { name: "huntaze_llm_manual_override", unit: "None", value: 1, dimensions: { target: "green" } },
     ]);
   });
@@ -241,13 +241,13 @@ describe("EMF lines", () => {
 
     const { lines, errors: refused, m: other } = capture();
     expect(() => other.socialRequests.inc({ provider: "tiktok", endpoint: "tökén", outcome: "ok" })).not.toThrow();
-    expect(() => other.llmBreakerState.set({ deployment: "gpt" }, Number.POSITIVE_INFINITY)).not.toThrow();
+    expect(() => other.llmBreakerState.set({ target: "blue", deployment: "gpt" }, Number.POSITIVE_INFINITY)).not.toThrow();
     expect(lines).toEqual([]);
     expect(refused.map((r) => r.metric)).toEqual(["huntaze_social_requests_total", "huntaze_llm_breaker_state"]);
     expect((await other.socialRequests.get()).values[0]?.value).toBe(1);
 
     const throwingReporter = createMetrics(createEmfEmitter({ namespace: "HuntazeTest", sink: () => { throw new Error("full"); }, onError: () => { throw new Error("and worse"); } }));
-    expect(() => throwingReporter.llmTokens.inc({ deployment: "gpt", kind: "prompt" }, 5)).not.toThrow();
+    expect(() => throwingReporter.llmTokens.inc({ target: "blue", deployment: "gpt", kind: "prompt" }, 5)).not.toThrow();
   });
 
   it("writes nothing when there is no emitter (METRICS_EMF off)", async () => {

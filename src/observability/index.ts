@@ -1,6 +1,6 @@
 export { logger, moduleLogger, createLogger, type Logger } from "./logger";
 export { scrubText, scrubValue } from "./redact";
-export { metrics, recordHttpRequest, registerOutboxStatsSource, registerOnlyFansStatesSource, statusClass, ROUTES_OUTSIDE_API_RESPONSES, type Metrics, type OutboxStats, type OnlyFansSessionStates } from "./metrics";
+export { metrics, recordHttpRequest, registerOutboxStatsSource, registerOnlyFansStatesSource, registerLlmSwitchSource, statusClass, ROUTES_OUTSIDE_API_RESPONSES, type Metrics, type OutboxStats, type OnlyFansSessionStates, type LlmSwitchGauge } from "./metrics";
 export { type EmfMetricDefinition, type EmfKind } from "./emf";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";

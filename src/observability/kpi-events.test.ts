@@ -14,12 +14,12 @@ afterAll(() => services.close());
 
 describe("KPI events", () => {
   it("writes one row per event with its fields, the user apart", async () => {
-    recordEvent("llm.request", { provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 });
+    recordEvent("llm.request", { target: "blue", provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 });
     recordEvent("social.connected", { userId: "u-1", provider: "tiktok" });
     await flushEvents();
     const rows = await prisma.kpiEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.name, r.userId, r.properties])).toEqual([
-      ["llm.request", null, { provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 }],
+      ["llm.request", null, { target: "blue", provider: "azure", deployment: "gpt-4o-mini", outcome: "ok", latencyMs: 812, promptTokens: 120, completionTokens: 40 }],
       ["social.connected", "u-1", { provider: "tiktok" }],
     ]);
   });

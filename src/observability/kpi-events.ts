@@ -19,6 +19,7 @@ export const KPI_EVENTS = {
   "social.token_refresh": z.object({ userId, provider, outcome: z.enum(["ok", "needs_attention", "error"]), reason: z.string().optional() }),
   "social.request": z.object({ provider, endpoint: z.string(), outcome: z.string(), durationMs: z.number().int().nonnegative() }),
   "llm.request": z.object({
+    target: z.string(),
     provider: z.string(),
     deployment: z.string(),
     outcome: z.string(),

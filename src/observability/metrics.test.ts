@@ -2,7 +2,7 @@
 // counted in the wrong class, or a smoke probe counted at all, moves the paging ratio with nothing else noticing.
 import { describe, expect, it } from "vitest";
 import { createEmfEmitter } from "./emf";
-import { createMetrics } from "./metrics";
+import { createMetrics, metrics, registerLlmSwitchSource } from "./metrics";
 
 function recorder() {
   const lines: string[] = [];
@@ -43,5 +43,24 @@ describe("huntaze_api_responses_total", () => {
     expect(await apiCounts()).toEqual({});
     const http = (await m.httpRequests.get()).values.map((v) => `${v.labels.route} ${v.labels.status}`);
     expect(http.sort()).toEqual(["/api/ai/azure/smoke 200", "/api/ai/azure/smoke 502", "/api/metrics 200"]);
+  });
+});
+
+describe("huntaze_llm_manual_override at scrape time", () => {
+  it("answers the scrape within half a second with the last value when the switch cannot be read", async () => {
+    registerLlmSwitchSource(async () => ({ blue: 0, green: 1 }));
+    expect(await metrics().registry.metrics()).toContain('huntaze_llm_manual_override{target="green"} 1');
+
+    await new Promise((r) => setTimeout(r, 1_100)); // past the second one read serves
+    registerLlmSwitchSource(() => new Promise(() => undefined)); // Redis not answering
+    const startedAt = Date.now();
+    const text = await metrics().registry.metrics();
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect(text).toContain('huntaze_llm_manual_override{target="green"} 1');
+
+    registerLlmSwitchSource(async () => {
+      throw new Error("READONLY");
+    });
+    expect(await metrics().registry.metrics()).toContain('huntaze_llm_manual_override{target="green"} 1');
   });
 });

@@ -40,17 +40,47 @@ function scrapeTimeSource<T>() {
   };
 }
 
+/** huntaze_llm_manual_override by target: 1 for the target oncall pinned, 0 for the others (all 0 in auto). */
+export type LlmSwitchGauge = Record<string, 0 | 1>;
+
 const sources = globalThis as unknown as {
-  __huntazeScrapeSources?: { outbox: ReturnType<typeof scrapeTimeSource<OutboxStats>>; onlyfans: ReturnType<typeof scrapeTimeSource<OnlyFansSessionStates>> };
+  __huntazeScrapeSources?: {
+    outbox?: ReturnType<typeof scrapeTimeSource<OutboxStats>>;
+    onlyfans?: ReturnType<typeof scrapeTimeSource<OnlyFansSessionStates>>;
+    llmSwitch?: ReturnType<typeof scrapeTimeSource<LlmSwitchGauge>>;
+  };
 };
-const scrapeSources = (sources.__huntazeScrapeSources ??= { outbox: scrapeTimeSource<OutboxStats>(), onlyfans: scrapeTimeSource<OnlyFansSessionStates>() });
+const scrapeSources = (sources.__huntazeScrapeSources ??= {});
+const outboxSource = (scrapeSources.outbox ??= scrapeTimeSource<OutboxStats>());
+const onlyfansSource = (scrapeSources.onlyfans ??= scrapeTimeSource<OnlyFansSessionStates>());
+const llmSwitchSource = (scrapeSources.llmSwitch ??= scrapeTimeSource<LlmSwitchGauge>());
 
 export function registerOutboxStatsSource(read: () => Promise<OutboxStats>): void {
-  scrapeSources.outbox.register(read);
+  outboxSource.register(read);
 }
 
 export function registerOnlyFansStatesSource(read: () => Promise<OnlyFansSessionStates>): void {
-  scrapeSources.onlyfans.register(read);
+  onlyfansSource.register(read);
+}
+
+/**
+ * Oncall's manual switch, read from the shared store when /metrics is scraped (src/llm registers the reader), so
+ * the gauge shows a switch made by `npm run llm:switch` on an instance that has served no draft since.
+ */
+export function registerLlmSwitchSource(read: () => Promise<LlmSwitchGauge>): void {
+  llmSwitchSource.register(read);
+}
+
+/** A scrape never waits longer than this for the switch: past it the gauge keeps its last value. */
+const LLM_SWITCH_SCRAPE_TIMEOUT_MS = 500;
+
+function within<T>(ms: number, value: Promise<T | undefined>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(timer));
 }
 
 /** The outbox gauges: Prometheus reads them at scrape time, CloudWatch gets them as samples (no dimensions). */
@@ -70,7 +100,7 @@ function outboxGauge(registry: Registry, { name, help, pick }: (typeof OUTBOX_GA
     help,
     registers: [registry],
     async collect() {
-      const stats = await scrapeSources.outbox.current();
+      const stats = await outboxSource.current();
       if (stats) this.set(pick(stats));
     },
   });
@@ -211,37 +241,48 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
       help: "Which Azure key a target answered with (primary, or the secondary after a 401/403 during a key rotation).",
       labelNames: ["target", "key"] as const,
     }),
+    // `target` (blue, green, claude) beside `deployment`: blue and green usually deploy the same model name
+    // (gpt-4o-mini), and by deployment alone their series would merge.
     llmRequests: emf.counter({
       name: "huntaze_llm_requests_total",
-      help: "Model calls by provider, deployment and outcome (ok, blocked, or the failure kind).",
-      labelNames: ["provider", "deployment", "outcome"] as const,
+      help: "Model calls by target (blue, green, claude), provider, deployment and outcome (ok, blocked, or the failure kind).",
+      labelNames: ["target", "provider", "deployment", "outcome"] as const,
     }),
-    // [deployment]: p95 per deployment whatever the provider, as the Prometheus rule aggregates it.
+    // [target]: p95 per target, as the Prometheus rule aggregates it and the CloudWatch alarm reads it.
     llmDuration: emf.histogram(
       {
         name: "huntaze_llm_request_duration_seconds",
-        help: "Time for one model call (one attempt on one target).",
-        labelNames: ["provider", "deployment"] as const,
+        help: "Time for one model call (one attempt on one target), by target, provider and deployment.",
+        labelNames: ["target", "provider", "deployment"] as const,
         buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30],
       },
-      [["deployment"]],
+      [["target"]],
     ),
     llmTokens: emf.counter({
       name: "huntaze_llm_tokens_total",
-      help: "Tokens used, by deployment and kind (prompt, completion).",
-      labelNames: ["deployment", "kind"] as const,
+      help: "Tokens used, by target, deployment and kind (prompt, completion).",
+      labelNames: ["target", "deployment", "kind"] as const,
     }),
     // In EMF a gauge is a sample taken when the value is set (each admission, each breaker change), not a level
-    // held between scrapes: CloudWatch sees it while there is traffic.
-    llmBreakerState: emf.gauge({
-      name: "huntaze_llm_breaker_state",
-      help: "Circuit breaker per deployment as this instance last saw it: 0 closed, 1 half-open, 2 open.",
-      labelNames: ["deployment"] as const,
-    }),
+    // held between scrapes: CloudWatch sees it while there is traffic. [target]: the breaker alarm's input.
+    llmBreakerState: emf.gauge(
+      {
+        name: "huntaze_llm_breaker_state",
+        help: "Circuit breaker per target (blue, green, claude; its deployment beside) as this instance last saw it: 0 closed, 1 half-open, 2 open.",
+        labelNames: ["target", "deployment"] as const,
+      },
+      [["target"]],
+    ),
+    // Prometheus reads the switch at scrape time (registerLlmSwitchSource); in EMF, a sample each time it is read.
     llmManualOverride: emf.gauge({
       name: "huntaze_llm_manual_override",
-      help: "Oncall's manual switch (npm run llm:switch) as this instance last read it: 1 for the pinned target, 0 otherwise; all 0 in auto.",
+      help: "Oncall's manual switch (npm run llm:switch), read from the shared store at scrape time: 1 for the pinned target, 0 otherwise; all 0 in auto.",
       labelNames: ["target"] as const,
+      async collect() {
+        const gauge = await within(LLM_SWITCH_SCRAPE_TIMEOUT_MS, llmSwitchSource.current());
+        if (!gauge) return;
+        for (const [target, value] of Object.entries(gauge)) this.set({ target }, value);
+      },
     }),
     llmFailovers: emf.counter({
       name: "huntaze_llm_failovers_total",
@@ -272,7 +313,7 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
       labelNames: ["state"] as const,
       registers: [registry],
       async collect() {
-        const states = await scrapeSources.onlyfans.current();
+        const states = await onlyfansSource.current();
         if (!states) return;
         for (const [state, count] of Object.entries(states)) this.set({ state }, count);
       },
