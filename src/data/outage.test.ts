@@ -53,6 +53,16 @@ describe("database outages", () => {
     const startingUp = Object.assign(new Error("the database system is starting up"), { code: "57P03", severity: "FATAL" });
     expect(knownAppError(startingUp)?.code).toBe("database_unavailable");
 
+    // A transaction that outlives its timeout (seen under load: an OnlyFans disconnect past 5 s) is a retryable 503.
+    const expired = await rejection(
+      prisma.$transaction(async (tx) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await tx.$queryRawUnsafe("SELECT 1");
+      }, { timeout: 100 }),
+    );
+    expect(expired).toMatchObject({ code: "P2028" });
+    expect(knownAppError(expired)).toMatchObject({ code: "database_unavailable", status: 503 });
+
     const syntax = await rejection(prisma.$queryRawUnsafe("SELEC 1"));
     expect(knownAppError(syntax)).toBeUndefined();
     expect(knownAppError(new Error("relation does not exist"))).toBeUndefined();

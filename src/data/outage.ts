@@ -12,8 +12,13 @@ const UNAVAILABLE_SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDO
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
+// P2028 covers every interactive-transaction API error; only the one that says the transaction outlived its time (a
+// busy database or event loop, as under load) is a "try again", not a bug.
+const EXPIRED_TRANSACTION = /expired transaction|Transaction already closed/;
+
 function isDatabaseUnavailableLink(link: Record<string, unknown>): boolean {
   const { code, kind, originalCode, message } = link;
+  if (code === "P2028" && typeof message === "string" && EXPIRED_TRANSACTION.test(message)) return true;
   if (typeof code === "string" && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
   if (typeof kind === "string" && UNAVAILABLE_ADAPTER_KINDS.has(kind)) return true;
   if (typeof originalCode === "string" && UNAVAILABLE_SQLSTATE.test(originalCode)) return true;
