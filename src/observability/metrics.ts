@@ -20,9 +20,10 @@ export interface OutboxStats {
 
 export type OnlyFansSessionStates = Record<"connected" | "needs_attention" | "disconnected", number>;
 
-// Gauges read from Postgres when scraped (any instance gives the same answer): the source is registered by the
-// process that has a database (app start-up, workers), and one query serves the scrapes of one second.
-function scrapeTimeSource<T>() {
+// Gauges read from the shared stores when scraped (any instance gives the same answer): the source is registered by
+// the process that has them (app start-up, workers), and one read serves the scrapes of one second. With `maxWaitMs`,
+// a scrape waits no longer than that for the read (undefined past it: the gauge keeps its last value).
+function scrapeTimeSource<T>(maxWaitMs?: number) {
   const source: { read?: () => Promise<T>; last?: { at: number; value: Promise<T | undefined> } } = {};
   return {
     register(read: () => Promise<T>) {
@@ -35,9 +36,18 @@ function scrapeTimeSource<T>() {
       if (last && Date.now() - last.at < 1_000) return last.value;
       const value = read().catch(() => undefined);
       source.last = { at: Date.now(), value };
-      return value;
+      return maxWaitMs === undefined ? value : within(maxWaitMs, value);
     },
   };
+}
+
+function within<T>(ms: number, value: Promise<T | undefined>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([value, late]).finally(() => clearTimeout(timer));
 }
 
 /** huntaze_llm_manual_override by target: 1 for the target oncall pinned, 0 for the others (all 0 in auto). */
@@ -53,7 +63,9 @@ const sources = globalThis as unknown as {
 const scrapeSources = (sources.__huntazeScrapeSources ??= {});
 const outboxSource = (scrapeSources.outbox ??= scrapeTimeSource<OutboxStats>());
 const onlyfansSource = (scrapeSources.onlyfans ??= scrapeTimeSource<OnlyFansSessionStates>());
-const llmSwitchSource = (scrapeSources.llmSwitch ??= scrapeTimeSource<LlmSwitchGauge>());
+/** A scrape never waits longer than this for the switch (Redis): past it the gauge keeps its last value. */
+const LLM_SWITCH_SCRAPE_TIMEOUT_MS = 500;
+const llmSwitchSource = (scrapeSources.llmSwitch ??= scrapeTimeSource<LlmSwitchGauge>(LLM_SWITCH_SCRAPE_TIMEOUT_MS));
 
 export function registerOutboxStatsSource(read: () => Promise<OutboxStats>): void {
   outboxSource.register(read);
@@ -69,18 +81,6 @@ export function registerOnlyFansStatesSource(read: () => Promise<OnlyFansSession
  */
 export function registerLlmSwitchSource(read: () => Promise<LlmSwitchGauge>): void {
   llmSwitchSource.register(read);
-}
-
-/** A scrape never waits longer than this for the switch: past it the gauge keeps its last value. */
-const LLM_SWITCH_SCRAPE_TIMEOUT_MS = 500;
-
-function within<T>(ms: number, value: Promise<T | undefined>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
-  });
-  return Promise.race([value, late]).finally(() => clearTimeout(timer));
 }
 
 /** The outbox gauges: Prometheus reads them at scrape time, CloudWatch gets them as samples (no dimensions). */
@@ -279,7 +279,7 @@ export function createMetrics(emitter: EmfEmitter | null = emfEmitterFromEnv()) 
       help: "Oncall's manual switch (npm run llm:switch), read from the shared store at scrape time: 1 for the pinned target, 0 otherwise; all 0 in auto.",
       labelNames: ["target"] as const,
       async collect() {
-        const gauge = await within(LLM_SWITCH_SCRAPE_TIMEOUT_MS, llmSwitchSource.current());
+        const gauge = await llmSwitchSource.current();
         if (!gauge) return;
         for (const [target, value] of Object.entries(gauge)) this.set({ target }, value);
       },
