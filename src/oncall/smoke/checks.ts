@@ -46,6 +46,15 @@ export function judgeHealth(response: ProbeResponse): Verdict {
   return pass(`200 ok, version ${build.version}, commit ${build.commit}`);
 }
 
+/** After a release or a rollback: is the build it deployed the one answering? Another commit means the deployment has
+ *  not finished, failed, or another release ran since. */
+export function judgeCommit(build: BuildIdentity | null, expected: string | undefined): Verdict {
+  if (!expected) return skip("no --expect-commit given");
+  if (!build) return fail(`expected commit ${expected}, but /api/health did not answer ok`);
+  if (build.commit.toLowerCase().startsWith(expected)) return pass(`${build.commit} is live, as expected`);
+  return fail(`${build.commit} is live, not ${expected}: the deployment has not finished, failed, or another one ran since`);
+}
+
 export function judgeReadiness(response: ProbeResponse): Verdict {
   const body = json(response);
   if (response.status === 200 && body?.status === "ok") return pass("200 ok: database and Redis answer");

@@ -6,8 +6,10 @@ import type { BuildIdentity, CheckResult } from "./checks";
 import { defaultKpiBase, PRODUCTION_PROVIDER_HOSTS, type SmokeOptions, type SmokeResult } from "./run-smoke";
 
 export const SMOKE_USAGE = `usage: npm run [--silent] smoke -- --base URL [--kpi-token TOKEN] [--kpi-base URL] [--cookie COOKIE]
-                       [--tiktok-host HOST] [--instagram-host HOST] [--timeout-ms MS] [--json]
+                       [--tiktok-host HOST] [--instagram-host HOST] [--timeout-ms MS] [--expect-commit SHA] [--json]
   --base            the app's origin, e.g. https://app.huntaze.com
+  --expect-commit   fails the \`commit\` check unless /api/health names this commit (a full sha, or its first 7+
+                    hex digits): after a release, proof that the released build is the one answering
   --kpi-token       checks /api/kpi/overview and /api/kpi/export.csv; default: $KPI_API_TOKEN, which keeps
                     the token out of the process list (skipped without either, and where no KPI site is)
   --kpi-base        the KPI site (default: app.X -> kpi.X, localhost -> kpi.localhost; none for other hosts)
@@ -21,6 +23,8 @@ export const SMOKE_USAGE = `usage: npm run [--silent] smoke -- --base URL [--kpi
 export class UsageError extends Error {}
 
 const origin = z.string().refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), { message: "must be an http(s) URL" });
+// A full sha or an abbreviation git would print (7+ hex digits); compared as a prefix of the live commit.
+const commitSha = z.string().regex(/^[0-9a-f]{7,40}$/i, { message: "must be a commit sha (7 to 40 hex digits)" }).transform((v) => v.toLowerCase());
 const host = z.string().regex(/^[a-z0-9.-]+(:\d{1,5})?$/i, { message: "must be a host name, optionally with :port" });
 
 /** `env`: where KPI_API_TOKEN is read when --kpi-token is absent (a flag shows in `ps` and in npm's banner). */
@@ -38,6 +42,7 @@ export function parseSmokeArgs(argv: string[], env: Readonly<Record<string, stri
         "tiktok-host": { type: "string", default: PRODUCTION_PROVIDER_HOSTS.tiktok },
         "instagram-host": { type: "string", default: PRODUCTION_PROVIDER_HOSTS.instagram },
         "timeout-ms": { type: "string", default: "15000" },
+        "expect-commit": { type: "string" },
         json: { type: "boolean", default: false },
       },
     }));
@@ -54,6 +59,7 @@ export function parseSmokeArgs(argv: string[], env: Readonly<Record<string, stri
       "tiktok-host": host,
       "instagram-host": host,
       "timeout-ms": z.coerce.number().int().min(500).max(120_000),
+      "expect-commit": commitSha.optional(),
       json: z.boolean(),
     })
     .safeParse(values);
@@ -67,6 +73,7 @@ export function parseSmokeArgs(argv: string[], env: Readonly<Record<string, stri
     tiktokHost: v["tiktok-host"].toLowerCase(),
     instagramHost: v["instagram-host"].toLowerCase(),
     timeoutMs: v["timeout-ms"],
+    expectCommit: v["expect-commit"],
     json: v.json,
   };
 }

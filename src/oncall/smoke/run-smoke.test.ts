@@ -114,6 +114,18 @@ describe("npm run smoke's checks", () => {
     expect(formatBuild(origin, down.build)).toBe(`${origin}: build unknown (/api/health did not answer ok)`);
   });
 
+  it("with --expect-commit, fails unless the expected commit answers (full sha or its abbreviation); skips without it", async () => {
+    expect(byName(await smokeChecks(options())).commit).toEqual({ name: "commit", status: "skip", detail: "no --expect-commit given" });
+    expect(byName(await smokeChecks(options({ expectCommit: COMMIT }))).commit!.status).toBe("pass");
+    expect(byName(await smokeChecks(options({ expectCommit: COMMIT.slice(0, 7) }))).commit!.status).toBe("pass");
+    const previous = "0123456789abcdef0123456789abcdef01234567";
+    const results = await smokeChecks(options({ expectCommit: previous }));
+    expect(failures(results)).toEqual(["commit"]);
+    expect(byName(results).commit!.detail).toBe(`${COMMIT} is live, not ${previous}: the deployment has not finished, failed, or another one ran since`);
+    routes["GET /api/health"] = () => json(503, { error: { code: "unavailable" } });
+    expect(byName(await smokeChecks(options({ expectCommit: COMMIT }))).commit!.detail).toBe(`expected commit ${COMMIT}, but /api/health did not answer ok`);
+  });
+
   it("probes green beside blue when green is configured, failing on green alone", async () => {
     expect(byName(await smokeChecks(options()))["azure openai green"]).toEqual({ name: "azure openai green", status: "pass", detail: "200 ok: gpt-4o-mini-green at green.openai.azure.com in 90 ms" });
     routes["GET /api/ai/azure/smoke"] = (req) =>
@@ -255,6 +267,13 @@ describe("npm run smoke's command line", () => {
     expect(parseSmokeArgs(["--base", "https://app.huntaze.com"], { KPI_API_TOKEN: "from-the-shell" }).kpiToken).toBe("from-the-shell");
     expect(parseSmokeArgs(["--base", "https://app.huntaze.com", "--kpi-token", "flag"], { KPI_API_TOKEN: "from-the-shell" }).kpiToken).toBe("flag");
     expect(parseSmokeArgs(["--base", "https://app.huntaze.com"], { KPI_API_TOKEN: "" }).kpiToken).toBeUndefined();
+  });
+
+  it("takes --expect-commit as a full or abbreviated sha, in either case, and refuses anything else", () => {
+    expect(parseSmokeArgs(["--base", "https://app.huntaze.com", "--expect-commit", COMMIT.toUpperCase()]).expectCommit).toBe(COMMIT);
+    expect(parseSmokeArgs(["--base", "https://app.huntaze.com", "--expect-commit", "f039511"]).expectCommit).toBe("f039511");
+    expect(() => parseSmokeArgs(["--base", "https://app.huntaze.com", "--expect-commit", "f0395"])).toThrow("--expect-commit: must be a commit sha");
+    expect(() => parseSmokeArgs(["--base", "https://app.huntaze.com", "--expect-commit", "HEAD"])).toThrow("--expect-commit: must be a commit sha");
   });
 
   it("refuses a missing base, a URL that is not http(s), a host with a path and unknown flags", () => {

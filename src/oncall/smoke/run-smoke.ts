@@ -1,7 +1,7 @@
 // `npm run smoke`: the checks oncall runs after a release, an invalidation or a rollback, in order. Every check
 // runs even when an earlier one failed, so one run names everything that is wrong; the result also names the build
 // that answered (its commit), so oncall knows which release the checks were about.
-import { buildOf, fail, pass, judgeAzureGreen, judgeAzureSmoke, judgeHealth, judgeKpiCsv, judgeKpiOverview, judgeNoStore, judgeOAuthRedirect, judgeReadiness, judgeSecurityHeaders, skip, type BuildIdentity, type CheckResult, type Verdict } from "./checks";
+import { buildOf, judgeCommit, fail, pass, judgeAzureGreen, judgeAzureSmoke, judgeHealth, judgeKpiCsv, judgeKpiOverview, judgeNoStore, judgeOAuthRedirect, judgeReadiness, judgeSecurityHeaders, skip, type BuildIdentity, type CheckResult, type Verdict } from "./checks";
 import { probe, type ProbeRequest, type ProbeResponse } from "./http-probe";
 import { openSession } from "./session";
 
@@ -18,6 +18,8 @@ export interface SmokeOptions {
   tiktokHost: string;
   instagramHost: string;
   timeoutMs: number;
+  /** The commit that must be live (a full sha or a 7+ digit prefix); without it the `commit` check is skipped. */
+  expectCommit?: string;
 }
 
 export const PRODUCTION_PROVIDER_HOSTS = { tiktok: "www.tiktok.com", instagram: "www.instagram.com" } as const;
@@ -57,6 +59,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult> {
   }
 
   const health = await check("health", `${base}/api/health`, judgeHealth);
+  results.push({ name: "commit", ...judgeCommit(health && buildOf(health), options.expectCommit) });
   await check("ready", `${base}/api/health/ready`, judgeReadiness);
   // Blue serves drafts, green is where they fail over: both must answer when both are configured.
   const blue = await check("azure openai blue", `${base}/api/ai/azure/smoke?target=blue`, judgeAzureSmoke);
