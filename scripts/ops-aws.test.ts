@@ -1,5 +1,5 @@
-// `npm run ops:aws` as a real process: the exact calls it prints with --dry-run (a release and a rollback, step by
-// step), what it refuses, and what it does when it runs them. For the runs, stand-in `aws`, `docker`, `npm` and
+// `npm run ops:aws` as a real process: the exact calls it prints with --dry-run (a release, a rollback, an oncall
+// task, the ids, step by step), what it refuses, and what it does when it runs them. For the runs, stand-in `aws`, `docker`, `npm` and
 // `git` executables come first on PATH: shell scripts that record their arguments and answer as the CLIs would
 // (values on stdout, a job RUNNING then SUCCEED...), so the release's stop conditions are proven on real processes.
 import { spawnSync } from "node:child_process";
@@ -51,7 +51,7 @@ const stageLines = (stage: "staging" | "prod", base: string, kpi = "") => {
     `git push origin ${SHA}:refs/heads/${stage}`,
     `${S}_AMPLIFY_JOB=$(aws amplify start-job ${app} --job-type RELEASE --job-reason 'release 0123456789ab' --query jobSummary.jobId --output text ${R})`,
     `aws amplify get-job ${app} --job-id "$${S}_AMPLIFY_JOB" --query job.summary.status --output text ${R}`,
-    `npm run smoke -- --base ${base}${kpi}`,
+    `npm run smoke -- --base ${base} --expect-commit ${SHA}${kpi}`,
   ];
 };
 
@@ -64,6 +64,7 @@ describe("npm run ops:aws -- release --dry-run", () => {
     expect(commandLines(stdout)).toEqual([
       "git rev-parse HEAD",
       "git status --porcelain",
+      `aws ecr list-images --repository-name huntaze --filter tagStatus=TAGGED --query "length(imageIds[?imageTag=='rolled-back-${SHA}'])" --output json ${R}`,
       "ACCOUNT_ID=$(aws sts get-caller-identity --query Account --output text)",
       `aws ecr get-login-password ${R} | docker login --username AWS --password-stdin "$ACCOUNT_ID".dkr.ecr.us-east-1.amazonaws.com`,
       `docker build --platform linux/amd64 --provenance=false --label org.opencontainers.image.revision=${SHA} --build-arg APP_COMMIT=${SHA} --tag ${URI} .`,
@@ -103,24 +104,64 @@ describe("npm run ops:aws -- release --dry-run", () => {
       "PROD_INVALIDATION=$(aws cloudfront create-invalidation --distribution-id E3QWRUHAPOMQZL --paths '/*' --query Invalidation.Id --output text)",
       'aws cloudfront wait invalidation-completed --distribution-id E3QWRUHAPOMQZL --id "$PROD_INVALIDATION"',
     ]);
-    expect(lines.at(-1)).toBe('npm run smoke -- --base https://app.huntaze.com');
+    expect(lines.at(-1)).toBe(`npm run smoke -- --base https://app.huntaze.com --expect-commit ${SHA}`);
   });
 });
 
 describe("npm run ops:aws -- rollback --dry-run", () => {
-  it("prints the image check, the Amplify RETRY of the good job and its wait, the workers back on the earlier image, then smoke", () => {
+  it("prints the image and job checks, the mark on the image left, the Amplify RETRY of the good job and its wait, the workers back on the earlier image, then smoke", () => {
     const { status, stdout } = opsAws(["rollback", "--stage", "prod", "--app-id", APP_ID, "--job-id", "41", "--image-tag", OLD, "--dry-run"]);
     expect(status).toBe(0);
     const app = `--app-id ${APP_ID} --branch-name prod`;
+    const rerun = `[ "$PROD_RUNNING_SHA" = ${OLD} ] ||`;
     expect(commandLines(stdout)).toEqual([
       `IMAGE_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${OLD} --query 'images[].imageManifest' --output text ${R})`,
+      `PROD_ROLLBACK_COMMIT=$(aws amplify get-job ${app} --job-id 41 --query job.summary.commitId --output text ${R})`,
+      `PROD_RUNNING_SHA=$(aws ecr describe-images --repository-name huntaze --image-ids imageTag=prod --query 'imageDetails[0].imageTags[?length(@)==\`40\`] | [0]' --output text ${R})`,
+      `${rerun} PROD_RUNNING_MANIFEST=$(aws ecr batch-get-image --repository-name huntaze --image-ids imageTag="$PROD_RUNNING_SHA" --query 'images[].imageManifest' --output text ${R})`,
+      `${rerun} aws ecr put-image --repository-name huntaze --image-tag rolled-back-"$PROD_RUNNING_SHA" --image-manifest "$PROD_RUNNING_MANIFEST" --query image.imageId.imageDigest --output text ${R}`,
       `PROD_AMPLIFY_JOB=$(aws amplify start-job ${app} --job-type RETRY --job-id 41 --job-reason 'rollback to job 41' --query jobSummary.jobId --output text ${R})`,
       `aws amplify get-job ${app} --job-id "$PROD_AMPLIFY_JOB" --query job.summary.status --output text ${R}`,
       `aws ecr put-image --repository-name huntaze --image-tag prod --image-manifest "$IMAGE_MANIFEST" --query image.imageId.imageDigest --output text ${R}`,
       `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-worker --force-new-deployment --query service.serviceName --output text ${R}`,
       `aws ecs update-service --cluster huntaze-prod --service huntaze-prod-onlyfans --force-new-deployment --query service.serviceName --output text ${R}`,
       `aws ecs wait services-stable --cluster huntaze-prod --services huntaze-prod-worker huntaze-prod-onlyfans ${R}`,
-      'npm run smoke -- --base https://app.huntaze.com',
+      'npm run smoke -- --base https://app.huntaze.com --expect-commit "$PROD_ROLLBACK_COMMIT"',
+    ]);
+  });
+});
+
+describe("npm run ops:aws -- task --dry-run", () => {
+  it("prints the network lookup, the one-off task of the tool, the wait, its log stream and its exit code", () => {
+    const { status, stdout, stderr } = opsAws(["task", "--stage", "prod", "--dry-run", "--", "llm:switch", "green"]);
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    expect(stdout.split("\n")[0]).toBe("# run `npm run llm:switch -- green` in prod's network as a one-off task of huntaze-prod-migrate");
+    expect(commandLines(stdout)).toEqual([
+      `PROD_SUBNETS=$(aws cloudformation describe-stacks --stack-name Huntaze-prod-Workers --query "Stacks[0].Outputs[?OutputKey=='TaskSubnetIds'].OutputValue" --output text ${R})`,
+      `PROD_SECURITY_GROUP=$(aws cloudformation describe-stacks --stack-name Huntaze-prod-Workers --query "Stacks[0].Outputs[?OutputKey=='TaskSecurityGroupId'].OutputValue" --output text ${R})`,
+      `PROD_TASK=$(aws ecs run-task --cluster huntaze-prod --task-definition huntaze-prod-migrate --launch-type FARGATE --network-configuration 'awsvpcConfiguration={subnets=['"$PROD_SUBNETS"'],securityGroups=['"$PROD_SECURITY_GROUP"'],assignPublicIp=DISABLED}' --overrides '{"containerOverrides":[{"name":"db-migrate","command":["llm:switch","--","green"]}]}' --started-by oncall-llm-switch --query 'tasks[0].taskArn' --output text ${R})`,
+      `aws ecs wait tasks-stopped --cluster huntaze-prod --tasks "$PROD_TASK" ${R}`,
+      `aws logs get-log-events --log-group-name /ecs/huntaze-prod-migrate --log-stream-name db-migrate/db-migrate/"\${PROD_TASK##*/}" --start-from-head --query 'events[].[message]' --output text ${R}`,
+      `aws ecs describe-tasks --cluster huntaze-prod --tasks "$PROD_TASK" --query 'tasks[0].containers[0].exitCode' --output text ${R}`,
+    ]);
+    expect(stdout).toContain("# 6. prod: the exit code of llm:switch — must print 0, else ops:aws exits with the code printed");
+  });
+});
+
+describe("npm run ops:aws -- ids --dry-run", () => {
+  it("prints each stage's distribution and services, then the Amplify app id and its branches", () => {
+    const { status, stdout } = opsAws(["ids", "--dry-run"]);
+    expect(status).toBe(0);
+    const stage = (name: string) => [
+      `aws cloudformation describe-stacks --stack-name Huntaze-${name}-Web --query "Stacks[0].Outputs[?OutputKey=='DistributionId'].OutputValue" --output text ${R}`,
+      `aws ecs describe-services --cluster huntaze-${name} --services huntaze-${name}-worker huntaze-${name}-onlyfans huntaze-${name}-web --query 'services[].[serviceName,status,runningCount,desiredCount]' --output table ${R}`,
+    ];
+    expect(commandLines(stdout)).toEqual([
+      ...stage("staging"),
+      ...stage("prod"),
+      `APP_ID=$(aws amplify list-apps --query "apps[?name=='huntaze'].appId" --output text ${R})`,
+      `aws amplify list-branches --app-id "$APP_ID" --query 'branches[].[branchName,activeJobId,updateTime]' --output table ${R}`,
     ]);
   });
 });
@@ -137,7 +178,8 @@ describe("npm run ops:aws single actions --dry-run", () => {
   // Every flag's constraint is checked in-process (src/oncall/release-commands.test.ts); here, what the process does.
   it("refuses a missing, malformed or misplaced flag, naming it, with exit 2 and nothing printed", () => {
     for (const [args, message] of [
-      [["release", "--sha", SHA, "--dry-run"], "--app-id is required"],
+      [["task", "--stage", "prod", "--dry-run", "--", "sh", "-c", "env"], 'task runs only llm:switch, onlyfans:switch, dlq, tokens:rotate, social:refresh, admin:create, backup (not "sh")'],
+      [["task", "--stage", "prod", "--", "llm:switch", "green", "--dry-run"], 'llm:switch takes [status] | green | blue | auto (not "green --dry-run")'],
       [["release", "--app-id", APP_ID, "--sha", SHA, "--branch-name", "main"], "--branch-name is not a flag of release"],
       [["rollback", "--stage", "prod", "--app-id", APP_ID, "--job-id", "41", "--image-tag", "prod"], "--image-tag must be the sha of an earlier release"],
     ] as const) {
@@ -164,16 +206,27 @@ case "$1 $2" in
   "ecr get-login-password") echo ecr-password-from-aws ;;
   "ecr batch-get-image") printf '{"schemaVersion":2,"layers":[]}\\n' ;;
   "ecr put-image") echo sha256:0d1e ;;
+  "ecr list-images") echo "\${FAKE_ROLLED_BACK_COUNT:-0}" ;;
+  "amplify list-apps") echo "\${FAKE_APP_IDS:-${APP_ID}}" ;;
+  "logs get-log-events") printf 'manual switch set to green\\nblue is out of rotation\\n' ;;
   "ecr describe-images")
+    case "$*" in *length*) echo "\${FAKE_RUNNING_SHA:-${SHA}}"; exit 0 ;; esac
     if [ -n "$FAKE_FIRST_RELEASE" ]; then echo "An error occurred (ImageNotFoundException) when calling the DescribeImages operation: The image with imageId {imageTag:'staging'} does not exist" >&2; exit 254; fi
     printf 'prod\\t${OLD}\\n' ;;
-  "cloudformation describe-stacks") case "$*" in *TaskSubnetIds*) echo subnet-a,subnet-b ;; *) echo sg-1 ;; esac ;;
+  "cloudformation describe-stacks")
+    case "$*" in
+      *TaskSubnetIds*) echo subnet-a,subnet-b ;;
+      *TaskSecurityGroupId*) echo sg-1 ;;
+      *) echo "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id $4 does not exist" >&2; exit 254 ;;
+    esac ;;
+  "ecs describe-services") echo "huntaze-staging-worker ACTIVE 1 1" ;;
   "rds create-db-snapshot") echo snapshot ;;
   "ecs run-task") echo arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a ;;
-  "ecs describe-tasks") echo "\${FAKE_MIGRATE_EXIT:-0}" ;;
+  "ecs describe-tasks") case "$*" in *"containers[0]"*) echo "\${FAKE_TASK_EXIT:-0}" ;; *) echo "\${FAKE_MIGRATE_EXIT:-0}" ;; esac ;;
   "ecs update-service") echo service ;;
   "amplify start-job") echo 7 ;;
   "amplify get-job")
+    case "$*" in *commitId*) echo ${OLD}; exit 0 ;; esac
     count=$(cat ${JSON.stringify(path.join(dir, "get-job"))} 2>/dev/null || echo 0); count=$((count + 1)); echo $count > ${JSON.stringify(path.join(dir, "get-job"))}
     if [ $((count % 2)) -eq 1 ]; then echo RUNNING; else echo "\${FAKE_JOB_END:-SUCCEED}"; fi ;;
 esac`,
@@ -208,7 +261,7 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     expect(stdout).toContain(`prod\t${OLD}`);
     const calls = fakes.calls();
     expect(calls.map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual([
-      "git rev-parse HEAD", "git status --porcelain", "aws sts get-caller-identity", "aws ecr get-login-password", "docker login --username", "docker build --platform", "docker push 123456789012.dkr.ecr.us-east-1.amazonaws.com/huntaze:" + SHA, "aws ecr batch-get-image",
+      "git rev-parse HEAD", "git status --porcelain", "aws ecr list-images", "aws sts get-caller-identity", "aws ecr get-login-password", "docker login --username", "docker build --platform", "docker push 123456789012.dkr.ecr.us-east-1.amazonaws.com/huntaze:" + SHA, "aws ecr batch-get-image",
       ...["staging", "prod"].flatMap(() => [
         "aws cloudformation describe-stacks", "aws cloudformation describe-stacks", "aws rds create-db-snapshot", "aws rds wait", "aws ecr describe-images", "aws ecr put-image", "aws ecs run-task", "aws ecs wait", "aws ecs describe-tasks",
         "aws ecs update-service", "aws ecs update-service", "aws ecs wait", `git push origin`, "aws amplify start-job", "aws amplify get-job", "aws amplify get-job", `npm run smoke`,
@@ -221,8 +274,8 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     expect(calls).toContain(`aws ecs wait tasks-stopped --cluster huntaze-prod --tasks arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a ${R}`);
     expect(calls).toContain(`aws amplify get-job --app-id ${APP_ID} --branch-name prod --job-id 7 --query job.summary.status --output text ${R}`);
     expect(calls.filter((call) => call.startsWith("npm"))).toEqual([
-      "npm run smoke -- --base https://stagging.huntaze.com",
-      "npm run smoke -- --base https://app.huntaze.com",
+      `npm run smoke -- --base https://stagging.huntaze.com --expect-commit ${SHA}`,
+      `npm run smoke -- --base https://app.huntaze.com --expect-commit ${SHA}`,
     ]);
     expect(stderr).toMatch(/status: RUNNING\n[^]*status: SUCCEED/);
     expect(stderr).not.toContain("kpi-token-from-the-shell");
@@ -232,9 +285,9 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     const fakes = standIns("staging-smoke-fails");
     const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_STAGING_SMOKE_EXIT: "1" } });
     expect(status).toBe(1);
-    expect(stderr).toContain("ops:aws stopped at step 24 of 41 (staging: smoke https://stagging.huntaze.com): npm exited 1. Nothing after it ran. Prod was not touched.");
+    expect(stderr).toContain("ops:aws stopped at step 25 of 42 (staging: smoke https://stagging.huntaze.com): npm exited 1. Nothing after it ran. Prod was not touched.");
     const calls = fakes.calls();
-    expect(calls.at(-1)).toBe("npm run smoke -- --base https://stagging.huntaze.com");
+    expect(calls.at(-1)).toBe(`npm run smoke -- --base https://stagging.huntaze.com --expect-commit ${SHA}`);
     expect(calls.join("\n")).not.toMatch(/prod/);
   });
 
@@ -243,7 +296,7 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_JOB_END: "FAILED" } });
     expect(status).toBe(1);
     expect(stderr).toContain("status: RUNNING");
-    expect(stderr).toContain("ops:aws stopped at step 22 of 41 (staging: wait for the Amplify job): it ended FAILED. Nothing after it ran. Prod was not touched.");
+    expect(stderr).toContain("ops:aws stopped at step 23 of 42 (staging: wait for the Amplify job): it ended FAILED. Nothing after it ran. Prod was not touched.");
     const calls = fakes.calls();
     expect(calls.slice(-2).map((call) => call.split(" ").slice(0, 3).join(" "))).toEqual(["aws amplify get-job", "aws amplify get-job"]);
     expect(calls.some((call) => call.startsWith("npm"))).toBe(false);
@@ -253,7 +306,7 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     const fakes = standIns("migration-fails");
     const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_MIGRATE_EXIT: "1" } });
     expect(status).toBe(1);
-    expect(stderr).toContain("ops:aws stopped at step 16 of 41 (staging: the migration succeeded (exit code of each container)): the migration task did not exit 0");
+    expect(stderr).toContain("ops:aws stopped at step 17 of 42 (staging: the migration succeeded (exit code of each container)): the migration task did not exit 0");
     expect(stderr).toContain('(it printed "1")');
     expect(stderr).toContain("the snapshot taken before is huntaze-staging-pre-0123456789ab-");
     const calls = fakes.calls();
@@ -268,7 +321,35 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     expect(stderr).toContain("cannot be overwritten because the tag is immutable");
     expect(stderr).toContain("an earlier run pushed this sha; its image is the one released: going on");
     expect(status).toBe(0);
-    expect(fakes.calls().at(-1)).toBe("npm run smoke -- --base https://stagging.huntaze.com");
+    expect(fakes.calls().at(-1)).toBe(`npm run smoke -- --base https://stagging.huntaze.com --expect-commit ${SHA}`);
+  });
+
+  it("refuses a sha a rollback marked, before building: says to release the fix, or how to remove the mark", () => {
+    const fakes = standIns("rolled-back-sha");
+    const { status, stderr } = opsAws(RELEASE, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_ROLLED_BACK_COUNT: "1" } });
+    expect(status).toBe(1);
+    expect(stderr).toContain(`ops:aws stopped at step 3 of 42 (0123456789ab was not rolled back (no image tag rolled-back-${SHA})): ${SHA} was rolled back`);
+    expect(stderr).toContain("release the commit that fixes it instead");
+    expect(stderr).toContain(`aws ecr batch-delete-image --repository-name huntaze --image-ids imageTag=rolled-back-${SHA} --region us-east-1`);
+    expect(fakes.calls().at(-1)).toMatch(/^aws ecr list-images /);
+    expect(fakes.calls().some((call) => call.startsWith("docker"))).toBe(false);
+  });
+
+  it("without --app-id, finds the Amplify app by its name first and releases to it; stops at once when there is none", () => {
+    const found = standIns("app-found");
+    const run = opsAws(["release", "--sha", SHA, "--poll-seconds", "1", "--staging-only"], { pathDirs: found.pathDirs });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(`APP_ID=${APP_ID}`);
+    expect(found.calls()[0]).toBe(`aws amplify list-apps --query apps[?name=='huntaze'].appId --output text ${R}`);
+    expect(found.calls()).toContain(`aws amplify start-job --app-id ${APP_ID} --branch-name staging --job-type RELEASE --job-reason release 0123456789ab --query jobSummary.jobId --output text ${R}`);
+
+    for (const [name, printed] of [["no-app", "None"], ["two-apps", `${APP_ID}\td9z8y7x6w5v4u3`]] as const) {
+      const fakes = standIns(name);
+      const { status, stderr } = opsAws(["release", "--sha", SHA, "--staging-only"], { pathDirs: fakes.pathDirs, env: { FAKE_APP_IDS: printed } });
+      expect(status, name).toBe(1);
+      expect(stderr).toContain("ops:aws stopped at step 1 of 26 (find the id of the Amplify app named huntaze): no Amplify app named huntaze in us-east-1 for these credentials, or more than one: pass --app-id");
+      expect(fakes.calls()).toHaveLength(1);
+    }
   });
 
   it("refuses to start without KPI_API_TOKEN in the shell, running nothing", () => {
@@ -277,6 +358,77 @@ describe("npm run ops:aws -- release, run against stand-in CLIs", () => {
     expect(status).toBe(2);
     expect(stderr).toContain("KPI_API_TOKEN must be set in this shell");
     expect(fakes.calls()).toEqual([]);
+  });
+});
+
+describe("npm run ops:aws -- rollback, run against stand-in CLIs", () => {
+  const ROLLBACK = ["rollback", "--stage", "prod", "--app-id", APP_ID, "--job-id", "41", "--image-tag", OLD, "--poll-seconds", "1"];
+
+  it("tags the image prod leaves rolled-back-<its sha> before moving prod's tag, and smokes the commit of the job it re-ran", () => {
+    const fakes = standIns("rollback-ok");
+    const { status, stderr } = opsAws(ROLLBACK, { pathDirs: fakes.pathDirs, env: KPI });
+    expect(stderr).toContain("done: roll prod back");
+    expect(status).toBe(0);
+    const calls = fakes.calls();
+    const mark = calls.indexOf(`aws ecr put-image --repository-name huntaze --image-tag rolled-back-${SHA} --image-manifest {"schemaVersion":2,"layers":[]} --query image.imageId.imageDigest --output text ${R}`);
+    expect(calls).toContain(`aws ecr batch-get-image --repository-name huntaze --image-ids imageTag=${SHA} --query images[].imageManifest --output text ${R}`);
+    expect(mark).toBeGreaterThan(0);
+    expect(mark).toBeLessThan(calls.findIndex((call) => call.startsWith("aws ecr put-image --repository-name huntaze --image-tag prod ")));
+    expect(calls.at(-1)).toBe(`npm run smoke -- --base https://app.huntaze.com --expect-commit ${OLD}`);
+  });
+
+  it("re-run once prod runs the earlier image already: marks nothing (the good image stays releasable) and goes on", () => {
+    const fakes = standIns("rollback-rerun");
+    const { status, stderr } = opsAws(ROLLBACK, { pathDirs: fakes.pathDirs, env: { ...KPI, FAKE_RUNNING_SHA: OLD } });
+    expect(status).toBe(0);
+    expect(stderr).toContain("not run: prod runs 89abcdef0123 already: an earlier rollback marked the image it left");
+    expect(fakes.calls().some((call) => call.includes("rolled-back-"))).toBe(false);
+    expect(fakes.calls().at(-1)).toBe(`npm run smoke -- --base https://app.huntaze.com --expect-commit ${OLD}`);
+  });
+});
+
+describe("npm run ops:aws -- task, run against stand-in CLIs", () => {
+  it("starts the tool's task in the stage's network, prints its log stream, and exits 0 with it", () => {
+    const fakes = standIns("task-ok");
+    const { status, stdout, stderr } = opsAws(["task", "--stage", "prod", "--", "dlq", "list", "--all"], { pathDirs: fakes.pathDirs });
+    expect(stderr).toContain("done: run `npm run dlq -- list --all`");
+    expect(status).toBe(0);
+    expect(stdout).toBe("manual switch set to green\nblue is out of rotation\n");
+    expect(fakes.calls()).toEqual([
+      `aws cloudformation describe-stacks --stack-name Huntaze-prod-Workers --query Stacks[0].Outputs[?OutputKey=='TaskSubnetIds'].OutputValue --output text ${R}`,
+      `aws cloudformation describe-stacks --stack-name Huntaze-prod-Workers --query Stacks[0].Outputs[?OutputKey=='TaskSecurityGroupId'].OutputValue --output text ${R}`,
+      `aws ecs run-task --cluster huntaze-prod --task-definition huntaze-prod-migrate --launch-type FARGATE --network-configuration awsvpcConfiguration={subnets=[subnet-a,subnet-b],securityGroups=[sg-1],assignPublicIp=DISABLED} --overrides {"containerOverrides":[{"name":"db-migrate","command":["dlq","--","list","--all"]}]} --started-by oncall-dlq --query tasks[0].taskArn --output text ${R}`,
+      `aws ecs wait tasks-stopped --cluster huntaze-prod --tasks arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a ${R}`,
+      `aws logs get-log-events --log-group-name /ecs/huntaze-prod-migrate --log-stream-name db-migrate/db-migrate/4f2a --start-from-head --query events[].[message] --output text ${R}`,
+      `aws ecs describe-tasks --cluster huntaze-prod --tasks arn:aws:ecs:us-east-1:123456789012:task/huntaze/4f2a --query tasks[0].containers[0].exitCode --output text ${R}`,
+    ]);
+  });
+
+  it("exits with the tool's own exit code when it fails, after printing its output", () => {
+    const fakes = standIns("task-fails");
+    const { status, stdout, stderr } = opsAws(["task", "--stage", "staging", "--", "llm:switch", "green"], { pathDirs: fakes.pathDirs, env: { FAKE_TASK_EXIT: "3" } });
+    expect(status).toBe(3);
+    expect(stdout).toContain("blue is out of rotation");
+    expect(stderr).toContain('ops:aws stopped at step 6 of 6 (staging: the exit code of llm:switch): llm:switch did not exit 0; why the task stopped: aws ecs describe-tasks --cluster huntaze-staging --tasks "$STAGING_TASK"');
+    expect(stderr).toContain('(it printed "3")');
+  });
+
+  it("exits 1 when the container never started (no exit code)", () => {
+    const fakes = standIns("task-never-started");
+    const { status } = opsAws(["task", "--stage", "staging", "--", "tokens:rotate"], { pathDirs: fakes.pathDirs, env: { FAKE_TASK_EXIT: "None" } });
+    expect(status).toBe(1);
+  });
+});
+
+describe("npm run ops:aws -- ids, run against stand-in CLIs", () => {
+  it("goes past stages without a private web stack and prints the Amplify app id and branches", () => {
+    const fakes = standIns("ids");
+    const { status, stderr } = opsAws(["ids"], { pathDirs: fakes.pathDirs });
+    expect(status).toBe(0);
+    expect(stderr).toContain("staging has no private web tier (Amplify serves it): going on");
+    expect(stderr).toContain("prod has no private web tier (Amplify serves it): going on");
+    expect(stderr).toContain(`APP_ID=${APP_ID}`);
+    expect(fakes.calls().at(-1)).toBe(`aws amplify list-branches --app-id ${APP_ID} --query branches[].[branchName,activeJobId,updateTime] --output table ${R}`);
   });
 });
 

@@ -1,8 +1,9 @@
-// npm run ops:aws -- release|rollback|jobs|images|invalidate ... [--dry-run]   (see OPS_AWS_USAGE and docs/ONCALL.md)
+// npm run ops:aws -- release|rollback|task|ids|jobs|images|invalidate ... [--dry-run]   (see OPS_AWS_USAGE, docs/ONCALL.md)
 // --dry-run prints the plan as a shell script. Otherwise runs its steps in order with this shell's credentials
 // (AWS_PROFILE...), each command spawned without a shell, and stops at the first failure, naming the step:
 // exit code = the failed command's, 1 when a check failed (a job FAILED, a migration exited non-zero, a wait timed
-// out), 2 on a usage error or a missing variable, 127 when a CLI (aws, docker, npm, git) is not installed.
+// out), the tool's own exit code when a `task` ended non-zero, 2 on a usage error or a missing variable, 127 when a
+// CLI (aws, docker, npm, git) is not installed.
 import { execFileSync, spawn, type StdioOptions } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -16,6 +17,7 @@ import {
   type OpsPlan,
   type PlanArg,
   type Program,
+  type StdoutCheck,
 } from "@/src/oncall";
 
 class StepFailure extends Error {
@@ -41,7 +43,14 @@ function headSha(): string {
 
 function resolve(arg: PlanArg, values: ReadonlyMap<string, string>): string {
   if (typeof arg === "string") return arg;
-  return arg.map((part) => (typeof part === "string" ? part : "step" in part ? values.get(part.step)! : process.env[part.env]!)).join("");
+  return arg
+    .map((part) => {
+      if (typeof part === "string") return part;
+      if ("env" in part) return process.env[part.env]!;
+      const value = values.get(part.step)!;
+      return part.afterLastSlash ? value.slice(value.lastIndexOf("/") + 1) : value;
+    })
+    .join("");
 }
 
 interface Finished {
@@ -92,7 +101,28 @@ async function runCommand(step: CommandStep, values: ReadonlyMap<string, string>
   return result;
 }
 
+/** Whether the output passes the step's check; an `exit-code` check that fails stops with the code printed. */
+function passes(check: StdoutCheck, printed: string): boolean {
+  const tokens = printed.split(/\s+/).filter(Boolean);
+  switch (check.kind) {
+    case "equals":
+      return printed === check.value;
+    case "every-token":
+      return tokens.length > 0 && tokens.every((token) => token === check.value);
+    case "matches":
+      return new RegExp(check.pattern).test(printed);
+    case "exit-code":
+      if (printed === "0") return true;
+      // A container that never started has no exit code (`None`): 1, as for any failed check.
+      throw new StepFailure(`${check.failure} (it printed ${JSON.stringify(printed)})`, /^\d+$/.test(printed) && Number(printed) > 0 && Number(printed) < 256 ? Number(printed) : 1);
+  }
+}
+
 async function runStep(step: CommandStep, values: Map<string, string>): Promise<void> {
+  if (step.unless && values.get(step.unless.step) === step.unless.equals) {
+    console.error(`  not run: ${step.unless.meaning}`);
+    return;
+  }
   const started = Date.now();
   for (;;) {
     const result = await runCommand(step, values);
@@ -115,11 +145,7 @@ async function runStep(step: CommandStep, values: Map<string, string>): Promise<
       await sleep(everySeconds * 1000);
       continue;
     }
-    if (step.check) {
-      const tokens = printed.split(/\s+/).filter(Boolean);
-      const passed = step.check.kind === "equals" ? printed === step.check.value : tokens.length > 0 && tokens.every((token) => token === step.check!.value);
-      if (!passed) throw new StepFailure(`${step.check.failure} (it printed ${JSON.stringify(printed)})`, 1);
-    }
+    if (step.check && !passes(step.check, printed)) throw new StepFailure(`${step.check.failure} (it printed ${JSON.stringify(printed)})`, 1);
     if (step.capture) {
       // `None` is how the CLI's text output prints a missing value (an absent stack output, a task that never started).
       if (printed === "" || printed === "None") throw new StepFailure(`it printed no value for ${step.capture}`, 1);

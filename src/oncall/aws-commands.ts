@@ -4,9 +4,11 @@
 // Nothing here talks to AWS itself.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { AWS_REGION, IMAGE_REPOSITORY, STAGE_NAMES, type StageName } from "./aws-names";
-import { planRelease, planRollback, type ReleaseWebTier } from "./release-pipeline";
-import type { CommandStep, OpsPlan } from "./release-plan";
+import { AMPLIFY_APP_NAME, AWS_REGION, IMAGE_REPOSITORY, STAGE_NAMES, type StageName } from "./aws-names";
+import { ONCALL_TOOLS, OncallTaskUsageError, planOncallTask } from "./oncall-task";
+import { amplifyApp, planRedeploy, planRelease, planRollback, type ReleaseWebTier } from "./release-pipeline";
+import type { CommandStep, OpsPlan, PlanArg } from "./release-plan";
+import { planIds } from "./stage-ids";
 
 export { shellLine } from "./release-plan";
 
@@ -14,20 +16,29 @@ export const OPS_AWS_USAGE = `usage: npm run ops:aws -- ACTION [flags] [--dry-ru
   release     build and push the image, then staging (snapshot, migrate, workers, web, smoke) and, once its smoke
               passed, the same for prod
               [--sha SHA (default: git rev-parse HEAD)] [--account-id N] [--staging-only] [--reason TEXT]
-              --web-tier amplify (default): --app-id ID
+              --web-tier amplify (default): [--app-id ID (default: the id of the Amplify app named ${AMPLIFY_APP_NAME})]
               --web-tier private: --staging-distribution-id ID --prod-distribution-id ID
               [--platform linux/amd64] [--git-remote origin] [--poll-seconds 15] [--job-timeout-minutes 45]
+              refuses a sha a rollback marked (image tag rolled-back-SHA); each smoke expects the released commit;
               the prod smoke reads the KPI API token from $KPI_API_TOKEN
-  rollback    --stage staging|prod --image-tag SHA, and --app-id ID --job-id N (amplify) or --distribution-id ID (private)
-              [--web-tier amplify|private] [--poll-seconds 15] [--job-timeout-minutes 45]
-  jobs        --app-id ID --branch-name BRANCH [--max-items N]   recent Amplify jobs, to find the one to roll back to
+  rollback    --stage staging|prod --image-tag SHA, and --job-id N [--app-id ID] (amplify) or --distribution-id ID
+              (private) [--web-tier amplify|private] [--poll-seconds 15] [--job-timeout-minutes 45]
+              first tags the image the stage leaves rolled-back-<its sha>
+  redeploy    --stage staging|prod [--app-id ID] | --web-tier private [--distribution-id ID]   the build the stage runs,
+              again, after a kill switch or a secret changed in huntaze/<stage>/app: Amplify re-runs the live job
+              (same commit), the workers restart on the same image, then the smoke expects that commit
+  task        --stage staging|prod [--dry-run] -- SCRIPT [ARGS]   an oncall tool run inside the stage's network (a
+              one-off ECS task of its settings and secrets): prints its output, exits with its exit code. Only:
+${Object.entries(ONCALL_TOOLS).map(([name, tool]) => `                ${name} ${tool.usage.replace("(no argument)", "")}`.trimEnd()).join("\n")}
+  ids         [--web-tier amplify|private]   each stage's services and distribution id, the Amplify app id and branches
+  jobs        --branch-name BRANCH [--app-id ID] [--max-items N]   recent Amplify jobs, to find the one to roll back to
   images      the last images pushed, with their tags, to find the one to roll back to
   invalidate  --distribution-id ID [--paths '/*']                 CloudFront invalidation
   --dry-run   print the commands instead of running them`;
 
 export class OpsUsageError extends Error {}
 
-export const AWS_ACTIONS = ["release", "rollback", "jobs", "images", "invalidate"] as const;
+export const AWS_ACTIONS = ["release", "rollback", "redeploy", "task", "ids", "jobs", "images", "invalidate"] as const;
 export type AwsAction = (typeof AWS_ACTIONS)[number];
 
 export interface AwsPlan {
@@ -85,6 +96,9 @@ const WAITS: Flag[] = ["web-tier", "poll-seconds", "job-timeout-minutes"];
 const ACTION_FLAGS: Record<AwsAction, Flag[]> = {
   release: ["app-id", "sha", "account-id", "staging-only", "staging-distribution-id", "prod-distribution-id", "platform", "git-remote", "reason", ...WAITS],
   rollback: ["stage", "image-tag", "app-id", "job-id", "distribution-id", ...WAITS],
+  redeploy: ["stage", "app-id", "distribution-id", ...WAITS],
+  task: ["stage"],
+  ids: ["web-tier"],
   jobs: ["app-id", "branch-name", "max-items"],
   images: [],
   invalidate: ["distribution-id", "paths"],
@@ -98,16 +112,19 @@ function need<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
 }
 const optional = <T>(schema: z.ZodType<T>, value: unknown, flag: string): T | undefined => (value === undefined ? undefined : need(schema, value, flag));
 
-function single(summary: string, args: string[]): OpsPlan {
+function single(summary: string, args: PlanArg[]): OpsPlan {
   const step: CommandStep = { kind: "command", title: summary, command: "aws", args };
   return { summary, steps: [step] };
 }
 
 /** The plan for an ops:aws command line; throws OpsUsageError naming the bad flag. */
 export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPlan {
+  // `task` takes the tool's own command line after `--`: flags of ops:aws come before it.
+  const end = argv.indexOf("--");
+  const toolWords = end === -1 ? undefined : argv.slice(end + 1);
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: OPTIONS });
+    parsed = parseArgs({ args: end === -1 ? argv : argv.slice(0, end), strict: true, allowPositionals: true, options: OPTIONS });
   } catch (error) {
     throw new OpsUsageError((error as Error).message);
   }
@@ -116,6 +133,7 @@ export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPl
   if (positionals.length !== 1 || !AWS_ACTIONS.includes(action)) throw new OpsUsageError(`ACTION must be one of ${AWS_ACTIONS.join(", ")}`);
   const stray = (Object.keys(values) as Flag[]).find((flag) => flag !== "dry-run" && !ACTION_FLAGS[action].includes(flag));
   if (stray) throw new OpsUsageError(`--${stray} is not a flag of ${action}`);
+  if (toolWords && action !== "task") throw new OpsUsageError(`only task takes a command after --`);
 
   const tier: ReleaseWebTier = need(webTier, values["web-tier"] ?? "amplify", "--web-tier");
   const waits = {
@@ -124,7 +142,8 @@ export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPl
     // Amplify's default build timeout is 30 minutes; the deployment follows it.
     jobTimeoutMinutes: need(jobTimeoutMinutes, values["job-timeout-minutes"] ?? "45", "--job-timeout-minutes"),
   };
-  const amplifyApp = () => (tier === "amplify" ? need(appId, values["app-id"], "--app-id") : refuse("--app-id", values["app-id"], "--web-tier amplify"));
+  // Optional: without it the plan's first step finds the app by its name.
+  const amplifyAppId = () => (tier === "amplify" ? optional(appId, values["app-id"], "--app-id") : refuse("--app-id", values["app-id"], "--web-tier amplify"));
   const region = ["--region", AWS_REGION];
   let plan: OpsPlan;
   switch (action) {
@@ -140,7 +159,7 @@ export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPl
       }
       plan = planRelease({
         ...waits,
-        appId: amplifyApp(),
+        appId: amplifyAppId(),
         distributionIds,
         sha: need(sha, values.sha ?? context.headSha?.(), "--sha"),
         stages: stagesToRelease,
@@ -159,19 +178,40 @@ export function planAwsCommand(argv: string[], context: PlanContext = {}): AwsPl
         ...waits,
         stage: target,
         imageTag: need(releasedImage, values["image-tag"], "--image-tag"),
-        appId: amplifyApp(),
+        appId: amplifyAppId(),
         // RETRY with the job id re-runs that job, which builds the commit it built (RELEASE would take the branch's head).
         jobId: tier === "amplify" ? need(jobId, values["job-id"], "--job-id") : refuse("--job-id", values["job-id"], "--web-tier amplify"),
         distributionIds: distribution ? { [target]: distribution } : {},
       });
       break;
     }
-    case "jobs":
-      plan = single("recent Amplify jobs of the branch", [
-        "amplify", "list-jobs", "--app-id", need(appId, values["app-id"], "--app-id"), "--branch-name", need(branchName, values["branch-name"], "--branch-name"),
-        "--max-items", String(need(z.coerce.number().int().min(1).max(100), values["max-items"] ?? "10", "--max-items")), ...region,
-      ]);
+    case "redeploy": {
+      const target = need(stage, values.stage, "--stage");
+      const distribution = tier === "private" ? need(distributionId, values["distribution-id"], "--distribution-id") : optional(distributionId, values["distribution-id"], "--distribution-id");
+      plan = planRedeploy({ ...waits, stage: target, appId: amplifyAppId(), distributionIds: distribution ? { [target]: distribution } : {} });
       break;
+    }
+    case "task": {
+      const target = need(stage, values.stage, "--stage");
+      try {
+        plan = planOncallTask(target, toolWords ?? []);
+      } catch (error) {
+        if (error instanceof OncallTaskUsageError) throw new OpsUsageError(error.message);
+        throw error;
+      }
+      break;
+    }
+    case "ids":
+      plan = planIds(tier);
+      break;
+    case "jobs": {
+      const branch = need(branchName, values["branch-name"], "--branch-name");
+      const maxItems = String(need(z.coerce.number().int().min(1).max(100), values["max-items"] ?? "10", "--max-items"));
+      const app = amplifyApp(optional(appId, values["app-id"], "--app-id"));
+      const list = single("recent Amplify jobs of the branch", ["amplify", "list-jobs", "--app-id", app.appId, "--branch-name", branch, "--max-items", maxItems, ...region]);
+      plan = { ...list, steps: [...app.steps, ...list.steps] };
+      break;
+    }
     case "images":
       plan = single("the last 10 images pushed, newest last, with their tags (a stage's tag marks what it runs)", [
         "ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--query", "sort_by(imageDetails,&imagePushedAt)[-10:].[imagePushedAt,imageTags]", "--output", "table", ...region,

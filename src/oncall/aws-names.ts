@@ -67,3 +67,22 @@ export function stageResources(stage: StageName): StageResources {
  * migration task in the stage's network: the private subnets (comma-separated) and the tasks' security group.
  */
 export const WORKERS_STACK_OUTPUTS = { taskSubnetIds: "TaskSubnetIds", taskSecurityGroupId: "TaskSecurityGroupId" } as const;
+
+/** The output of each stage's private web stack (infra/lib/private-web-stack.ts) naming its CloudFront distribution. */
+export const WEB_STACK_OUTPUTS = { distributionId: "DistributionId" } as const;
+
+/**
+ * The ECR tag a rollback adds to the image it moves a stage away from: the release refuses a sha carrying it. Not a
+ * stage tag, so it is immutable (infra/lib/worker-stack.ts) like the sha tags, which it only adds to.
+ */
+export const rolledBackTag = (sha: string) => `rolled-back-${sha}`;
+
+/**
+ * A one-off task definition's container and its log stream: infra/lib/worker-stack.ts names the container after its
+ * npm script (characters other than letters, digits, `_` and `-` become `-`), uses that name as the awslogs stream
+ * prefix, and logs to `/ecs/<family>`; the awslogs driver names each stream `<prefix>/<container>/<task id>`.
+ */
+export function oneOffTaskLogs(family: string, script: string) {
+  const container = script.replace(/[^A-Za-z0-9_-]/g, "-");
+  return { container, logGroup: `/ecs/${family}`, streamPrefix: `${container}/${container}/` };
+}

@@ -3,5 +3,7 @@ export { parseSmokeArgs, formatBuild, formatTable, formatJson, failedChecks, SMO
 export type { CheckResult, CheckStatus } from "./smoke/checks";
 export { planAwsCommand, shellLine, OPS_AWS_USAGE, OpsUsageError, AWS_ACTIONS, type AwsAction, type AwsPlan } from "./aws-commands";
 export { type PlanContext } from "./aws-commands";
-export { planRelease, planRollback, snapshotIdentifier, KPI_TOKEN_VARIABLE, type ReleaseOptions, type RollbackOptions, type ReleaseWebTier, type WaitSettings } from "./release-pipeline";
+export { planOncallTask, ONCALL_TOOLS } from "./oncall-task";
+export { planIds } from "./stage-ids";
+export { planRedeploy, planRelease, planRollback, snapshotIdentifier, KPI_TOKEN_VARIABLE, type ReleaseOptions, type RollbackOptions, type ReleaseWebTier, type WaitSettings } from "./release-pipeline";
 export { renderPlan, renderArg, stepLine, stepCondition, planEnvironment, type OpsPlan, type PlanStep, type CommandStep, type NoteStep, type PlanArg, type ArgPart, type Program, type Poll, type StdoutCheck } from "./release-plan";

@@ -6,13 +6,17 @@
 //   to a digest per deployment (ECS API ContainerImage: "version consistency"), so tasks started later by scaling
 //   or replacement run the same image until the next deployment.
 // - The migration task's network (private subnets, security group) is read from the stage's workers stack outputs:
-//   the stack that created them is the one source of truth, so there are no flags to get wrong.
+//   the stack that created them is the one source of truth, so there are no flags to get wrong. Oncall's one-off
+//   tasks (src/oncall/oncall-task.ts) start in the same network the same way (taskNetwork).
+// - The Amplify app is found by its name when no --app-id is given (`aws amplify list-apps`), before anything moves.
+// - A rollback tags the image it moves away from `rolled-back-<sha>`, and a release refuses a sha carrying that tag:
+//   a bad build is not released again by accident (re-running the release of the same commit).
 // - Amplify's RELEASE job builds the head of its branch and ignores --commit-id (amplify-hosting#2100), and the
 //   branches do not build on push (infra/lib/amplify-stack.ts): the release pushes the sha to the stage's branch
 //   right before starting the job, which is also what promotes it to prod.
 // - Amplify clears its own CDN on each deployment (Amplify docs, "Managing the cache configuration"); only a
 //   CloudFront distribution of ours (the private web tier) gets an invalidation.
-import { AWS_REGION, IMAGE_REPOSITORY, stageResources, WORKERS_STACK_OUTPUTS, type StageName } from "./aws-names";
+import { AMPLIFY_APP_NAME, AWS_REGION, IMAGE_REPOSITORY, rolledBackTag, stageResources, WORKERS_STACK_OUTPUTS, type StageName } from "./aws-names";
 import { fromStep, type ArgPart, type CommandStep, type OpsPlan, type PlanArg, type PlanStep } from "./release-plan";
 
 /** Where the web tier runs (infra: `-c webTier=...`): Amplify Hosting, or the image on ECS behind CloudFront. */
@@ -30,7 +34,7 @@ export interface WaitSettings {
 
 interface TargetOptions extends WaitSettings {
   webTier: ReleaseWebTier;
-  /** Amplify app id: required for the Amplify web tier. */
+  /** Amplify app id (Amplify web tier): found by the app's name (AMPLIFY_APP_NAME) when not given. */
   appId?: string;
   /** CloudFront distribution of ours per stage (the private web tier has one per stage). */
   distributionIds: Partial<Record<StageName, string>>;
@@ -59,14 +63,15 @@ export interface RollbackOptions extends TargetOptions {
   jobId?: string;
 }
 
-const region = ["--region", AWS_REGION];
-const text = (query: string) => ["--query", query, "--output", "text"];
-const variable = (stage: StageName, name: string) => `${stage.toUpperCase()}_${name}`;
+export const region = ["--region", AWS_REGION];
+export const text = (query: string) => ["--query", query, "--output", "text"];
+export const variable = (stage: StageName, name: string) => `${stage.toUpperCase()}_${name}`;
+const COMMIT_SHA = "^[0-9a-f]{40}$";
 const registry = (accountId: string | undefined): ArgPart[] => [...(accountId ? [accountId] : fromStep("ACCOUNT_ID")), `.dkr.ecr.${AWS_REGION}.amazonaws.com`];
 const imageUri = (accountId: string | undefined, tag: string): ArgPart[] => [...registry(accountId), `/${IMAGE_REPOSITORY}:${tag}`];
 const short = (sha: string) => sha.slice(0, 12);
 
-function command(title: string, stage: StageName | undefined, program: CommandStep["command"], args: PlanArg[], extra: Partial<CommandStep> = {}): CommandStep {
+export function command(title: string, stage: StageName | undefined, program: CommandStep["command"], args: PlanArg[], extra: Partial<CommandStep> = {}): CommandStep {
   return { kind: "command", title, ...(stage ? { stage } : {}), command: program, args, ...extra };
 }
 
@@ -100,7 +105,40 @@ function redeployServices(stage: StageName, webTier: ReleaseWebTier): CommandSte
   ];
 }
 
-function amplifyJob(stage: StageName, appId: string, start: PlanArg[], waits: WaitSettings, startTitle: string): CommandStep[] {
+/** The step finding the Amplify app's id by its name: one id, else the plan stops before anything moved. */
+export function findAmplifyApp(): CommandStep {
+  // Text output filters each page of list-apps: an app on a later page prints after empty lines, which the check
+  // trims; two apps of that name print two ids, which it refuses.
+  return command(`find the id of the Amplify app named ${AMPLIFY_APP_NAME}`, undefined, "aws", ["amplify", "list-apps", ...text(`apps[?name=='${AMPLIFY_APP_NAME}'].appId`), ...region], {
+    capture: "APP_ID",
+    check: { kind: "matches", pattern: "^d[a-z0-9]+$", what: "one app id", failure: `no Amplify app named ${AMPLIFY_APP_NAME} in ${AWS_REGION} for these credentials, or more than one: pass --app-id (the Amplify console shows it)` },
+  });
+}
+
+/** The app id as an argument, and the step that finds it when it was not given. */
+export function amplifyApp(appId: string | undefined): { appId: PlanArg; steps: CommandStep[] } {
+  return appId ? { appId, steps: [] } : { appId: fromStep("APP_ID"), steps: [findAmplifyApp()] };
+}
+
+/**
+ * The stage's network for a one-off task, read from its workers stack outputs: the two steps capturing the subnets
+ * and the security groups, and the `--network-configuration` of `aws ecs run-task` that uses them.
+ */
+export function taskNetwork(stage: StageName, task: string): { steps: CommandStep[]; networkConfiguration: PlanArg } {
+  const { stacks } = stageResources(stage);
+  const subnets = variable(stage, "SUBNETS");
+  const securityGroup = variable(stage, "SECURITY_GROUP");
+  const output = (key: string) => text(`Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`);
+  return {
+    steps: [
+      command(`${stage}: read the ${task}'s subnets from ${stacks.workers}`, stage, "aws", ["cloudformation", "describe-stacks", "--stack-name", stacks.workers, ...output(WORKERS_STACK_OUTPUTS.taskSubnetIds), ...region], { capture: subnets }),
+      command(`${stage}: read the tasks' security group from ${stacks.workers}`, stage, "aws", ["cloudformation", "describe-stacks", "--stack-name", stacks.workers, ...output(WORKERS_STACK_OUTPUTS.taskSecurityGroupId), ...region], { capture: securityGroup }),
+    ],
+    networkConfiguration: ["awsvpcConfiguration={subnets=[", { step: subnets }, "],securityGroups=[", { step: securityGroup }, "],assignPublicIp=DISABLED}"],
+  };
+}
+
+function amplifyJob(stage: StageName, appId: PlanArg, start: PlanArg[], waits: WaitSettings, startTitle: string): CommandStep[] {
   const { branch } = stageResources(stage);
   const job = variable(stage, "AMPLIFY_JOB");
   const app = ["--app-id", appId, "--branch-name", branch];
@@ -124,24 +162,54 @@ function invalidate(stage: StageName, distributionId: string | undefined, webTie
   ];
 }
 
-function smoke(stage: StageName): CommandStep {
+/** The smoke of the stage, which must also find `commit` answering (the build the stage was just moved to). */
+function smoke(stage: StageName, commit: PlanArg): CommandStep {
   const { baseUrl } = stageResources(stage);
   // Only prod has the KPI site (docs/ONCALL.md); the smoke reads its token from $KPI_API_TOKEN, inherited from the
   // operator's shell, so it never sits in an argument list.
-  return command(`${stage}: smoke ${baseUrl}`, stage, "npm", ["run", "smoke", "--", "--base", baseUrl], stage === "prod" ? { readsEnv: [KPI_TOKEN_VARIABLE] } : {});
+  return command(`${stage}: smoke ${baseUrl}`, stage, "npm", ["run", "smoke", "--", "--base", baseUrl, "--expect-commit", commit], stage === "prod" ? { readsEnv: [KPI_TOKEN_VARIABLE] } : {});
 }
 
-function releaseStage(stage: StageName, options: ReleaseOptions): PlanStep[] {
+/** Refuses a sha a rollback moved a stage away from (markRolledBack), saying how to go on. */
+function notRolledBack(sha: string): CommandStep {
+  const marker = rolledBackTag(sha);
+  // JSON output: the CLI applies the query to all pages at once (text output would print one count per page).
+  return command(`${short(sha)} was not rolled back (no image tag ${marker})`, undefined, "aws", ["ecr", "list-images", "--repository-name", IMAGE_REPOSITORY, "--filter", "tagStatus=TAGGED", "--query", `length(imageIds[?imageTag=='${marker}'])`, "--output", "json", ...region], {
+    check: {
+      kind: "equals",
+      value: "0",
+      failure: `${sha} was rolled back (its image carries the tag ${marker}): release the commit that fixes it instead (a fix is a new commit, hence a new sha). Only if you are sure this build is good, remove the marker, then release again: aws ecr batch-delete-image --repository-name ${IMAGE_REPOSITORY} --image-ids imageTag=${marker} --region ${AWS_REGION}`,
+    },
+  });
+}
+
+/** Tags the image the stage runs now `rolled-back-<its sha>`, unless the stage already runs `target` (a re-run). */
+function markRolledBack(stage: StageName, target: string): CommandStep[] {
+  const running = variable(stage, "RUNNING_SHA");
+  const manifest = variable(stage, "RUNNING_MANIFEST");
+  const unless = { step: running, equals: target, meaning: `${stage} runs ${short(target)} already: an earlier rollback marked the image it left` };
+  return [
+    // The sha tag is the one 40 characters long (the others: the stage names, rolled-back-<sha>).
+    command(`${stage}: the sha of the image ${stage} runs now, the build rolled back`, stage, "aws", ["ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--image-ids", `imageTag=${stage}`, ...text("imageDetails[0].imageTags[?length(@)==`40`] | [0]"), ...region], {
+      capture: running,
+      check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the image ${stage} runs carries no sha tag to mark (npm run ops:aws -- images shows its tags)` },
+    }),
+    command(`${stage}: read the manifest of that image`, stage, "aws", ["ecr", "batch-get-image", "--repository-name", IMAGE_REPOSITORY, "--image-ids", ["imageTag=", { step: running }], ...text("images[].imageManifest"), ...region], { capture: manifest, unless }),
+    command(`${stage}: tag that image ${rolledBackTag("<its sha>")}, so a release of its sha is refused`, stage, "aws", ["ecr", "put-image", "--repository-name", IMAGE_REPOSITORY, "--image-tag", [rolledBackTag(""), { step: running }], "--image-manifest", fromStep(manifest), ...text("image.imageId.imageDigest"), ...region], {
+      unless,
+      tolerated: { stderrIncludes: "ImageAlreadyExistsException", meaning: "the image carries that tag already" },
+    }),
+  ];
+}
+
+function releaseStage(stage: StageName, options: ReleaseOptions, appId: PlanArg): PlanStep[] {
   const names = stageResources(stage);
-  const subnets = variable(stage, "SUBNETS");
-  const securityGroup = variable(stage, "SECURITY_GROUP");
+  const network = taskNetwork(stage, "migration task");
   const migrateTask = variable(stage, "MIGRATE_TASK");
   const snapshot = snapshotIdentifier(stage, options.sha, options.startedAt);
-  const output = (key: string) => text(`Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`);
   const cluster = ["--cluster", names.cluster];
   const steps: PlanStep[] = [
-    command(`${stage}: read the migration task's subnets from ${names.stacks.workers}`, stage, "aws", ["cloudformation", "describe-stacks", "--stack-name", names.stacks.workers, ...output(WORKERS_STACK_OUTPUTS.taskSubnetIds), ...region], { capture: subnets }),
-    command(`${stage}: read the tasks' security group from ${names.stacks.workers}`, stage, "aws", ["cloudformation", "describe-stacks", "--stack-name", names.stacks.workers, ...output(WORKERS_STACK_OUTPUTS.taskSecurityGroupId), ...region], { capture: securityGroup }),
+    ...network.steps,
     command(`${stage}: snapshot the database before migrating`, stage, "aws", ["rds", "create-db-snapshot", "--db-instance-identifier", names.dbInstance, "--db-snapshot-identifier", snapshot, "--tags", `Key=release,Value=${options.sha}`, ...text("DBSnapshot.DBSnapshotIdentifier"), ...region]),
     // Polls every 30 s, 60 times (AWS CLI reference): a snapshot taking over 30 minutes fails this step; re-run the wait.
     command(`${stage}: wait for the snapshot`, stage, "aws", ["rds", "wait", "db-snapshot-available", "--db-instance-identifier", names.dbInstance, "--db-snapshot-identifier", snapshot, ...region]),
@@ -152,7 +220,7 @@ function releaseStage(stage: StageName, options: ReleaseOptions): PlanStep[] {
     pointStageTag(stage, options.sha),
     command(`${stage}: run the migration task on the new image`, stage, "aws", [
       "ecs", "run-task", ...cluster, "--task-definition", names.migrateTask, "--launch-type", "FARGATE",
-      "--network-configuration", ["awsvpcConfiguration={subnets=[", { step: subnets }, "],securityGroups=[", { step: securityGroup }, "],assignPublicIp=DISABLED}"],
+      "--network-configuration", network.networkConfiguration,
       "--started-by", `release-${short(options.sha)}`, ...text("tasks[0].taskArn"), ...region,
     ], { capture: migrateTask }),
     // tasks-stopped polls every 6 s, 100 times (AWS CLI reference): 10 minutes for the migration.
@@ -166,19 +234,22 @@ function releaseStage(stage: StageName, options: ReleaseOptions): PlanStep[] {
     const reason = (options.reason ?? `release ${short(options.sha)}`).slice(0, 255);
     steps.push(
       command(`${stage}: move the branch ${names.branch} to ${short(options.sha)} (Amplify builds its head)`, stage, "git", ["push", options.gitRemote, `${options.sha}:refs/heads/${names.branch}`]),
-      ...amplifyJob(stage, options.appId!, ["--job-type", "RELEASE", "--job-reason", reason], options, `${stage}: start the Amplify RELEASE job of ${names.branch}`),
+      ...amplifyJob(stage, appId, ["--job-type", "RELEASE", "--job-reason", reason], options, `${stage}: start the Amplify RELEASE job of ${names.branch}`),
     );
   }
-  steps.push(...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage));
+  steps.push(...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage, options.sha));
   return steps;
 }
 
 /** Build and push the image once, then for each stage in turn: snapshot, migrate, workers, web, smoke. */
 export function planRelease(options: ReleaseOptions): OpsPlan {
   const { sha, accountId } = options;
+  const app = options.webTier === "amplify" ? amplifyApp(options.appId) : { appId: "", steps: [] };
   const build: PlanStep[] = [
+    ...app.steps,
     command(`the checkout is ${short(sha)} (the image is built from it)`, undefined, "git", ["rev-parse", "HEAD"], { check: { kind: "equals", value: sha, failure: `the checkout is not at ${sha}: check it out first` } }),
     command("the checkout has no local change", undefined, "git", ["status", "--porcelain"], { check: { kind: "equals", value: "", failure: "the checkout has local changes, which the image would hold under the sha of a commit without them: commit or stash them" } }),
+    notRolledBack(sha),
     ...(accountId ? [] : [command("the AWS account of these credentials (the registry's address)", undefined, "aws", ["sts", "get-caller-identity", ...text("Account")], { capture: "ACCOUNT_ID" })]),
     command(`log docker in to the ECR registry in ${AWS_REGION}`, undefined, "aws", ["ecr", "get-login-password", ...region], { pipeTo: { command: "docker", args: ["login", "--username", "AWS", "--password-stdin", registry(accountId)] } }),
     // --provenance=false: one image manifest rather than an index with an attestation, which ECR's retag expects
@@ -194,18 +265,84 @@ export function planRelease(options: ReleaseOptions): OpsPlan {
   const target = options.stages.length === 2 ? "staging, then prod once staging's smoke passed" : "staging only";
   return {
     summary: `release ${sha} to ${target} (web tier: ${options.webTier})`,
-    steps: [...build, ...options.stages.flatMap((stage) => releaseStage(stage, options))],
+    steps: [...build, ...options.stages.flatMap((stage) => releaseStage(stage, options, app.appId))],
   };
 }
 
-/** One stage back to an earlier build: the web tier (Amplify RETRY of a good job, or the image), the workers, smoke. */
+/**
+ * One stage back to an earlier build: the image it leaves marked rolled back, then the web tier (Amplify RETRY of a
+ * good job, or the image), the workers, and a smoke expecting the earlier build's commit.
+ */
 export function planRollback(options: RollbackOptions): OpsPlan {
-  const { stage } = options;
-  // The image is read first: a wrong tag stops the rollback before anything has moved.
-  const steps: PlanStep[] = [imageManifest(options.imageTag)];
+  const { stage, imageTag } = options;
+  // The image and the job are read first: a wrong sha or job id stops the rollback before anything has moved.
+  const steps: PlanStep[] = [imageManifest(imageTag)];
+  let webCommit: PlanArg = imageTag;
   if (options.webTier === "amplify") {
-    steps.push(...amplifyJob(stage, options.appId!, ["--job-type", "RETRY", "--job-id", options.jobId!, "--job-reason", `rollback to job ${options.jobId}`], options, `${stage}: re-run Amplify job ${options.jobId} (it builds that job's commit)`));
+    const app = amplifyApp(options.appId);
+    const { branch } = stageResources(stage);
+    webCommit = fromStep(variable(stage, "ROLLBACK_COMMIT"));
+    steps.unshift(...app.steps);
+    steps.push(
+      command(`${stage}: the commit Amplify job ${options.jobId} built (the smoke expects it)`, stage, "aws", ["amplify", "get-job", "--app-id", app.appId, "--branch-name", branch, "--job-id", options.jobId!, ...text("job.summary.commitId"), ...region], {
+        capture: variable(stage, "ROLLBACK_COMMIT"),
+        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `job ${options.jobId} of ${branch} names no commit sha: pick a job that built one (npm run ops:aws -- jobs --branch-name ${branch})` },
+      }),
+      ...markRolledBack(stage, imageTag),
+      ...amplifyJob(stage, app.appId, ["--job-type", "RETRY", "--job-id", options.jobId!, "--job-reason", `rollback to job ${options.jobId}`], options, `${stage}: re-run Amplify job ${options.jobId} (it builds that job's commit)`),
+    );
+  } else {
+    steps.push(...markRolledBack(stage, imageTag));
   }
-  steps.push(pointStageTag(stage, options.imageTag), ...redeployServices(stage, options.webTier), ...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage));
+  steps.push(pointStageTag(stage, imageTag), ...redeployServices(stage, options.webTier), ...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage, webCommit));
   return { summary: `roll ${stage} back to image ${options.imageTag}${options.jobId ? ` and Amplify job ${options.jobId}` : ""} (web tier: ${options.webTier})`, steps };
+}
+
+export interface RedeployOptions extends TargetOptions {
+  stage: StageName;
+}
+
+/**
+ * The build a stage runs now, again, so that it reads the stage's settings and secrets afresh: after a kill switch
+ * or a secret changes in `huntaze/<stage>/app`, which the web tier reads when Amplify builds (amplify.yml) and the
+ * ECS tasks when they start. Nothing else reads them, so both must be redeployed, and nothing moves to other code:
+ * Amplify re-runs the branch's live job (RETRY builds that job's commit with today's secret; RELEASE would build the
+ * branch's head, which after a rollback is the very commit rolled back), the workers restart on the image their
+ * stage tag names, and the smoke checks the same commit answers.
+ */
+export function planRedeploy(options: RedeployOptions): OpsPlan {
+  const { stage } = options;
+  const names = stageResources(stage);
+  const steps: PlanStep[] = [];
+  let liveCommit: PlanArg;
+  if (options.webTier === "amplify") {
+    const app = amplifyApp(options.appId);
+    const liveJob = variable(stage, "LIVE_JOB");
+    const commit = variable(stage, "LIVE_COMMIT");
+    const branchArgs = ["--app-id", app.appId, "--branch-name", names.branch];
+    liveCommit = fromStep(commit);
+    steps.push(
+      ...app.steps,
+      command(`${stage}: the Amplify job ${names.branch} serves now`, stage, "aws", ["amplify", "get-branch", ...branchArgs, ...text("branch.activeJobId"), ...region], {
+        capture: liveJob,
+        check: { kind: "matches", pattern: "^[0-9]+$", what: "a job number", failure: `the branch ${names.branch} has no live job: release it first (npm run ops:aws -- release)` },
+      }),
+      command(`${stage}: the commit that job built (the smoke expects it)`, stage, "aws", ["amplify", "get-job", ...branchArgs, "--job-id", fromStep(liveJob), ...text("job.summary.commitId"), ...region], {
+        capture: commit,
+        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the live job of ${names.branch} names no commit sha (npm run ops:aws -- jobs --branch-name ${names.branch})` },
+      }),
+      ...amplifyJob(stage, app.appId, ["--job-type", "RETRY", "--job-id", fromStep(liveJob), "--job-reason", "redeploy: settings or secrets changed"], options, `${stage}: re-run the live Amplify job (same commit, the secret read again)`),
+    );
+  } else {
+    const running = variable(stage, "LIVE_SHA");
+    liveCommit = fromStep(running);
+    steps.push(
+      command(`${stage}: the sha of the image ${stage} runs now (the smoke expects it)`, stage, "aws", ["ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--image-ids", `imageTag=${stage}`, ...text("imageDetails[0].imageTags[?length(@)==`40`] | [0]"), ...region], {
+        capture: running,
+        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the image ${stage} runs carries no sha tag (npm run ops:aws -- images shows its tags)` },
+      }),
+    );
+  }
+  steps.push(...redeployServices(stage, options.webTier), ...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage, liveCommit));
+  return { summary: `redeploy ${stage} as it is, reading its settings and secrets again (web tier: ${options.webTier})`, steps };
 }

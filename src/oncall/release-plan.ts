@@ -5,19 +5,25 @@ import type { StageName } from "./aws-names";
 
 export type Program = "aws" | "docker" | "npm" | "git";
 
-/** A piece of an argument: literal text, a value an earlier step printed, or a variable of the operator's shell. */
-export type ArgPart = string | { step: string } | { env: string };
+// A piece of an argument: literal text, a value an earlier step printed (or what follows its last `/`: a task's id
+// in its ARN, as the shell's `${NAME##*/}`), or a variable of the operator's shell.
+export type ArgPart = string | { step: string; afterLastSlash?: true } | { env: string };
 /** One argument: literal text, or parts joined (e.g. an image URI made of the account id and a tag). */
 export type PlanArg = string | readonly ArgPart[];
 
 export const fromStep = (name: string): ArgPart[] => [{ step: name }];
 export const fromEnv = (name: string): ArgPart[] => [{ env: name }];
+export const lastSegmentOfStep = (name: string): ArgPart[] => [{ step: name, afterLastSlash: true }];
 
 /** What the command's trimmed stdout must be for the plan to go on. */
 export type StdoutCheck =
   | { kind: "equals"; value: string; failure: string }
   /** At least one whitespace-separated token, each equal to value (e.g. the exit code of every container). */
-  | { kind: "every-token"; value: string; failure: string };
+  | { kind: "every-token"; value: string; failure: string }
+  /** The whole output matches `pattern` (one app id, one commit sha); `what` says what that is, in words. */
+  | { kind: "matches"; pattern: string; what: string; failure: string }
+  /** A process's exit code: 0 goes on, any other number stops the plan with that code (1 when none was printed). */
+  | { kind: "exit-code"; failure: string };
 
 /** Re-run the command until its trimmed stdout is one of `done` or `failed` (there is no `aws amplify wait`). */
 export interface Poll {
@@ -43,6 +49,8 @@ export interface CommandStep {
   tolerated?: { stderrIncludes: string; meaning: string };
   /** Variables the command reads from the environment it inherits (never printed, never an argument). */
   readsEnv?: readonly string[];
+  /** Not run when an earlier captured value equals `equals` (the work is already done), saying why. */
+  unless?: { step: string; equals: string; meaning: string };
 }
 
 /** A step left out on purpose, printed so the operator sees why. */
@@ -71,7 +79,13 @@ function quoteLiteral(text: string): string {
 /** An argument as a shell reads it: literals quoted where needed, earlier values and shell variables as "$NAME". */
 export function renderArg(arg: PlanArg): string {
   if (typeof arg === "string") return arg === "" ? "''" : quoteLiteral(arg);
-  return arg.map((part) => (typeof part === "string" ? quoteLiteral(part) : `"$${"step" in part ? part.step : part.env}"`)).join("");
+  return arg
+    .map((part) => {
+      if (typeof part === "string") return quoteLiteral(part);
+      if ("env" in part) return `"$${part.env}"`;
+      return part.afterLastSlash ? `"\${${part.step}##*/}"` : `"$${part.step}"`;
+    })
+    .join("");
 }
 
 /** The command as one line a shell runs unchanged (so `/*` is quoted rather than globbed). */
@@ -83,18 +97,28 @@ export function shellLine(command: string, args: readonly PlanArg[]): string {
 export function stepLine(step: CommandStep): string {
   let line = shellLine(step.command, step.args);
   if (step.pipeTo) line += ` | ${shellLine(step.pipeTo.command, step.pipeTo.args)}`;
-  return step.capture ? `${step.capture}=$(${line})` : line;
+  if (step.capture) line = `${step.capture}=$(${line})`;
+  return step.unless ? `[ "$${step.unless.step}" = ${quoteLiteral(step.unless.equals)} ] || ${line}` : line;
 }
 
 /** What the step waits for or checks, in words (empty when it only has to exit 0). */
 export function stepCondition(step: PlanStep): string {
   if (step.kind === "note") return "";
+  const condition = outputCondition(step);
+  if (!step.unless) return condition;
+  const skip = `not run when $${step.unless.step} is ${step.unless.equals} (${step.unless.meaning})`;
+  return condition ? `${condition}; ${skip}` : skip;
+}
+
+function outputCondition(step: CommandStep): string {
   if (step.poll) {
     const { everySeconds, timeoutSeconds, done, failed } = step.poll;
     return `repeated every ${everySeconds} s until it prints ${done.join(" or ")} (${failed.join(" or ")} stops; so does ${Math.round(timeoutSeconds / 60)} min without either)`;
   }
   if (step.check?.kind === "equals") return step.check.value === "" ? "must print nothing" : `must print ${step.check.value}`;
   if (step.check?.kind === "every-token") return `must print ${step.check.value} for each`;
+  if (step.check?.kind === "matches") return `must print ${step.check.what}`;
+  if (step.check?.kind === "exit-code") return "must print 0, else ops:aws exits with the code printed";
   if (step.tolerated) return `"${step.tolerated.stderrIncludes}" is no failure (${step.tolerated.meaning})`;
   return "";
 }
