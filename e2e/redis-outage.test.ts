@@ -152,6 +152,13 @@ describe("a production server whose Redis dies and comes back", () => {
 
     // Nothing that lives in Postgres depends on Redis: pages, sessions, the drafts list, sign-in.
     expect(await survey()).toEqual(HEALTHY);
+    // Every line written while serving a request carries its id, a page render's too: the connections page says
+    // it could not read OnlyFans' status from Redis, under the id the response names.
+    const traced = await asCreator("/app/connections", { headers: { "x-request-id": "oncall-trace-connections-page" } });
+    await traced.arrayBuffer();
+    expect(traced.headers.get("x-request-id")).toBe("oncall-trace-connections-page");
+    const pageLines = app.logs().split("\n").filter((line) => line.includes("OnlyFans status unavailable for the connections page"));
+    expect(pageLines.some((line) => line.includes('"requestId":"oncall-trace-connections-page"')), pageLines.join("\n")).toBe(true);
     const home = await asCreator("/app");
     expect(await home.text()).toMatch(/Welcome, (<!-- -->)?Rae/);
     const list = await asCreator("/api/ai/drafts");

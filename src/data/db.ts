@@ -5,7 +5,7 @@ import { dirname, resolve } from "node:path";
 import type { Client as PgClient } from "pg";
 import { getEnv } from "@/src/config";
 import type { PrismaClient } from "@/src/generated/prisma/client";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, NO_REQUEST } from "@/src/observability";
 import { applyMigrations, type SqlExecutor } from "./migrate";
 import { explainTlsRefusal, postgresConnection } from "./tls";
 
@@ -87,7 +87,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its server (Postgres restart) emits 'error' on the pool; unhandled, it would
   // kill the process. The pool replaces the client on the next checkout.
-  pool.on("error", (error) => moduleLogger("db").warn({ err: error }, "idle postgres connection lost"));
+  pool.on("error", (error) => moduleLogger("db").warn({ ...NO_REQUEST, err: error }, "idle postgres connection lost"));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -3,7 +3,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { getEnv } from "@/src/config";
 import { AppError } from "@/src/errors";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, NO_REQUEST } from "@/src/observability";
 import { redisTls } from "./tls";
 
 export type KvMode = "redis" | "memory";
@@ -88,10 +88,10 @@ export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string)
     const now = Date.now();
     if (now - lastLoggedAt < LOG_INTERVAL_MS) return;
     lastLoggedAt = now;
-    log.warn({ err: { message: error.message } }, "redis unavailable");
+    log.warn({ ...NO_REQUEST, err: { message: error.message } }, "redis unavailable");
   });
   redis.on("ready", () => {
-    if (lastLoggedAt) log.info("redis connection restored");
+    if (lastLoggedAt) log.info(NO_REQUEST, "redis connection restored");
     lastLoggedAt = 0;
   });
 

@@ -3,7 +3,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv, type Env } from "@/src/config";
 import { getKeyValueStore } from "@/src/data";
-import { moduleLogger } from "@/src/observability";
+import { moduleLogger, newRequestScope, runInRequestScope, settleRequestScope } from "@/src/observability";
 import { mustNotBeStored } from "./cache-policy";
 import { CLIENT_IP_HEADER, resolveClientIp } from "./client-ip";
 import { credentialEmail } from "./credential-email";
@@ -11,6 +11,8 @@ import { isCrossSiteRequest, ourOriginsFor } from "./cross-site";
 import { classifyHost, isNoIndexHost, routeForHost } from "./hosts";
 import { RateLimitGate, type GateVerdict } from "./rate-limiter";
 import { REQUEST_ID_HEADER, resolveRequestId } from "./request-id";
+// Registers the reader that gives a page render's log lines the id forwarded below (see the file).
+import "./rendered-request-id";
 import { hasMalformedEscape } from "./request-path";
 import { contentSecurityPolicy, createNonce, PROVIDER_IMAGE_ORIGINS } from "./security-headers";
 import { sessionOwner } from "./session-key";
@@ -49,10 +51,24 @@ function limitResponse(verdict: Exclude<GateVerdict, { kind: "allowed" }>, reque
     : jsonError(503, "rate_limit_unavailable", "This area is briefly unavailable. Try again shortly.", requestId, headers);
 }
 
+/**
+ * The proxy's own lines (the rate limiter failing open) carry the id it sends back, in a scope of their own.
+ * The default gate, and the Redis client it opens, are made before the scope is entered: a connection opened inside
+ * it would write this request's id on its later lines (a Redis outage hours after).
+ */
 export async function handleRequest(request: NextRequest, gate: RateLimitGate = defaultGate()): Promise<NextResponse> {
+  const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const scope = newRequestScope(requestId, getEnv().REQUEST_DEADLINE_MS);
+  return runInRequestScope(scope, async () => {
+    const response = await respond(request, requestId, gate);
+    await settleRequestScope(scope);
+    return response;
+  });
+}
+
+async function respond(request: NextRequest, requestId: string, gate: RateLimitGate): Promise<NextResponse> {
   const env = getEnv();
   const { pathname, search } = request.nextUrl;
-  const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, {
     isProduction: env.isProduction,

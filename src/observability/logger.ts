@@ -2,7 +2,7 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { getEnv } from "@/src/config";
 import { scrubText, scrubValue } from "./redact";
-import { currentRequestScope } from "./request-scope";
+import { currentRequestId } from "./request-scope";
 
 export type { Logger };
 
@@ -11,14 +11,16 @@ const { chindingsSym } = pino.symbols;
 
 /**
  * The id of the request being served, for every line written while serving it (oncall follows one request
- * through `llm.request`, `draft.created`, `social.connect_failed`... by it). Nothing outside a request (workers,
- * scripts); a line or a child logger that names its own `requestId` keeps it.
+ * through `llm.request`, `draft.created`, `social.connect_failed`... by it), a page render's and the proxy's
+ * included. Nothing outside a request (workers, scripts); a line or a child logger that names its own `requestId`
+ * keeps it.
  */
 function requestIdOfScope(line: object, _level: number, log: Logger): object {
-  const scope = currentRequestScope();
-  if (!scope || "requestId" in line) return NOTHING_TO_ADD;
+  if ("requestId" in line) return NOTHING_TO_ADD;
+  const requestId = currentRequestId();
+  if (!requestId) return NOTHING_TO_ADD;
   const bindings = (log as unknown as Record<symbol, string | undefined>)[chindingsSym];
-  return bindings?.includes('"requestId":') ? NOTHING_TO_ADD : { requestId: scope.requestId };
+  return bindings?.includes('"requestId":') ? NOTHING_TO_ADD : { requestId };
 }
 
 /**
@@ -29,7 +31,7 @@ function requestIdOfScope(line: object, _level: number, log: Logger): object {
  */
 function keepRequestIdWhole(line: Record<string, unknown>): Record<string, unknown> {
   const scrubbed = scrubValue(line) as Record<string, unknown>;
-  if (typeof line.requestId === "string" && line.requestId === currentRequestScope()?.requestId) scrubbed.requestId = line.requestId;
+  if (typeof line.requestId === "string" && line.requestId === currentRequestId()) scrubbed.requestId = line.requestId;
   return scrubbed;
 }
 
@@ -38,6 +40,13 @@ function keepRequestIdWhole(line: Record<string, unknown>): Record<string, unkno
  * leak a token, cookie, password, email or phone number by logging the wrong field; every line written
  * during a request carries its id.
  */
+/**
+ * Spread into a line that belongs to no request, such as a connection's own events: the logger then adds no
+ * `requestId`. Async context follows a socket, so a Redis or Postgres connection opened while serving a request
+ * would otherwise name that request on its outage lines, hours later.
+ */
+export const NO_REQUEST = { requestId: undefined } as const;
+
 export function createLogger(options: { level?: string; destination?: DestinationStream; pretty?: boolean } = {}): Logger {
   const base = pino(
     {

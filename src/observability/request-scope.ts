@@ -27,6 +27,24 @@ export function currentRequestScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
+/** Reads the id of a request served outside any scope of ours; must never throw, and answers undefined outside one. */
+export type RequestIdSource = () => string | undefined;
+const sourceHolder = globalThis as unknown as { __huntazeRequestIdSource?: RequestIdSource };
+
+/**
+ * Next renders pages and layouts in a request context of its own, which no code of ours wraps, so no scope is
+ * entered for them; the web tier registers a reader of that context here (src/edge/rendered-request-id.ts, Next
+ * being no import of this folder). Workers and scripts register none. On globalThis, like the store above.
+ */
+export function readRequestIdsFrom(source: RequestIdSource): void {
+  sourceHolder.__huntazeRequestIdSource = source;
+}
+
+/** The id of the request being served: its scope's, else the one a page render carries; undefined outside a request. */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId ?? sourceHolder.__huntazeRequestIdSource?.();
+}
+
 /** Registers a write the current response must wait for; false outside a request (workers, scripts). */
 export function beforeResponse(work: Promise<unknown>): boolean {
   const scope = storage.getStore();
