@@ -1,8 +1,10 @@
 // npm run admin:create -- EMAIL   grants the admin role to an account that has already signed up.
 import "./load-env";
 import { grantAdminRole } from "@/src/auth";
+import { getEnv } from "@/src/config";
 import { getDatabase } from "@/src/data";
 import { AppError } from "@/src/errors";
+import { announceToolTarget } from "@/src/oncall";
 
 const email = process.argv[2];
 if (!email || !email.includes("@")) {
@@ -10,6 +12,8 @@ if (!email || !email.includes("@")) {
   process.exit(2);
 }
 
+// Postgres only: the role is a column of the user row, the grant an audit row.
+announceToolTarget("admin:create", getEnv(), process.env, { redis: false });
 const db = await getDatabase();
 try {
   const { alreadyAdmin } = await grantAdminRole(db.prisma, email);

@@ -5,9 +5,12 @@ import "./load-env";
 import { getEnv } from "@/src/config";
 import { backupOptions, backupUploadTarget, createBackup, uploadBackup } from "@/src/data/backup";
 import { AppError } from "@/src/errors";
+import { announceToolTarget } from "@/src/oncall";
 
+const env = getEnv();
+// Redis too: it copies the keys under the prefix; under the wrong one the backup would miss the deployment's.
+announceToolTarget("backup", env, process.env, { redis: true });
 try {
-  const env = getEnv();
   const { path, manifest, warnings } = await createBackup(backupOptions(env));
   for (const warning of warnings) console.warn(`warning: ${warning}`);
   const rows = manifest.database.tables.reduce((sum, t) => sum + t.rows, 0);

@@ -2,13 +2,17 @@
 // Dead letters are outbox events that failed every attempt. Replaying puts one back in the outbox under its
 // original id (handlers act once per id); a worker delivers it on its next poll.
 import "./load-env";
+import { getEnv } from "@/src/config";
 import { getDatabase } from "@/src/data";
 import { AppError } from "@/src/errors";
+import { announceToolTarget } from "@/src/oncall";
 import { listDeadLetters, replayAllDeadLetters, replayDeadLetter, showDeadLetter } from "@/src/outbox";
 
 const USAGE = "usage: npm run dlq -- list [--all] | show ID | replay ID | replay --all";
 const [command, argument] = process.argv.slice(2);
 
+// Postgres only: dead letters and the replayed outbox events are rows; workers deliver them later.
+announceToolTarget("dlq", getEnv(), process.env, { redis: false });
 const db = await getDatabase();
 try {
   if (command === "list") {

@@ -61,7 +61,8 @@ describe("npm run llm:switch", () => {
     expect(stdout).toMatch(/claude\s+in rotation; breaker closed \(not configured here\)/);
   });
 
-  it("switches every instance to green, shows who did it, and returns to blue with auto", async () => {
+  // Three runs of the script (tsx start-up each): several seconds apiece when CI loads both cores.
+  it("switches every instance to green, shows who did it, and returns to blue with auto", { timeout: 90_000 }, async () => {
     const switched = llmSwitch(["green"]);
     expect(switched.status).toBe(0);
     expect(switched.stdout).toMatch(/LLM switch: green \(set \d{4}-\d\d-\d\dT[^ ]+ by [^)]+@[^)]+\)/);

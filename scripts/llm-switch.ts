@@ -17,6 +17,7 @@ import {
   writeLlmOverride,
   type LlmOverride,
 } from "@/src/llm";
+import { announceToolTarget } from "@/src/oncall";
 
 const USAGE = "usage: npm run llm:switch -- [status] | green | blue | auto";
 const argument = process.argv[2] ?? "status";
@@ -27,6 +28,8 @@ if (argument !== "status" && !mode) {
 }
 
 const env = getEnv();
+// Redis only: the switch and the breakers are keys under the deployment's prefix.
+announceToolTarget("llm:switch", env, process.env, { redis: true });
 const store = getKeyValueStore();
 if (!store.redis) {
   console.error("REDIS_URL is not set: the switch lives in Redis, shared by every app instance. Set REDIS_URL (and REDIS_KEY_PREFIX) to the app's.");

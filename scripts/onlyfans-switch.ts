@@ -2,7 +2,9 @@
 // instance at once and in every worker at its next poll (ONLYFANS_POLL_SECONDS); ONLYFANS_WORKER_ENABLED must
 // also be on in a process's environment for it to do anything.
 import "./load-env";
+import { getEnv } from "@/src/config";
 import { getKeyValueStore } from "@/src/data";
+import { announceToolTarget } from "@/src/oncall";
 import { onlyfansSettings, readOnlyFansSwitch, setOnlyFansSwitch } from "@/src/social/onlyfans/index";
 
 const command = process.argv[2] ?? "status";
@@ -10,6 +12,8 @@ if (!["on", "off", "status"].includes(command)) {
   console.error("usage: npm run onlyfans:switch -- on|off|status");
   process.exit(2);
 }
+// Redis only: the shared switch is a key under the deployment's prefix (status reads it, on/off write it).
+announceToolTarget("onlyfans:switch", getEnv(), process.env, { redis: true });
 const store = getKeyValueStore();
 if (store.mode !== "redis") {
   console.error("REDIS_URL is not set: the switch lives in Redis, shared by every instance and worker.");

@@ -5,12 +5,16 @@ import "./load-env";
 import { getEnv } from "@/src/config";
 import { backupSources, formatComparison, restoreBackup } from "@/src/data/backup";
 import { AppError } from "@/src/errors";
+import { announceToolTarget } from "@/src/oncall";
 
 const path = process.argv[2];
 if (!path || process.argv.length > 3) {
   console.error("usage: npm run restore -- PATH   (a backup directory under BACKUP_DIR)");
   process.exit(2);
 }
+
+// The restore's target. Redis too: it writes the kept keys under the prefix.
+announceToolTarget("restore", getEnv(), process.env, { redis: true });
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -20,7 +24,12 @@ try {
   console.log(formatComparison(result.tables));
   console.log(
     result.redis.status === "restored"
-      ? `\nredis: ${plural(result.redis.restored, "key")} restored${result.redis.expired ? `, ${result.redis.expired} expired since the backup and left out` : ""}`
+      ? `\nredis: ${[
+          `${plural(result.redis.restored, "key")} restored`,
+          ...(result.redis.expired ? [`${result.redis.expired} expired since the backup and left out`] : []),
+          ...(result.redis.kept ? [`${result.redis.kept} already set and kept`] : []),
+          ...(result.redis.leftOut.length ? [`left out: ${result.redis.leftOut.join(", ")}`] : []),
+        ].join(", ")}`
       : `\nredis: skipped (${result.redis.reason})`,
   );
   if (result.verified) console.log("\nverified: every table matches the manifest");

@@ -1,8 +1,12 @@
 // npm run social:refresh   one pass of provider token refreshes that are due (the worker runs it on a schedule).
 import "./load-env";
+import { getEnv } from "@/src/config";
 import { getDatabase, getKeyValueStore } from "@/src/data";
+import { announceToolTarget } from "@/src/oncall";
 import { getTokenVault, refreshDueConnections } from "@/src/social";
 
+// Redis too: each refresh holds the workers' lease on its connection; under another prefix it would race them.
+announceToolTarget("social:refresh", getEnv(), process.env, { redis: true });
 const db = await getDatabase();
 const store = getKeyValueStore();
 try {

@@ -203,7 +203,10 @@ describe("npm run worker under faults", () => {
     expect(listed.out).toContain("account.delete");
     const shown = dlq("show", letter.id);
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.out)).toMatchObject({ eventId: letter.eventId, attempts: 3, payload: { requestId: expect.any(String) } });
+    // The first line says where it acted (scripts/tool-target.test.ts); the letter follows as JSON.
+    const [banner, ...letterJson] = shown.out.split("\n");
+    expect(banner).toMatch(/^acting on http:\/\/localhost:3000 · Postgres /);
+    expect(JSON.parse(letterJson.join("\n"))).toMatchObject({ eventId: letter.eventId, attempts: 3, payload: { requestId: expect.any(String) } });
     expect(shown.out).not.toContain(`act.${id}`);
 
     // Still down: the creator's account and TikTok tokens are kept, so the grant can still be revoked.

@@ -16,6 +16,7 @@ describe("the Redis keep-list", () => {
     ["social:refresh-lease:c-1", false],
     ["oauth:state:abc", false],
     ["xllm:breaker", false],
+    ["llm:override", false],
   ])("%s is kept: %s", (name, kept) => {
     expect(isKeptKey(name)).toBe(kept);
   });
@@ -37,9 +38,25 @@ describe("Redis snapshots", () => {
     await deleteRedisPrefix(prefix);
 
     const aMinuteLater = Date.parse(snapshot.capturedAt) + 60_000;
-    expect(await restoreRedisKeys(TEST_REDIS_URL, prefix, snapshot, aMinuteLater)).toEqual({ restored: 1, expired: 1 });
+    expect(await restoreRedisKeys(TEST_REDIS_URL, prefix, snapshot, aMinuteLater)).toEqual({ restored: 1, expired: 1, kept: 0, leftOut: [] });
     expect(await redis.exists(`${prefix}llm:breaker:green:n:1`)).toBe(0);
     expect(await redis.get(`${prefix}llm:breaker:green:opened`)).toBe("1795000000000");
+  });
+
+  it("never writes an older backup's operator LLM switch, and leaves keys the target already holds as they are", async () => {
+    await redis.set(`${prefix}llm:breaker:blue:opened`, "1795000000000");
+    await redis.set(`${prefix}llm:breaker:green:opened`, "1795000000001");
+    const snapshot = await captureRedisKeys(TEST_REDIS_URL, prefix);
+    // A backup taken before the switch left the keep-list held it: green pinned during that day's incident.
+    snapshot.keys.push({ name: "llm:override", type: "string", pttl: -1, payload: (await redis.dumpBuffer(`${prefix}llm:breaker:blue:opened`))!.toString("base64") });
+    await deleteRedisPrefix(prefix);
+    // Since the backup: blue's breaker moved on, and oncall set the switch back to auto (no key).
+    await redis.set(`${prefix}llm:breaker:blue:opened`, "newer than the backup");
+
+    expect(await restoreRedisKeys(TEST_REDIS_URL, prefix, snapshot)).toEqual({ restored: 1, expired: 0, kept: 1, leftOut: ["llm:override"] });
+    expect(await redis.get(`${prefix}llm:breaker:blue:opened`)).toBe("newer than the backup");
+    expect(await redis.get(`${prefix}llm:breaker:green:opened`)).toBe("1795000000001");
+    expect(await redis.exists(`${prefix}llm:override`)).toBe(0);
   });
 
   it("reports an unreachable Redis clearly", async () => {

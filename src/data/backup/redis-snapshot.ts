@@ -1,5 +1,6 @@
-// The Redis keys worth keeping, as type-agnostic DUMP payloads with their remaining TTL, restored with
-// RESTORE ... REPLACE. Names are stored without the store's prefix, so a backup can be restored under another.
+// The Redis keys worth keeping, as type-agnostic DUMP payloads with their remaining TTL, restored with RESTORE
+// (never REPLACE: a key the target already holds is newer than the backup's). Names are stored without the store's
+// prefix, so a backup can be restored under another.
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { AppError } from "@/src/errors";
@@ -12,8 +13,10 @@ import { connectRedis } from "../kv";
  * - leases (`jobs:lease:*`, `social:refresh-lease:*`, the breaker's half-open `probe`): they name an owner that
  *   no longer runs; restored, they would block the next run until they expire;
  * - LLM 429 cool-downs (`llm:cooldown:*`): the provider's Retry-After is about that moment, not the restore's;
- * - OAuth state (`oauth:state:*`): ten-minute PKCE handshakes, long finished or abandoned.
- * Losing any of them costs at most a few seconds of wrong throttling or one retried connect.
+ * - OAuth state (`oauth:state:*`): ten-minute PKCE handshakes, long finished or abandoned;
+ * - the operator's LLM switch (`llm:override`, `npm run llm:switch`): a decision about the incident of that moment.
+ *   Written back hours later it would pin a target, or take one out of rotation, with nobody on call knowing.
+ * Losing any of them costs at most a few seconds of wrong throttling, one retried connect, or one `llm:switch`.
  */
 export const REDIS_BACKUP_KEYS = {
   keep: [
@@ -23,6 +26,7 @@ export const REDIS_BACKUP_KEYS = {
   skip: [
     { pattern: "llm:cooldown:*", why: "429 cool-downs are about the moment they were set" },
     { pattern: "llm:breaker:*:probe", why: "a half-open probe lease held by a process that no longer runs" },
+    { pattern: "llm:override", why: "the operator's manual LLM switch: a decision of that moment, set again with npm run llm:switch if still wanted" },
   ],
 } as const;
 
@@ -113,26 +117,44 @@ export interface RedisRestoreResult {
   restored: number;
   /** Keys whose TTL ran out between the backup and now: not brought back, as they would have expired anyway. */
   expired: number;
+  /** Keys the target already held: left as they are (they are newer than the backup's). */
+  kept: number;
+  /** Keys in the snapshot that are not restored at all (an older backup may hold the operator's LLM switch). */
+  leftOut: string[];
 }
 
-/** RESTORE ... REPLACE of every key under `keyPrefix`, with what is left of its TTL. */
+/**
+ * RESTORE of every kept key under `keyPrefix`, with what is left of its TTL. A key that already exists there is
+ * left alone: after a partial loss the live breaker state is newer than the backup's, and restoring under the live
+ * prefix must not undo what the app or oncall did since.
+ */
 export async function restoreRedisKeys(url: string, keyPrefix: string, snapshot: RedisSnapshot, now = Date.now()): Promise<RedisRestoreResult> {
   const redis = await connect(url);
   try {
     const elapsed = now - Date.parse(snapshot.capturedAt);
-    let restored = 0;
-    let expired = 0;
+    const result: RedisRestoreResult = { restored: 0, expired: 0, kept: 0, leftOut: [] };
     for (const key of snapshot.keys) {
+      // The keep-list as it is now applies to older backups too (they may hold the operator's switch).
+      if (!isKeptKey(key.name)) {
+        result.leftOut.push(key.name);
+        continue;
+      }
       // RESTORE takes 0 for "no expiry".
       const ttl = key.pttl === -1 ? 0 : key.pttl - Math.max(0, elapsed);
       if (key.pttl !== -1 && ttl <= 0) {
-        expired++;
+        result.expired++;
         continue;
       }
-      await redis.restore(keyPrefix + key.name, ttl, Buffer.from(key.payload, "base64"), "REPLACE");
-      restored++;
+      try {
+        await redis.restore(keyPrefix + key.name, ttl, Buffer.from(key.payload, "base64"));
+        result.restored++;
+      } catch (error) {
+        // Without REPLACE, Redis refuses a name that exists: "BUSYKEY Target key name already exists."
+        if (!(error as Error).message.startsWith("BUSYKEY")) throw error;
+        result.kept++;
+      }
     }
-    return { restored, expired };
+    return result;
   } catch (error) {
     if (error instanceof AppError) throw error;
     // A DUMP payload only loads into the same Redis major version or a newer one.
