@@ -42,7 +42,7 @@ async function seedEvents(): Promise<void> {
   };
   for (let day = 0; day < 5; day++) {
     add("user.signed_in", `seed-user-${day}`, day, {});
-    add("llm.request", null, day, { provider: "azure", deployment: "gpt-4o-mini", outcome: day === 2 ? "http_503" : "ok", latencyMs: 400 + day * 100, promptTokens: 120, completionTokens: 40 });
+    add("llm.request", null, day, { target: "blue", provider: "azure", deployment: "gpt-4o-mini", outcome: day === 2 ? "http_503" : "ok", latencyMs: 400 + day * 100, promptTokens: 120, completionTokens: 40 });
     add("social.token_refresh", `seed-user-${day}`, day, { provider: "tiktok", outcome: day % 2 ? "error" : "ok" });
     add("social.request", null, day, { provider: "tiktok", endpoint: "/v2/user/info/", outcome: "ok", durationMs: 80 });
   }
@@ -120,14 +120,16 @@ describe("KPI page on the KPI host", () => {
         .poll(() => figure.locator("canvas").evaluate((c: HTMLCanvasElement) => c.height === Math.round(c.parentElement!.clientHeight * devicePixelRatio)), { timeout: 10_000 })
         .toBe(true);
     }
-    expect(await page.locator("table.data-table", { hasText: "gpt-4o-mini" }).textContent()).toContain("20%");
+    const llmTable = page.locator("table.data-table", { hasText: "gpt-4o-mini" });
+    expect(await llmTable.locator("caption").textContent()).toBe("LLM requests by target");
+    expect(await llmTable.locator("tbody tr").first().textContent()).toMatch(/^blue\s*gpt-4o-mini\s*azure.*20%/);
     expect(await page.locator("dl.stats").textContent()).toContain("Active creators");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
     expect(download.suggestedFilename()).toMatch(/^huntaze-kpi-\d{4}-\d{2}-\d{2}-30d\.csv$/);
     const csv = readFileSync((await download.path())!, "utf8");
     expect(csv.startsWith("window\r\ndays,from,to\r\n30,")).toBe(true);
-    expect(csv).toContain("llm_deployments\r\nprovider,deployment,requests,errors,error_rate,p95_latency_ms,prompt_tokens,completion_tokens\r\nazure,gpt-4o-mini,5,1,0.2,");
+    expect(csv).toContain("llm_targets\r\ntarget,deployment,provider,requests,errors,error_rate,p95_latency_ms,prompt_tokens,completion_tokens\r\nblue,gpt-4o-mini,azure,5,1,0.2,");
 
     const exported = await fetchFromPage(page, "/api/kpi/export.csv?days=7");
     expect(exported.status).toBe(200);
@@ -166,7 +168,7 @@ describe("KPI API for scripts", () => {
     expect(response.headers["cache-control"]).toBe("no-store");
     const body = JSON.parse(response.body);
     expect(body.window.days).toBe(30);
-    expect(body.llm.deployments[0]).toMatchObject({ deployment: "gpt-4o-mini", requests: 5, errors: 1 });
+    expect(body.llm.targets[0]).toMatchObject({ target: "blue", deployment: "gpt-4o-mini", provider: "azure", requests: 5, errors: 1 });
     expect(body.activeCreators.inWindow).toBeGreaterThanOrEqual(5);
     expect(body.funnel[0]).toMatchObject({ step: "signed_up", creators: 1 });
 

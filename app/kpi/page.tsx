@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { KPI_DEFAULT_DAYS, kpiQuerySchema, recentKpiReport } from "@/src/analytics";
+import { KPI_DEFAULT_DAYS, kpiFigure, kpiQuerySchema, recentKpiReport } from "@/src/analytics";
 import { requireAdmin } from "@/src/auth";
 import { getPrisma } from "@/src/data";
 import { KpiExportLink } from "@/src/ui/kpi-export-link";
 import { formatFigure } from "@/src/ui/format-figure";
 import { ChartOrEmpty, Stat } from "@/src/ui/kpi-figures";
-import { LlmTable, SocialTables } from "@/src/ui/kpi-tables";
+import { FigureDefinition, LlmTable, SocialTables } from "@/src/ui/kpi-tables";
 import { TrendChart } from "@/src/ui/trend-chart";
 
 export const metadata: Metadata = { title: "KPIs", robots: { index: false, follow: false } };
@@ -57,6 +57,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
         <ChartOrEmpty empty={signedUp === 0} emptyTitle="No sign-ups in this window">
           <TrendChart
             title="Activation funnel: creators who signed up in the window and reached each step"
+            source={kpiFigure("activation_funnel").definition}
             kind="bar"
             labelHeading="Step"
             labels={report.funnel.map((s) => s.label)}
@@ -70,11 +71,17 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
           Activity
         </h2>
         <ChartOrEmpty empty={report.activeCreators.inWindow === 0} emptyTitle="No active creators">
-          <TrendChart title="Daily active creators" labels={labels} series={[{ label: "Creators", values: report.activeCreators.daily.map((d) => d.creators) }]} />
+          <TrendChart
+            title="Daily active creators"
+            source={kpiFigure("active_creators_daily").definition}
+            labels={labels}
+            series={[{ label: "Creators", values: report.activeCreators.daily.map((d) => d.creators) }]}
+          />
         </ChartOrEmpty>
         <ChartOrEmpty empty={report.activeCreators.inWindow === 0} emptyTitle="No weekly activity">
           <TrendChart
             title="Weekly active creators (ISO weeks, days inside the window)"
+            source={kpiFigure("active_creators").definition}
             kind="bar"
             labelHeading="Week"
             labels={report.activeCreators.weekly.map((w) => w.week)}
@@ -85,9 +92,10 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
 
       <section aria-labelledby="llm" className="stack">
         <h2 id="llm">AI drafting</h2>
-        <ChartOrEmpty empty={report.llm.deployments.length === 0} emptyTitle="No LLM requests">
+        <ChartOrEmpty empty={report.llm.targets.length === 0} emptyTitle="No LLM requests">
           <TrendChart
             title="LLM requests per day"
+            source={kpiFigure("llm_requests_daily").definition}
             labels={labels}
             series={[
               { label: "Requests", values: report.llm.daily.map((d) => d.requests) },
@@ -95,7 +103,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
             ]}
           />
         </ChartOrEmpty>
-        <LlmTable deployments={report.llm.deployments} />
+        <LlmTable targets={report.llm.targets} />
       </section>
 
       <section aria-labelledby="social" className="stack">
@@ -103,6 +111,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
         <ChartOrEmpty empty={report.tokenRefresh.attempts === 0} emptyTitle="No token refreshes">
           <TrendChart
             title="Token refresh failures per day"
+            source={kpiFigure("token_refresh_failures_daily").definition}
             kind="bar"
             labels={labels}
             series={[{ label: "Failures", values: report.tokenRefresh.daily.map((d) => d.failures) }]}
@@ -118,6 +127,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
             ? "No dead-lettered event is waiting for a replay."
             : `${report.deadLetters.waiting} dead-lettered ${report.deadLetters.waiting === 1 ? "event waits" : "events wait"} for a replay (oldest failed ${report.deadLetters.oldestFailedAt}); see npm run dlq.`}
         </p>
+        <FigureDefinition>{kpiFigure("dead_letters").definition}</FigureDefinition>
       </section>
     </main>
   );

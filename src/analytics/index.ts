@@ -39,4 +39,5 @@ export { analyticsSyncEvent, analyticsSyncHandler, requestSync, readSyncState, s
 export { analyticsBackfillHandler } from "./backfill";
 export { kpiReport, kpiWindow, kpiQuerySchema, parseKpiQuery, isoWeekOf, KPI_DEFAULT_DAYS, KPI_MAX_DAYS, type KpiReport, type KpiQuery, type KpiWindow, type FunnelStep } from "./kpi";
 export { kpiCsv, csvField } from "./kpi-csv";
+export { KPI_FIGURES, kpiFigure, CREATOR_ACTIONS, type KpiFigure, type KpiFigureId } from "./kpi-figures";
 export { recentKpiReport, forgetKpiReports, KPI_REUSE_MS } from "./kpi-cache";

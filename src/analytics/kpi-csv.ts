@@ -9,8 +9,8 @@ interface Section {
   rows: Cell[][];
 }
 
-// Spreadsheets run a text cell that starts with one of these as a formula (CSV injection); provider and
-// deployment names come from configuration and events, so text is defused with a leading apostrophe.
+// Spreadsheets run a text cell that starts with one of these as a formula (CSV injection); target, provider
+// and deployment names come from configuration and events, so text is defused with a leading apostrophe.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvField(value: Cell): string {
@@ -42,9 +42,9 @@ export function kpiSections(report: KpiReport): Section[] {
     },
     { name: "llm_requests_daily", header: ["day", "requests", "errors"], rows: report.llm.daily.map((d) => [d.day, d.requests, d.errors]) },
     {
-      name: "llm_deployments",
-      header: ["provider", "deployment", "requests", "errors", "error_rate", "p95_latency_ms", "prompt_tokens", "completion_tokens"],
-      rows: report.llm.deployments.map((d) => [d.provider, d.deployment, d.requests, d.errors, ratio(d.errorRate), d.p95LatencyMs, d.promptTokens, d.completionTokens]),
+      name: "llm_targets",
+      header: ["target", "deployment", "provider", "requests", "errors", "error_rate", "p95_latency_ms", "prompt_tokens", "completion_tokens"],
+      rows: report.llm.targets.map((t) => [t.target, t.deployment, t.provider, t.requests, t.errors, ratio(t.errorRate), t.p95LatencyMs, t.promptTokens, t.completionTokens]),
     },
     {
       name: "social_api",

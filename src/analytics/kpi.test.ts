@@ -64,15 +64,17 @@ async function seed() {
   event("social.token_refresh", "c2", "2025-06-26T11:10:00", { provider: "instagram", outcome: "error" });
   event("social.token_refresh", "c3", "2025-06-28T11:00:00", { provider: "tiktok", outcome: "error" });
   event("social.token_refresh", "c3", "2025-06-20T11:00:00", { provider: "tiktok", outcome: "error" });
-  // LLM requests: blue 100..2000 ms with two failures on the 29th, Claude 300..600 ms with one on the 30th.
+  // LLM requests on the 29th: blue 100..1000 ms with two failures, then green 1100..2000 ms, both deploying the
+  // same model name; Claude 300..600 ms with one failure on the 30th.
   for (let i = 1; i <= 20; i++) {
-    const outcome = i === 3 || i === 7 ? "http_503" : "ok";
-    event("llm.request", null, `2025-06-29T10:${String(i).padStart(2, "0")}:00`, { provider: "azure", deployment: "gpt-4o-mini", outcome, latencyMs: i * 100, promptTokens: 10, completionTokens: 5 });
+    const outcome = i === 3 || i === 7 ? "unavailable" : "ok";
+    const target = i <= 10 ? "blue" : "green";
+    event("llm.request", null, `2025-06-29T10:${String(i).padStart(2, "0")}:00`, { target, provider: "azure", deployment: "gpt-4o-mini", outcome, latencyMs: i * 100, promptTokens: 10, completionTokens: 5 });
   }
   for (const [i, latencyMs] of [300, 400, 500, 600].entries()) {
-    event("llm.request", null, `2025-06-30T10:0${i}:00`, { provider: "anthropic", deployment: "claude-haiku-4-5", outcome: i === 0 ? "timeout" : "ok", latencyMs, promptTokens: 100, completionTokens: 50 });
+    event("llm.request", null, `2025-06-30T10:0${i}:00`, { target: "claude", provider: "anthropic", deployment: "claude-haiku-4-5", outcome: i === 0 ? "timeout" : "ok", latencyMs, promptTokens: 100, completionTokens: 50 });
   }
-  event("llm.request", null, "2025-06-30T13:00:00", { provider: "anthropic", deployment: "claude-haiku-4-5", outcome: "ok", latencyMs: 99_999, promptTokens: 1, completionTokens: 1 });
+  event("llm.request", null, "2025-06-30T13:00:00", { target: "claude", provider: "anthropic", deployment: "claude-haiku-4-5", outcome: "ok", latencyMs: 99_999, promptTokens: 1, completionTokens: 1 });
   // Social API calls
   for (let i = 1; i <= 10; i++) event("social.request", null, "2025-06-28T10:00:00", { provider: "tiktok", endpoint: "/v2/user/info/", outcome: i === 1 ? "http_429" : "ok", durationMs: i * 10 });
   for (let i = 1; i <= 4; i++) event("social.request", null, "2025-06-28T10:00:00", { provider: "instagram", endpoint: "/me", outcome: i <= 2 ? "timeout" : "ok", durationMs: 50 });
@@ -135,14 +137,15 @@ describe("KPI queries", () => {
     expect(report.tokenRefresh).toMatchObject({ attempts: 4, failures: 3 });
   });
 
-  it("reports LLM requests per day and, per deployment, error rate, p95 latency and tokens", () => {
+  it("reports LLM requests per day and, per target (blue and green apart on one deployment name), error rate, p95 latency and tokens", () => {
     expect(report.llm.daily.slice(-2)).toEqual([
       { day: "2025-06-29", requests: 20, errors: 2 },
       { day: "2025-06-30", requests: 4, errors: 1 },
     ]);
-    expect(report.llm.deployments).toEqual([
-      { provider: "azure", deployment: "gpt-4o-mini", requests: 20, errors: 2, errorRate: 0.1, p95LatencyMs: 1905, promptTokens: 200, completionTokens: 100 },
-      { provider: "anthropic", deployment: "claude-haiku-4-5", requests: 4, errors: 1, errorRate: 0.25, p95LatencyMs: 585, promptTokens: 400, completionTokens: 200 },
+    expect(report.llm.targets).toEqual([
+      { target: "blue", deployment: "gpt-4o-mini", provider: "azure", requests: 10, errors: 2, errorRate: 0.2, p95LatencyMs: 955, promptTokens: 100, completionTokens: 50 },
+      { target: "green", deployment: "gpt-4o-mini", provider: "azure", requests: 10, errors: 0, errorRate: 0, p95LatencyMs: 1955, promptTokens: 100, completionTokens: 50 },
+      { target: "claude", deployment: "claude-haiku-4-5", provider: "anthropic", requests: 4, errors: 1, errorRate: 0.25, p95LatencyMs: 585, promptTokens: 400, completionTokens: 200 },
     ]);
   });
 
@@ -161,7 +164,7 @@ describe("KPI queries", () => {
     const empty = await kpiReport(prisma, { days: 1 }, new Date("2024-01-10T05:00:00Z"));
     expect(empty.funnel.every((s) => s.creators === 0)).toBe(true);
     expect(empty.activeCreators.daily).toEqual([{ day: "2024-01-10", creators: 0 }]);
-    expect(empty.llm.deployments).toEqual([]);
+    expect(empty.llm.targets).toEqual([]);
     expect(empty.socialApi).toEqual([]);
   });
 });
@@ -217,7 +220,9 @@ describe("KPI CSV", () => {
   it("writes one section per table: a title, a header, the rows, then an empty line", () => {
     const csv = kpiCsv(report);
     expect(csv.startsWith("window\r\ndays,from,to\r\n7,2025-06-24T00:00:00.000Z,2025-06-30T12:00:00.000Z\r\n\r\nactivation_funnel\r\nstep,creators\r\nsigned_up,5\r\n")).toBe(true);
-    expect(csv).toContain("llm_deployments\r\nprovider,deployment,requests,errors,error_rate,p95_latency_ms,prompt_tokens,completion_tokens\r\nazure,gpt-4o-mini,20,2,0.1,1905,200,100\r\n");
+    expect(csv).toContain(
+      "llm_targets\r\ntarget,deployment,provider,requests,errors,error_rate,p95_latency_ms,prompt_tokens,completion_tokens\r\nblue,gpt-4o-mini,azure,10,2,0.2,955,100,50\r\ngreen,gpt-4o-mini,azure,10,0,0,1955,100,50\r\n",
+    );
     expect(csv).toContain("dead_letters\r\nwaiting,oldest_failed_at\r\n2,2025-06-27T10:00:00.000Z\r\n");
     expect(csv.split("\r\n\r\n")).toHaveLength(10);
     expect(csv.replace(/\r\n/g, "")).not.toContain("\n");

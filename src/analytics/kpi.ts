@@ -1,9 +1,11 @@
 // The KPI host's figures for a window of whole UTC days (today included). Each block is one SQL statement,
 // one round trip, and the blocks run in parallel. Event scans filter on `name` and `occurredAt` so that they
-// use KpiEvent's (name, occurredAt) index and read only the window's rows of that event.
+// use KpiEvent's (name, occurredAt) index and read only the window's rows of that event. What each figure counts,
+// and how the logs rebuild it, is defined once in kpi-figures.ts.
 import { z } from "zod";
 import { AppError } from "@/src/errors";
 import type { PrismaClient } from "@/src/data";
+import { CREATOR_ACTIONS } from "./kpi-figures";
 
 export const KPI_DEFAULT_DAYS = 30;
 export const KPI_MAX_DAYS = 90;
@@ -20,10 +22,6 @@ export function parseKpiQuery(params: URLSearchParams): KpiQuery {
   if (!parsed.success) throw new AppError("invalid_query", 400, `days must be a whole number from 1 to ${KPI_MAX_DAYS}.`);
   return parsed.data;
 }
-
-// What a creator does, as opposed to what jobs do for them (token refresh, analytics sync, scheduled
-// summaries): only these make a creator "active" on a day.
-const CREATOR_ACTIONS = ["user.signed_up", "user.signed_in", "social.connected", "social.disconnected", "draft.created"];
 
 export interface KpiWindow {
   days: number;
@@ -51,9 +49,11 @@ export interface KpiReport {
   tokenRefresh: { daily: Array<{ day: string; attempts: number; failures: number }>; attempts: number; failures: number };
   llm: {
     daily: Array<{ day: string; requests: number; errors: number }>;
-    deployments: Array<{
-      provider: string;
+    /** Per router target (blue, green, claude), with the deployment and provider it called. */
+    targets: Array<{
+      target: string;
       deployment: string;
+      provider: string;
       requests: number;
       errors: number;
       errorRate: number;
@@ -136,7 +136,7 @@ async function activityBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiRep
     WITH pairs AS (
       SELECT DISTINCT e."userId", date_trunc('day', e."occurredAt") AS d
       FROM "KpiEvent" e
-      WHERE e.name = ANY(${CREATOR_ACTIONS}::text[])
+      WHERE e.name = ANY(${[...CREATOR_ACTIONS]}::text[])
         AND e."occurredAt" >= ${w.from}::timestamp AND e."occurredAt" < ${w.to}::timestamp
         AND e."userId" IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM "user" u WHERE u.id = e."userId" AND u.role = 'admin')
@@ -175,12 +175,17 @@ async function tokenRefreshBlock(prisma: PrismaClient, w: KpiWindow): Promise<Kp
   return { daily, attempts: rows.reduce((n, r) => n + r.attempts, 0), failures: rows.reduce((n, r) => n + r.failures, 0) };
 }
 
+// Blue and green usually deploy the same model name, so attempts are grouped by target first (lines written before
+// events carried a target group under "unknown").
+const TARGET_ORDER = ["blue", "green", "claude"];
+const targetRank = (target: string) => (TARGET_ORDER.includes(target) ? TARGET_ORDER.indexOf(target) : TARGET_ORDER.length);
+
 async function llmBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["llm"]> {
   const rows = await prisma.$queryRaw<
-    Array<{ grouping: number; day: string | null; provider: string | null; deployment: string | null; requests: number; errors: number; p95: number | null; prompt: number; completion: number }>
+    Array<{ grouping: number; day: string | null; target: string | null; provider: string | null; deployment: string | null; requests: number; errors: number; p95: number | null; prompt: number; completion: number }>
   >`
-    SELECT GROUPING(d, provider, deployment)::int AS grouping,
-           to_char(d, 'YYYY-MM-DD') AS day, provider, deployment,
+    SELECT GROUPING(d, target, provider, deployment)::int AS grouping,
+           to_char(d, 'YYYY-MM-DD') AS day, target, provider, deployment,
            count(*)::int AS requests,
            count(*) FILTER (WHERE outcome IS DISTINCT FROM 'ok')::int AS errors,
            percentile_cont(0.95) WITHIN GROUP (ORDER BY latency) AS p95,
@@ -188,6 +193,7 @@ async function llmBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["
            coalesce(sum(completion), 0)::float8 AS completion
     FROM (
       SELECT date_trunc('day', "occurredAt") AS d,
+             coalesce(properties->>'target', 'unknown') AS target,
              coalesce(properties->>'provider', 'unknown') AS provider,
              coalesce(properties->>'deployment', 'unknown') AS deployment,
              properties->>'outcome' AS outcome,
@@ -197,15 +203,17 @@ async function llmBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["
       FROM "KpiEvent"
       WHERE name = 'llm.request' AND "occurredAt" >= ${w.from}::timestamp AND "occurredAt" < ${w.to}::timestamp
     ) requests
-    GROUP BY GROUPING SETS ((d), (provider, deployment))`;
-  const byDay = new Map(rows.filter((r) => r.grouping === 3).map((r) => [r.day!, r]));
+    GROUP BY GROUPING SETS ((d), (target, provider, deployment))`;
+  // GROUPING(d, target, provider, deployment): 7 = only the day grouped, 8 = only the day left out.
+  const byDay = new Map(rows.filter((r) => r.grouping === 7).map((r) => [r.day!, r]));
   return {
     daily: w.dayLabels.map((day) => ({ day, requests: byDay.get(day)?.requests ?? 0, errors: byDay.get(day)?.errors ?? 0 })),
-    deployments: rows
-      .filter((r) => r.grouping === 4)
+    targets: rows
+      .filter((r) => r.grouping === 8)
       .map((r) => ({
-        provider: r.provider!,
+        target: r.target!,
         deployment: r.deployment!,
+        provider: r.provider!,
         requests: r.requests,
         errors: r.errors,
         errorRate: rate(r.errors, r.requests),
@@ -213,7 +221,7 @@ async function llmBlock(prisma: PrismaClient, w: KpiWindow): Promise<KpiReport["
         promptTokens: r.prompt,
         completionTokens: r.completion,
       }))
-      .sort((a, b) => b.requests - a.requests || a.deployment.localeCompare(b.deployment)),
+      .sort((a, b) => targetRank(a.target) - targetRank(b.target) || a.target.localeCompare(b.target) || b.requests - a.requests || a.deployment.localeCompare(b.deployment)),
   };
 }
 

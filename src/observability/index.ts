@@ -5,5 +5,5 @@ export { type EmfMetricDefinition, type EmfKind } from "./emf";
 export { scrapeMetrics } from "./metrics-endpoint";
 export { startMetricsServer } from "./metrics-server";
 export { startPeriodicSampler, type PeriodicSampler } from "./periodic-sampler";
-export { recordEvent, flushEvents, storeKpiEventsIn, KPI_EVENTS, type KpiEventName, type KpiEventFields } from "./kpi-events";
+export { recordEvent, accountDeletedEvent, flushEvents, storeKpiEventsIn, KPI_EVENTS, type KpiEventName, type KpiEventFields } from "./kpi-events";
 export { newRequestScope, runInRequestScope, currentRequestScope, currentRequestId, readRequestIdsFrom, type RequestIdSource, beforeResponse, settleRequestScope, remainingRequestMs, deadlineSignal, timeoutSignal, type RequestScope } from "./request-scope";

@@ -14,6 +14,8 @@ const userId = z.string().min(1);
 export const KPI_EVENTS = {
   "user.signed_up": z.object({ userId }),
   "user.signed_in": z.object({ userId }),
+  // The account's deletion completed: the logs, which keep its userId, leave it out of the figures the database forgot.
+  "user.deleted": z.object({ userId }),
   "social.connected": z.object({ userId, provider }),
   "social.disconnected": z.object({ userId, provider, revokedAtProvider: z.boolean() }),
   "social.token_refresh": z.object({ userId, provider, outcome: z.enum(["ok", "needs_attention", "error"]), reason: z.string().optional() }),
@@ -85,6 +87,20 @@ export function recordEvent<N extends KpiEventName>(name: N, fields: KpiEventFie
   target.pending.push(event);
   if (target.pending.length >= FLUSH_AT) void flushEvents();
   else target.timer ??= setTimeout(() => void flushEvents(), FLUSH_EVERY_MS);
+}
+
+/**
+ * `user.deleted`, whose row belongs in the deletion's own transaction (recordEvent's rows are written beside the
+ * change, never inside a transaction): the caller puts `row` in that transaction and calls `logCommitted()` once it
+ * has committed. The row is anonymous like every other row of the account (the same transaction sets their userId to
+ * null); the line keeps the userId, as the account's earlier lines do.
+ */
+export function accountDeletedEvent(userId: string): { row: { name: "user.deleted"; userId: null; occurredAt: Date; properties: object }; logCommitted(): void } {
+  const fields = KPI_EVENTS["user.deleted"].parse({ userId });
+  return {
+    row: { name: "user.deleted", userId: null, occurredAt: new Date(), properties: {} },
+    logCommitted: () => log.info({ event: "user.deleted", ...fields }, "user.deleted"),
+  };
 }
 
 async function storeEvents(batch: PendingEvent[], prisma: () => Promise<KpiEventRows>): Promise<void> {

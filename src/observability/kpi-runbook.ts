@@ -12,7 +12,7 @@ export interface RunbookQuery {
 
 // Words of the query language, not fields.
 const KEYWORDS = new Set(["filter", "stats", "fields", "sort", "limit", "by", "as", "and", "or", "not", "in", "like", "asc", "desc", "event"]);
-const FUNCTIONS = /\b(count|count_distinct|sum|avg|min|max|pct|bin|ispresent|earliest|latest)\s*\(/g;
+const FUNCTIONS = /\b(count|count_distinct|sum|avg|min|max|pct|bin|ispresent|earliest|latest|strcontains)\s*\(/g;
 
 function fieldsOf(query: string): string[] {
   const aliases = new Set([...query.matchAll(/\bas\s+([A-Za-z_][\w]*)/g)].map((m) => m[1]!));

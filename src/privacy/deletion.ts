@@ -6,7 +6,7 @@ import { latestKeysOf, syncProgressKey } from "@/src/analytics";
 import type { KeyValueStore, PrismaClient } from "@/src/data";
 import { AppError } from "@/src/errors";
 import { defineOutboxEvent, handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
-import { moduleLogger } from "@/src/observability";
+import { accountDeletedEvent, moduleLogger } from "@/src/observability";
 import { revokeGrant, type RevokeResult, type TokenVault } from "@/src/social";
 import { forgetOnlyFansLoginAttempt } from "@/src/social/onlyfans";
 import { subjectHash } from "./subject";
@@ -93,15 +93,18 @@ async function deleteAccount(deps: DeletionDeps, requestId: string): Promise<voi
     // After the connections are gone (no collector can write them again) and before the request is completed: if
     // Redis fails, the outbox retries the whole step instead of leaving figures behind a "completed" deletion.
     await forgetCachedFigures(deps.store, userId);
+    const deletedEvent = accountDeletedEvent(userId);
     await prisma.$transaction([
       prisma.auditLog.deleteMany({ where: { userId } }),
       // KPI counts stay right; the events just stop pointing at a person.
       prisma.kpiEvent.updateMany({ where: { userId }, data: { userId: null } }),
+      prisma.kpiEvent.create({ data: deletedEvent.row }),
       prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } }),
       // Cascades to sessions, accounts, snapshots, summaries, drafts and idempotency keys.
       prisma.user.deleteMany({ where: { id: userId } }),
       prisma.auditLog.create({ data: { subjectHash: request.subjectHash, action: "account.deleted", metadata: { requestId: request.id } } }),
     ]);
+    deletedEvent.logCommitted();
   } else {
     // The account was removed some other way (an operator, a cascade): only the bookkeeping is left.
     await prisma.gdprRequest.update({ where: { id: request.id }, data: { status: "completed", completedAt: new Date() } });

@@ -1,39 +1,50 @@
-// The KPI page's tables (app/kpi/page.tsx): LLM requests by deployment, connections and provider API calls.
-import type { KpiReport } from "@/src/analytics";
+// The KPI page's tables (app/kpi/page.tsx): LLM requests by target, connections and provider API calls. Each says
+// what it counts in the words of the KPI catalogue (src/analytics/kpi-figures.ts), which the runbook prints too.
+import { kpiFigure, type KpiReport } from "@/src/analytics";
 import { EmptyState } from "./empty-state";
 import { formatFigure } from "./format-figure";
 
-export function LlmTable({ deployments }: { deployments: KpiReport["llm"]["deployments"] }) {
-  if (!deployments.length) return <EmptyState title="No LLM requests"><p>No model was called in this window.</p></EmptyState>;
+/** The catalogue's definition of a figure, under its table or chart. */
+export function FigureDefinition({ children }: { children: string }) {
+  return <p className="hint">{children}</p>;
+}
+
+export function LlmTable({ targets }: { targets: KpiReport["llm"]["targets"] }) {
+  if (!targets.length) return <EmptyState title="No LLM requests"><p>No model was called in this window.</p></EmptyState>;
   return (
-    <div className="table-scroll" role="region" aria-label="LLM requests by deployment" tabIndex={0}>
-      <table className="data-table">
-        <caption>LLM requests by deployment</caption>
-        <thead>
-          <tr>
-            <th scope="col">Deployment</th>
-            <th scope="col" className="text">Provider</th>
-            <th scope="col">Requests</th>
-            <th scope="col">Error rate</th>
-            <th scope="col">p95 latency (ms)</th>
-            <th scope="col">Prompt tokens</th>
-            <th scope="col">Completion tokens</th>
-          </tr>
-        </thead>
-        <tbody>
-          {deployments.map((d) => (
-            <tr key={`${d.provider}/${d.deployment}`}>
-              <th scope="row">{d.deployment}</th>
-              <td className="text">{d.provider}</td>
-              <td>{formatFigure(d.requests)}</td>
-              <td>{formatFigure(d.errorRate, "percent")}</td>
-              <td>{formatFigure(d.p95LatencyMs)}</td>
-              <td>{formatFigure(d.promptTokens)}</td>
-              <td>{formatFigure(d.completionTokens)}</td>
+    <div className="stack">
+      <div className="table-scroll" role="region" aria-label="LLM requests by target" tabIndex={0}>
+        <table className="data-table">
+          <caption>LLM requests by target</caption>
+          <thead>
+            <tr>
+              <th scope="col">Target</th>
+              <th scope="col" className="text">Deployment</th>
+              <th scope="col" className="text">Provider</th>
+              <th scope="col">Requests</th>
+              <th scope="col">Error rate</th>
+              <th scope="col">p95 latency (ms)</th>
+              <th scope="col">Prompt tokens</th>
+              <th scope="col">Completion tokens</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {targets.map((t) => (
+              <tr key={`${t.target}/${t.provider}/${t.deployment}`}>
+                <th scope="row">{t.target}</th>
+                <td className="text">{t.deployment}</td>
+                <td className="text">{t.provider}</td>
+                <td>{formatFigure(t.requests)}</td>
+                <td>{formatFigure(t.errorRate, "percent")}</td>
+                <td>{formatFigure(t.p95LatencyMs)}</td>
+                <td>{formatFigure(t.promptTokens)}</td>
+                <td>{formatFigure(t.completionTokens)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <FigureDefinition>{kpiFigure("llm_by_target").definition}</FigureDefinition>
     </div>
   );
 }
@@ -66,6 +77,7 @@ export function SocialTables({ report }: { report: KpiReport }) {
               ))}
             </tbody>
           </table>
+          <FigureDefinition>{kpiFigure("connections").definition}</FigureDefinition>
         </div>
       )}
       {report.socialApi.length === 0 ? (
@@ -95,6 +107,7 @@ export function SocialTables({ report }: { report: KpiReport }) {
               ))}
             </tbody>
           </table>
+          <FigureDefinition>{kpiFigure("social_api_by_provider").definition}</FigureDefinition>
         </div>
       )}
     </div>
