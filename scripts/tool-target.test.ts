@@ -1,12 +1,12 @@
 // The oncall tools as oncall runs them (real processes, real Postgres and Redis): each says first which deployment,
 // Postgres database and Redis key prefix it acts on, never a password; those that read or write Redis keys refuse
 // to run on the default prefix when REDIS_KEY_PREFIX was forgotten, and have then read and written nothing.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runTsxScript } from "@/src/testing/run-script";
 import { createRedisStore, openDatabase } from "@/src/data";
 import { writeLlmOverride } from "@/src/llm";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
@@ -68,15 +68,7 @@ function runTool(script: string, args: string[], keyPrefix: string | undefined):
     BACKUP_DIR: backupDir,
     ...(keyPrefix === undefined ? {} : { REDIS_KEY_PREFIX: keyPrefix }),
   };
-  return new Promise((resolve, reject) => {
-    const child = spawn("node_modules/.bin/tsx", [script, ...args], { env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTsxScript(script, args, env);
 }
 
 /**

@@ -1,13 +1,12 @@
 // The whole round trip on the real services, through `npm run backup` / `npm run restore` as child processes:
 // seed Postgres and Redis, back up, wipe both, restore into a new empty database, and compare.
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runTsxScript, type ScriptRun } from "@/src/testing/run-script";
 import { listMigrations, openDatabase, type Database } from "@/src/data";
 import { createTestDatabase, type TestDatabase } from "@/src/testing/test-database";
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
@@ -15,19 +14,10 @@ import { fromPgClient } from "./postgres-dump";
 import { listPublicRelations } from "./table-checksums";
 import { readManifest, restoreBackup, tableChecksums, type TableChecksum } from "./index";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SCRIPT_TIMEOUT_MS = 60_000;
 
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), [script, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  return runTsxScript(script, args, { ...process.env, ...env });
 }
 
 async function checksumsOf(url: string): Promise<TableChecksum[]> {

@@ -1,14 +1,13 @@
 // `npm run backup` with BACKUP_S3_URI, as the scheduled ECS task runs it: the real script as a child process on
 // this file's own Postgres database and Redis prefix, uploading to the S3 emulator (real HTTP, SigV4 checked), which
 // plays the bucket and the task role's policy (writes only under huntaze/).
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runTsxScript } from "@/src/testing/run-script";
 import { S3_DEFAULTS, startS3Emulator, type RunningEmulator } from "@/emulators/s3";
 import type { S3Control } from "@/emulators/s3";
 import { EnvError, parseEnv } from "@/src/config";
@@ -17,7 +16,6 @@ import { createTestDatabase, queryDatabase, type TestDatabase } from "@/src/test
 import { deleteRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from "@/src/testing/test-redis";
 import { uploadBackup } from "./index";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SCRIPT_TIMEOUT_MS = 60_000;
 const BUCKET = S3_DEFAULTS.buckets[0]!;
 const [ACCESS_KEY_ID, SECRET_ACCESS_KEY] = Object.entries(S3_DEFAULTS.credentials)[0]!;
@@ -30,15 +28,7 @@ function runBackup(env: Record<string, string>): Promise<Run> {
   // The machine's own AWS settings (a profile, a session token) must not leak into the child's credential chain.
   const inherited = { ...process.env };
   for (const name of Object.keys(inherited)) if (name.startsWith("AWS_")) delete inherited[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules/.bin/tsx"), ["scripts/backup.ts"], { cwd: ROOT, env: { ...inherited, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTsxScript("scripts/backup.ts", [], { ...inherited, ...env });
 }
 
 describe("npm run backup with BACKUP_S3_URI", () => {
