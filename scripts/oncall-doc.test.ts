@@ -4,6 +4,7 @@
 // anchor leads somewhere; and the tool banner and refusal it quotes are the ones the tools print.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { APP_SECRET_KEYS } from "@/infra/lib/app-environment";
 import { missingKeyPrefixRefusal, OpsUsageError, planAwsCommand, toolTargetBanner } from "@/src/oncall";
 
 const DOC = "docs/ONCALL.md";
@@ -89,9 +90,20 @@ describe("docs/ONCALL.md", () => {
     expect(broken).toEqual([]);
   });
 
+  it("switches off only keys the stage's secret has (a misspelt key would be added, and switch nothing off)", () => {
+    const section = markdown.slice(markdown.indexOf("## 4. Kill switches"), markdown.indexOf("## 5. "));
+    const assigned = [...section.matchAll(/\.([A-Z][A-Z0-9_]*) = ""/g)].map((m) => m[1]!);
+    const tabled = [...section.matchAll(/^\| [A-Z][\w ]+ \| (.+?) \|/gm)].flatMap((m) => [...m[1]!.matchAll(/`([A-Z][A-Z0-9_]*)(\*)?`/g)].map((k) => k[1]! + (k[2] ?? "")));
+    expect(assigned.length).toBeGreaterThanOrEqual(2);
+    expect(tabled.length).toBeGreaterThanOrEqual(8);
+    const known = (key: string) => (key.endsWith("_*") || key.endsWith("*") ? APP_SECRET_KEYS.some((k) => k.startsWith(key.replace(/\*$/, ""))) : (APP_SECRET_KEYS as readonly string[]).includes(key));
+    expect([...assigned, ...tabled].filter((key) => !known(key))).toEqual([]);
+  });
+
   it("quotes the banner and the refusal the tools print", () => {
     const prod = {
       PUBLIC_APP_URL: "https://app.huntaze.com",
+      // secretlint-disable-next-line -- a made-up password: the banner must never print it
       DATABASE_URL: "postgresql://huntaze_app:s3cret@huntaze-prod.xxxx.us-east-1.rds.amazonaws.com:5432/huntaze?sslmode=verify-full",
       PGLITE_DIR: ".data/pglite",
       REDIS_URL: "rediss://:token@master.huntaze-prod.xxxx.use1.cache.amazonaws.com:6379",

@@ -10,6 +10,7 @@ import { missingKeyPrefixRefusal, toolTargetBanner } from "./tool-target";
 const PROD = {
   NODE_ENV: "production",
   PUBLIC_APP_URL: "https://app.huntaze.com",
+  // secretlint-disable-next-line -- a made-up password: the banner must never print it
   DATABASE_URL: "postgresql://huntaze:pg-Secret-Pw%2F1@db.example:5432/huntaze?sslmode=verify-full&password=query-Secret-Pw",
   REDIS_URL: "rediss://default:redis-Secret-Pw@cache.example:6379",
   REDIS_KEY_PREFIX: "huntaze:prod:",
