@@ -5,7 +5,7 @@
 import "./load-env";
 import os from "node:os";
 import { getEnv } from "@/src/config";
-import { getKeyValueStore } from "@/src/data";
+import { firstConnection, getKeyValueStore } from "@/src/data";
 import {
   breakerOptions,
   CircuitBreaker,
@@ -17,7 +17,7 @@ import {
   writeLlmOverride,
   type LlmOverride,
 } from "@/src/llm";
-import { announceToolTarget } from "@/src/oncall";
+import { announceToolTarget, warnIfNoKeysUnder } from "@/src/oncall";
 
 const USAGE = "usage: npm run llm:switch -- [status] | green | blue | auto";
 const argument = process.argv[2] ?? "status";
@@ -41,6 +41,10 @@ function describe(override: LlmOverride): string {
 }
 
 try {
+  // Before writing: a switch under a mistyped prefix would hold nothing out, on no instance.
+  const redis = store.redis;
+  await firstConnection(redis, 5_000); // the store keeps no offline queue: a command before the connection is refused
+  await warnIfNoKeysUnder("llm:switch", env.REDIS_KEY_PREFIX, (cursor) => redis.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000));
   const configured = new Set(routerTargets(env).map((t) => t.name));
   if (mode) {
     if (mode !== "auto" && !configured.has(mode)) {

@@ -3,8 +3,8 @@
 // also be on in a process's environment for it to do anything.
 import "./load-env";
 import { getEnv } from "@/src/config";
-import { getKeyValueStore } from "@/src/data";
-import { announceToolTarget } from "@/src/oncall";
+import { firstConnection, getKeyValueStore } from "@/src/data";
+import { announceToolTarget, warnIfNoKeysUnder } from "@/src/oncall";
 import { onlyfansSettings, readOnlyFansSwitch, setOnlyFansSwitch } from "@/src/social/onlyfans/index";
 
 const command = process.argv[2] ?? "status";
@@ -13,13 +13,18 @@ if (!["on", "off", "status"].includes(command)) {
   process.exit(2);
 }
 // Redis only: the shared switch is a key under the deployment's prefix (status reads it, on/off write it).
-announceToolTarget("onlyfans:switch", getEnv(), process.env, { redis: true });
+const env = getEnv();
+announceToolTarget("onlyfans:switch", env, process.env, { redis: true });
 const store = getKeyValueStore();
 if (store.mode !== "redis") {
   console.error("REDIS_URL is not set: the switch lives in Redis, shared by every instance and worker.");
   process.exit(2);
 }
 try {
+  // Before writing: a switch under a mistyped prefix would stop nothing.
+  const redis = store.redis!;
+  await firstConnection(redis, 5_000); // the store keeps no offline queue: a command before the connection is refused
+  await warnIfNoKeysUnder("onlyfans:switch", env.REDIS_KEY_PREFIX, (cursor) => redis.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000));
   if (command !== "status") await setOnlyFansSwitch(store, command === "on");
   const shared = await readOnlyFansSwitch(store);
   const environment = onlyfansSettings().enabled ? "on" : "off";

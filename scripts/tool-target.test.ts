@@ -152,6 +152,23 @@ describe("an oncall tool run with REDIS_KEY_PREFIX", () => {
     expect(await redis.exists(`${prefix}onlyfans:switch`)).toBe(0);
   });
 
+  it("warns when no key exists under the prefix given (most likely mistyped), and stays quiet under a used one", { timeout: 60_000 }, async () => {
+    const used = await runTool("scripts/llm-switch.ts", ["status"], prefix);
+    expect(used.stderr).toBe("");
+    const typo = `${prefix}typo:`;
+    try {
+      const run = await runTool("scripts/llm-switch.ts", ["status"], typo);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr.trimEnd()).toBe(
+        `llm:switch warning: no key exists under the prefix "${typo}": no app instance has written there. Check REDIS_KEY_PREFIX (production huntaze:prod:, staging huntaze:staging:) before trusting what follows.`,
+      );
+      const off = await runTool("scripts/onlyfans-switch.ts", ["status"], typo);
+      expect(off.stderr).toContain(`onlyfans:switch warning: no key exists under the prefix "${typo}"`);
+    } finally {
+      await deleteRedisPrefix(typo);
+    }
+  });
+
   it("backup says where it acts first and copies that prefix's keys", { timeout: 60_000 }, async () => {
     const run = await runTool("scripts/backup.ts", [], prefix);
     expect(run.code, run.stderr).toBe(0);
