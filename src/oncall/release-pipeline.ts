@@ -170,6 +170,23 @@ function smoke(stage: StageName, commit: PlanArg): CommandStep {
   return command(`${stage}: smoke ${baseUrl}`, stage, "npm", ["run", "smoke", "--", "--base", baseUrl, "--expect-commit", commit], stage === "prod" ? { readsEnv: [KPI_TOKEN_VARIABLE] } : {});
 }
 
+/** Captures the full sha of the image the stage's tag points at: the one tag 40 characters long (the others: the stage names, rolled-back-<sha>). */
+function runningSha(stage: StageName, capture: string, why: string): CommandStep {
+  return command(`${stage}: the sha of the image ${stage} runs now (${why})`, stage, "aws", ["ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--image-ids", `imageTag=${stage}`, ...text("imageDetails[0].imageTags[?length(@)==`40`] | [0]"), ...region], {
+    capture,
+    check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the image ${stage} runs carries no sha tag (npm run ops:aws -- images shows its tags)` },
+  });
+}
+
+/** Captures the commit an Amplify job of the stage's branch built; the smoke then expects it. */
+function jobCommit(stage: StageName, appId: PlanArg, jobId: PlanArg, job: string, capture: string, failure: string): CommandStep {
+  const { branch } = stageResources(stage);
+  return command(`${stage}: the commit ${job} built (the smoke expects it)`, stage, "aws", ["amplify", "get-job", "--app-id", appId, "--branch-name", branch, "--job-id", jobId, ...text("job.summary.commitId"), ...region], {
+    capture,
+    check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `${failure} (npm run ops:aws -- jobs --branch-name ${branch})` },
+  });
+}
+
 /** Refuses a sha a rollback moved a stage away from (markRolledBack), saying how to go on. */
 function notRolledBack(sha: string): CommandStep {
   const marker = rolledBackTag(sha);
@@ -189,11 +206,7 @@ function markRolledBack(stage: StageName, target: string): CommandStep[] {
   const manifest = variable(stage, "RUNNING_MANIFEST");
   const unless = { step: running, equals: target, meaning: `${stage} runs ${short(target)} already: an earlier rollback marked the image it left` };
   return [
-    // The sha tag is the one 40 characters long (the others: the stage names, rolled-back-<sha>).
-    command(`${stage}: the sha of the image ${stage} runs now, the build rolled back`, stage, "aws", ["ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--image-ids", `imageTag=${stage}`, ...text("imageDetails[0].imageTags[?length(@)==`40`] | [0]"), ...region], {
-      capture: running,
-      check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the image ${stage} runs carries no sha tag to mark (npm run ops:aws -- images shows its tags)` },
-    }),
+    runningSha(stage, running, "the build rolled back"),
     command(`${stage}: read the manifest of that image`, stage, "aws", ["ecr", "batch-get-image", "--repository-name", IMAGE_REPOSITORY, "--image-ids", ["imageTag=", { step: running }], ...text("images[].imageManifest"), ...region], { capture: manifest, unless }),
     command(`${stage}: tag that image ${rolledBackTag("<its sha>")}, so a release of its sha is refused`, stage, "aws", ["ecr", "put-image", "--repository-name", IMAGE_REPOSITORY, "--image-tag", [rolledBackTag(""), { step: running }], "--image-manifest", fromStep(manifest), ...text("image.imageId.imageDigest"), ...region], {
       unless,
@@ -284,10 +297,7 @@ export function planRollback(options: RollbackOptions): OpsPlan {
     webCommit = fromStep(variable(stage, "ROLLBACK_COMMIT"));
     steps.unshift(...app.steps);
     steps.push(
-      command(`${stage}: the commit Amplify job ${options.jobId} built (the smoke expects it)`, stage, "aws", ["amplify", "get-job", "--app-id", app.appId, "--branch-name", branch, "--job-id", options.jobId!, ...text("job.summary.commitId"), ...region], {
-        capture: variable(stage, "ROLLBACK_COMMIT"),
-        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `job ${options.jobId} of ${branch} names no commit sha: pick a job that built one (npm run ops:aws -- jobs --branch-name ${branch})` },
-      }),
+      jobCommit(stage, app.appId, options.jobId!, `Amplify job ${options.jobId}`, variable(stage, "ROLLBACK_COMMIT"), `job ${options.jobId} of ${branch} names no commit sha: pick a job that built one`),
       ...markRolledBack(stage, imageTag),
       ...amplifyJob(stage, app.appId, ["--job-type", "RETRY", "--job-id", options.jobId!, "--job-reason", `rollback to job ${options.jobId}`], options, `${stage}: re-run Amplify job ${options.jobId} (it builds that job's commit)`),
     );
@@ -327,21 +337,13 @@ export function planRedeploy(options: RedeployOptions): OpsPlan {
         capture: liveJob,
         check: { kind: "matches", pattern: "^[0-9]+$", what: "a job number", failure: `the branch ${names.branch} has no live job: release it first (npm run ops:aws -- release)` },
       }),
-      command(`${stage}: the commit that job built (the smoke expects it)`, stage, "aws", ["amplify", "get-job", ...branchArgs, "--job-id", fromStep(liveJob), ...text("job.summary.commitId"), ...region], {
-        capture: commit,
-        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the live job of ${names.branch} names no commit sha (npm run ops:aws -- jobs --branch-name ${names.branch})` },
-      }),
+      jobCommit(stage, app.appId, fromStep(liveJob), "that job", commit, `the live job of ${names.branch} names no commit sha`),
       ...amplifyJob(stage, app.appId, ["--job-type", "RETRY", "--job-id", fromStep(liveJob), "--job-reason", "redeploy: settings or secrets changed"], options, `${stage}: re-run the live Amplify job (same commit, the secret read again)`),
     );
   } else {
     const running = variable(stage, "LIVE_SHA");
     liveCommit = fromStep(running);
-    steps.push(
-      command(`${stage}: the sha of the image ${stage} runs now (the smoke expects it)`, stage, "aws", ["ecr", "describe-images", "--repository-name", IMAGE_REPOSITORY, "--image-ids", `imageTag=${stage}`, ...text("imageDetails[0].imageTags[?length(@)==`40`] | [0]"), ...region], {
-        capture: running,
-        check: { kind: "matches", pattern: COMMIT_SHA, what: "a commit sha", failure: `the image ${stage} runs carries no sha tag (npm run ops:aws -- images shows its tags)` },
-      }),
-    );
+    steps.push(runningSha(stage, running, "the smoke expects it"));
   }
   steps.push(...redeployServices(stage, options.webTier), ...invalidate(stage, options.distributionIds[stage], options.webTier), smoke(stage, liveCommit));
   return { summary: `redeploy ${stage} as it is, reading its settings and secrets again (web tier: ${options.webTier})`, steps };
