@@ -5,7 +5,7 @@
 import "./load-env";
 import os from "node:os";
 import { getEnv } from "@/src/config";
-import { firstConnection, getKeyValueStore } from "@/src/data";
+import { getKeyValueStore } from "@/src/data";
 import {
   breakerOptions,
   CircuitBreaker,
@@ -42,9 +42,7 @@ function describe(override: LlmOverride): string {
 
 try {
   // Before writing: a switch under a mistyped prefix would hold nothing out, on no instance.
-  const redis = store.redis;
-  await firstConnection(redis, 5_000); // the store keeps no offline queue: a command before the connection is refused
-  await warnIfNoKeysUnder("llm:switch", env.REDIS_KEY_PREFIX, (cursor) => redis.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000));
+  await warnIfNoKeysUnder("llm:switch", env.REDIS_KEY_PREFIX, () => store.holdsAnyKey());
   const configured = new Set(routerTargets(env).map((t) => t.name));
   if (mode) {
     if (mode !== "auto" && !configured.has(mode)) {

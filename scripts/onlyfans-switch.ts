@@ -3,7 +3,7 @@
 // also be on in a process's environment for it to do anything.
 import "./load-env";
 import { getEnv } from "@/src/config";
-import { firstConnection, getKeyValueStore } from "@/src/data";
+import { getKeyValueStore } from "@/src/data";
 import { announceToolTarget, warnIfNoKeysUnder } from "@/src/oncall";
 import { onlyfansSettings, readOnlyFansSwitch, setOnlyFansSwitch } from "@/src/social/onlyfans/index";
 
@@ -22,9 +22,7 @@ if (store.mode !== "redis") {
 }
 try {
   // Before writing: a switch under a mistyped prefix would stop nothing.
-  const redis = store.redis!;
-  await firstConnection(redis, 5_000); // the store keeps no offline queue: a command before the connection is refused
-  await warnIfNoKeysUnder("onlyfans:switch", env.REDIS_KEY_PREFIX, (cursor) => redis.scan(cursor, "MATCH", `${env.REDIS_KEY_PREFIX}*`, "COUNT", 1000));
+  await warnIfNoKeysUnder("onlyfans:switch", env.REDIS_KEY_PREFIX, () => store.holdsAnyKey());
   if (command !== "status") await setOnlyFansSwitch(store, command === "on");
   const shared = await readOnlyFansSwitch(store);
   const environment = onlyfansSettings().enabled ? "on" : "off";

@@ -73,3 +73,19 @@ describe("redis key prefix", () => {
     expect(await a.redis!.get("same-key")).toBe("from-a");
   });
 });
+
+describe("whether a store holds any key under its prefix (oncall tools warn on an unused, likely mistyped, prefix)", () => {
+  it.each<[string, () => KeyValueStore]>([
+    ["redis", () => createRedisStore(TEST_REDIS_URL, `${prefix}holds:`)],
+    ["memory", () => createMemoryStore()],
+  ])("%s: none before a key is set, one after, none once it is deleted; keys under other prefixes do not count", async (_mode, open) => {
+    const store = await ready(open());
+    const neighbour = await ready(createRedisStore(TEST_REDIS_URL, `${prefix}holdsnot:`));
+    await neighbour.set("llm:override", "{}");
+    expect(await store.holdsAnyKey()).toBe(false);
+    await store.set("llm:override", "{}");
+    expect(await store.holdsAnyKey()).toBe(true);
+    await store.del("llm:override");
+    expect(await store.holdsAnyKey()).toBe(false);
+  });
+});

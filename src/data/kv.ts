@@ -27,6 +27,8 @@ export interface KeyValueStore {
    */
   publish(channel: string, message: string): Promise<number>;
   ping(): Promise<void>;
+  /** Whether any key exists under this store's prefix (an oncall tool's check that the prefix is in use). */
+  holdsAnyKey(): Promise<boolean>;
   close(): Promise<void>;
   /** The raw client for libraries that speak Redis themselves (rate limiting); absent in memory mode. */
   readonly redis?: Redis;
@@ -128,6 +130,17 @@ export function createRedisStore(url: string, keyPrefix: string, tlsCa?: string)
       run(async () => {
         await redis.ping();
       }),
+    // SCAN (never KEYS, which blocks the server), until the first match.
+    holdsAnyKey: () =>
+      run(async () => {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${keyPrefix}*`, "COUNT", 1000);
+          if (keys.length) return true;
+          cursor = next;
+        } while (cursor !== "0");
+        return false;
+      }),
     close: async () => {
       redis.disconnect();
     },
@@ -172,6 +185,7 @@ export function createMemoryStore(): KeyValueStore {
     },
     publish: async () => 0,
     ping: async () => undefined,
+    holdsAnyKey: async () => [...entries.keys()].some((key) => read(key) !== null),
     close: async () => entries.clear(),
   };
 }

@@ -7,4 +7,4 @@ export { planOncallTask, ONCALL_TOOLS } from "./oncall-task";
 export { planIds } from "./stage-ids";
 export { planRedeploy, planRelease, planRollback, snapshotIdentifier, KPI_TOKEN_VARIABLE, type ReleaseOptions, type RollbackOptions, type ReleaseWebTier, type WaitSettings } from "./release-pipeline";
 export { renderPlan, renderArg, stepLine, stepCondition, planEnvironment, type OpsPlan, type PlanStep, type CommandStep, type NoteStep, type PlanArg, type ArgPart, type Program, type Poll, type StdoutCheck } from "./release-plan";
-export { announceToolTarget, toolTargetBanner, missingKeyPrefixRefusal, warnIfNoKeysUnder, type ScanStep, type ToolTargetSettings, type RawEnvironment } from "./tool-target";
+export { announceToolTarget, toolTargetBanner, missingKeyPrefixRefusal, warnIfNoKeysUnder, type ToolTargetSettings, type RawEnvironment } from "./tool-target";

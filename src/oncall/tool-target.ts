@@ -68,21 +68,13 @@ export function announceToolTarget(tool: string, settings: ToolTargetSettings, r
   }
 }
 
-/** One `SCAN cursor MATCH <prefix>* COUNT n` call (ioredis: `(c) => redis.scan(c, "MATCH", pattern, "COUNT", 1000)`). */
-export type ScanStep = (cursor: string) => Promise<[cursor: string, keys: string[]]>;
-
 /**
  * A prefix no app instance has written anything under is most likely mistyped (`huntaze:prd:`): the tool would act on
- * keys nobody reads. Scans until it finds one key (a running stage always has some: rate-limit counters, breaker
- * state) and warns on stderr when there is none. A warning, not a refusal: a new stage starts empty.
+ * keys nobody reads. Warns on stderr when the store holds no key under it (a running stage always has some:
+ * rate-limit counters, breaker state). A warning, not a refusal: a new stage starts empty.
  */
-export async function warnIfNoKeysUnder(tool: string, prefix: string, scan: ScanStep): Promise<boolean> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await scan(cursor);
-    if (keys.length) return true;
-    cursor = next;
-  } while (cursor !== "0");
+export async function warnIfNoKeysUnder(tool: string, prefix: string, holdsAnyKey: () => Promise<boolean>): Promise<boolean> {
+  if (await holdsAnyKey()) return true;
   console.error(`${tool} warning: no key exists under the prefix ${JSON.stringify(prefix)}: no app instance has written there. Check REDIS_KEY_PREFIX (production huntaze:prod:, staging huntaze:staging:) before trusting what follows.`);
   return false;
 }
