@@ -9,7 +9,7 @@ import { withLease, type SocialConnection } from "@/src/data";
 import { handleOutboxEvent, type OutboxHandler } from "@/src/outbox";
 import { getLlmRouter } from "@/src/llm";
 import { moduleLogger } from "@/src/observability";
-import { isSocialError, openTokens, platformHistory, readPlatformHistory, type DayFigures } from "@/src/social";
+import { isSocialError, openTokens, readPlatformHistory, type DayFigures } from "@/src/social";
 import { isOAuthPlatform } from "@/src/social/platforms";
 import { analyticsBackfillEvent } from "./backfill-event";
 import { coolDownProvider, isProviderCoolingDown, stillConnected, type CollectDeps } from "./collect";
@@ -52,8 +52,8 @@ async function backfillUnderLease(deps: CollectDeps, row: SocialConnection): Pro
   const provider = row.provider as "tiktok" | "instagram";
   let days: DayFigures[];
   try {
-    const history = await readPlatformHistory(provider, { accessToken: openTokens(deps.vault, row).accessToken, now: deps.now?.() ?? new Date() });
-    days = platformHistory.parse(history).days;
+    // Social's readers validate what they return (platformHistory): nothing to parse again here.
+    ({ days } = await readPlatformHistory(provider, { accessToken: openTokens(deps.vault, row).accessToken, now: deps.now?.() ?? new Date() }));
   } catch (error) {
     const failure = isSocialError(error) ? error.failure : "unexpected";
     if (failure === "rate_limited") await coolDownProvider(deps.store, provider, error);

@@ -10,4 +10,4 @@ export type { Provider } from "./provider";
 export { connectionViews, resultMessage, ENTRY_PATHS } from "./connections-page";
 export { resealAllTokens } from "./rotate-tokens";
 export { readPlatformFigures, readPlatformHistory } from "./read-figures";
-export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, dayFigures, platformHistory, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot, type DayFigures, type PlatformHistory, type ReadHistoryInput } from "./figures";
+export { accountSnapshot, postFigures, postsSnapshot, earningsSnapshot, dayFigures, type AccountSnapshot, type PostFigures, type PostsSnapshot, type EarningsSnapshot, type DayFigures, type PlatformHistory, type ReadHistoryInput } from "./figures";
